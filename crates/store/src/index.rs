@@ -1,0 +1,456 @@
+//! The full-text index (tantivy) over source titles and texts.
+//!
+//! Analysis is `entente_text::tokenize`: CJK character bigrams (plus unigrams, so
+//! one-character queries work), variant folding (习近平 finds 習近平), Russian and English
+//! stemming. Queries are tokenised in query mode, so a CJK word becomes a phrase of its
+//! bigrams and must occur contiguously.
+
+use std::ops::Bound;
+use std::path::{Path, PathBuf};
+
+use entente_core::{DateValue, NewSource, SourceId};
+use entente_text::Mode;
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, Occur, PhraseQuery, Query, QueryParser, RangeQuery, TermQuery};
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+    Value,
+};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer, TokenizerManager};
+use tantivy::{Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term, doc};
+
+use crate::StoreError;
+
+/// Name of our analyzer in tantivy's tokenizer manager.
+const ANALYZER: &str = "entente";
+/// Sort value for undated sources (sorts last in newest-first order, excluded by date filters).
+const NO_DATE: i64 = i64::MIN / 2;
+/// Payload key prefix recording the highest store `seq` included in the last commit.
+const PAYLOAD_PREFIX: &str = "entente-seq:";
+
+/// Adapter from `entente_text::tokenize` to tantivy's pull-based token streams.
+/// Token buffers are reused across documents to avoid one allocation per token.
+#[derive(Clone)]
+struct EntenteTokenizer {
+    mode: Mode,
+    tokens: Vec<Token>,
+}
+
+struct BufStream<'a> {
+    tokens: &'a mut [Token],
+    next: usize,
+}
+
+impl TokenStream for BufStream<'_> {
+    fn advance(&mut self) -> bool {
+        if self.next < self.tokens.len() {
+            self.next += 1;
+            true
+        } else {
+            false
+        }
+    }
+    fn token(&self) -> &Token {
+        &self.tokens[self.next - 1]
+    }
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.next - 1]
+    }
+}
+
+impl Tokenizer for EntenteTokenizer {
+    type TokenStream<'a> = BufStream<'a>;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> BufStream<'a> {
+        let mut n = 0;
+        let tokens = &mut self.tokens;
+        entente_text::tokenize(text, self.mode, &mut |t| {
+            if n == tokens.len() {
+                tokens.push(Token::default());
+            }
+            let slot = &mut tokens[n];
+            slot.text.clear();
+            slot.text.push_str(&t.text);
+            slot.offset_from = t.start;
+            slot.offset_to = t.end;
+            slot.position = t.position;
+            slot.position_length = 1;
+            n += 1;
+        });
+        BufStream {
+            tokens: &mut self.tokens[..n],
+            next: 0,
+        }
+    }
+}
+
+fn analyzer(mode: Mode) -> TextAnalyzer {
+    TextAnalyzer::from(EntenteTokenizer {
+        mode,
+        tokens: Vec::new(),
+    })
+}
+
+#[derive(Clone, Copy)]
+struct Fields {
+    id: Field,
+    seq: Field,
+    title: Field,
+    text: Field,
+    lang: Field,
+    outlet: Field,
+    published: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text_opts = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(ANALYZER)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    let outlet_opts = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer("default")
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    let fields = Fields {
+        id: b.add_text_field("id", STRING | STORED),
+        seq: b.add_i64_field("seq", INDEXED | FAST | STORED),
+        title: b.add_text_field("title", text_opts.clone()),
+        text: b.add_text_field("text", text_opts),
+        lang: b.add_text_field("lang", STRING),
+        outlet: b.add_text_field("outlet", outlet_opts),
+        published: b.add_i64_field("published", INDEXED | FAST),
+    };
+    (b.build(), fields)
+}
+
+/// Sort order of search results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortOrder {
+    #[default]
+    Relevance,
+    NewestFirst,
+    OldestFirst,
+}
+
+/// A search request.
+#[derive(Debug, Clone, Default)]
+pub struct SearchQuery {
+    /// Query text: words, "phrases", AND / OR / NOT, -word, parentheses, title:word.
+    pub text: String,
+    /// Language tags (`ja`, `ko`, `zh` for both scripts, `zh-Hant`, …); any of them.
+    pub langs: Vec<String>,
+    /// Outlet names (matched as phrases on the outlet field); any of them.
+    pub outlets: Vec<String>,
+    pub from: Option<DateValue>,
+    pub to: Option<DateValue>,
+    pub sort: SortOrder,
+    pub limit: usize,
+    pub offset: usize,
+}
+
+/// One matching source.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    pub id: SourceId,
+    /// BM25 score (0 when sorted by date).
+    pub score: f32,
+}
+
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    writer: Option<IndexWriter>,
+    fields: Fields,
+    query_tokenizers: TokenizerManager,
+    path: PathBuf,
+}
+
+impl SearchIndex {
+    /// Opens or creates the index in `dir`. With `writable`, takes the writer lock.
+    pub fn open(dir: &Path, writable: bool) -> Result<Self, StoreError> {
+        let wrap = |e| StoreError::Index {
+            path: dir.to_path_buf(),
+            source: e,
+        };
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::Io {
+            path: dir.to_path_buf(),
+            source: e,
+        })?;
+        let (schema, fields) = schema();
+        let mmap = tantivy::directory::MmapDirectory::open(dir).map_err(|e| StoreError::Index {
+            path: dir.to_path_buf(),
+            source: tantivy::TantivyError::from(e),
+        })?;
+        let index = Index::open_or_create(mmap, schema.clone()).map_err(wrap)?;
+        index.tokenizers().register(ANALYZER, analyzer(Mode::Index));
+        let query_tokenizers = TokenizerManager::default();
+        query_tokenizers.register(ANALYZER, analyzer(Mode::Query));
+        let writer = if writable {
+            Some(index.writer(128 * 1024 * 1024).map_err(wrap)?)
+        } else {
+            None
+        };
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(wrap)?;
+        Ok(SearchIndex {
+            index,
+            reader,
+            writer,
+            fields,
+            query_tokenizers,
+            path: dir.to_path_buf(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn writer(&mut self) -> Result<&mut IndexWriter, StoreError> {
+        self.writer.as_mut().ok_or_else(|| StoreError::Query {
+            query: String::new(),
+            message: "the search index was opened read-only".into(),
+        })
+    }
+
+    /// The highest store `seq` covered by the last commit (0 for a new index).
+    pub fn committed_seq(&self) -> Result<i64, StoreError> {
+        let metas = self.index.load_metas()?;
+        Ok(metas
+            .payload
+            .as_deref()
+            .and_then(|p| p.strip_prefix(PAYLOAD_PREFIX))
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0))
+    }
+
+    /// Adds (or replaces) one source. Not visible until [`commit`](Self::commit).
+    pub fn add(&mut self, src: &NewSource, seq: i64) -> Result<(), StoreError> {
+        let f = self.fields;
+        let id = src.id.to_hex();
+        let published = src.published.map(|p| p.epoch_days()).unwrap_or(NO_DATE);
+        let mut document = doc!(
+            f.id => id.clone(),
+            f.seq => seq,
+            f.text => src.text.clone(),
+            f.lang => src.lang.tag().to_string(),
+            f.published => published,
+        );
+        if let Some(t) = &src.title {
+            document.add_text(f.title, t);
+        }
+        if let Some(o) = &src.outlet {
+            document.add_text(f.outlet, o);
+        }
+        let w = self.writer()?;
+        w.delete_term(Term::from_field_text(f.id, &id));
+        w.add_document(document)?;
+        Ok(())
+    }
+
+    /// Removes one source from the index.
+    pub fn delete(&mut self, id: &SourceId) -> Result<(), StoreError> {
+        let f = self.fields.id;
+        self.writer()?
+            .delete_term(Term::from_field_text(f, &id.to_hex()));
+        Ok(())
+    }
+
+    /// Commits, recording that every source up to `seq` is indexed, and reloads the reader.
+    pub fn commit(&mut self, seq: i64) -> Result<(), StoreError> {
+        let w = self.writer()?;
+        let mut prepared = w.prepare_commit()?;
+        prepared.set_payload(&format!("{PAYLOAD_PREFIX}{seq}"));
+        prepared.commit()?;
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Discards uncommitted changes.
+    pub fn rollback(&mut self) -> Result<(), StoreError> {
+        self.writer()?.rollback()?;
+        Ok(())
+    }
+
+    /// Number of indexed documents (committed).
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// (seq, id) of every committed document.
+    pub fn all_ids(&self) -> Result<Vec<(i64, SourceId)>, StoreError> {
+        let searcher = self.reader.searcher();
+        let mut out = Vec::new();
+        for segment in searcher.segment_readers() {
+            let store = segment.get_store_reader(64).map_err(|e| StoreError::Io {
+                path: self.path.clone(),
+                source: e,
+            })?;
+            let alive = segment.alive_bitset();
+            for doc_id in 0..segment.max_doc() {
+                if alive.is_some_and(|a| !a.is_alive(doc_id)) {
+                    continue;
+                }
+                let d: TantivyDocument = store.get(doc_id)?;
+                let id = d.get_first(self.fields.id).and_then(|v| v.as_str());
+                let seq = d.get_first(self.fields.seq).and_then(|v| v.as_i64());
+                if let (Some(id), Some(seq)) = (id, seq) {
+                    out.push((seq, id.parse()?));
+                }
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+
+    fn build_query(&self, q: &SearchQuery) -> Result<Box<dyn Query>, StoreError> {
+        let f = self.fields;
+        let text = entente_text::normalize(&q.text);
+        let mut parser = QueryParser::new(
+            self.index.schema(),
+            vec![f.title, f.text],
+            self.query_tokenizers.clone(),
+        );
+        parser.set_conjunction_by_default();
+        parser.set_field_boost(f.title, 2.0);
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if !text.trim().is_empty() {
+            let user = parser.parse_query(&text).map_err(|e| StoreError::Query {
+                query: q.text.clone(),
+                message: e.to_string(),
+            })?;
+            clauses.push((Occur::Must, user));
+        }
+        if !q.langs.is_empty() {
+            let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            for l in &q.langs {
+                let tags: Vec<String> = match l.to_ascii_lowercase().as_str() {
+                    "zh" => vec!["zh-Hans".into(), "zh-Hant".into()],
+                    _ => vec![l.parse::<entente_core::Lang>()?.tag().to_string()],
+                };
+                for tag in tags {
+                    any.push((
+                        Occur::Should,
+                        Box::new(TermQuery::new(
+                            Term::from_field_text(f.lang, &tag),
+                            IndexRecordOption::Basic,
+                        )),
+                    ));
+                }
+            }
+            clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+        }
+        if !q.outlets.is_empty() {
+            let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            let mut analyzer = self
+                .index
+                .tokenizers()
+                .get("default")
+                .ok_or_else(|| StoreError::Query {
+                    query: q.text.clone(),
+                    message: "default tokenizer missing".into(),
+                })?;
+            for o in &q.outlets {
+                let mut terms = Vec::new();
+                let mut stream = analyzer.token_stream(o);
+                while let Some(t) = stream.next() {
+                    terms.push(Term::from_field_text(f.outlet, &t.text));
+                }
+                let query: Box<dyn Query> = match terms.len() {
+                    0 => continue,
+                    1 => Box::new(TermQuery::new(terms.remove(0), IndexRecordOption::Basic)),
+                    _ => Box::new(PhraseQuery::new(terms)),
+                };
+                any.push((Occur::Should, query));
+            }
+            if any.is_empty() {
+                return Err(StoreError::Query {
+                    query: q.outlets.join(","),
+                    message: "the outlet filter has no words".into(),
+                });
+            }
+            clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+        }
+        if q.from.is_some() || q.to.is_some() {
+            let lo = match q.from {
+                Some(d) => Bound::Included(Term::from_field_i64(f.published, d.epoch_days())),
+                None => Bound::Excluded(Term::from_field_i64(f.published, NO_DATE)),
+            };
+            let hi = match q.to {
+                Some(d) => {
+                    let end = DateValue::from_naive(d.end()).epoch_days();
+                    Bound::Included(Term::from_field_i64(f.published, end))
+                }
+                None => Bound::Unbounded,
+            };
+            clauses.push((Occur::Must, Box::new(RangeQuery::new(lo, hi))));
+        }
+        if clauses.is_empty() {
+            return Err(StoreError::Query {
+                query: q.text.clone(),
+                message: "empty query: give words to search for or a filter".into(),
+            });
+        }
+        Ok(Box::new(BooleanQuery::new(clauses)))
+    }
+
+    /// Runs a query; returns the hits of the requested page and the total number of matches.
+    pub fn search(&self, q: &SearchQuery) -> Result<(Vec<Hit>, usize, Box<dyn Query>), StoreError> {
+        let query = self.build_query(q)?;
+        let searcher = self.reader.searcher();
+        let limit = q.limit.max(1);
+        let collector = TopDocs::with_limit(limit).and_offset(q.offset);
+        let count_collector = tantivy::collector::Count;
+        let addrs: Vec<(f32, tantivy::DocAddress)>;
+        let total;
+        match q.sort {
+            SortOrder::Relevance => {
+                let (top, n) =
+                    searcher.search(&*query, &(collector.order_by_score(), count_collector))?;
+                addrs = top;
+                total = n;
+            }
+            SortOrder::NewestFirst | SortOrder::OldestFirst => {
+                let order = if q.sort == SortOrder::NewestFirst {
+                    Order::Desc
+                } else {
+                    Order::Asc
+                };
+                let (top, n) = searcher.search(
+                    &*query,
+                    &(
+                        collector.order_by_fast_field::<i64>("published", order),
+                        count_collector,
+                    ),
+                )?;
+                addrs = top.into_iter().map(|(_, a)| (0.0, a)).collect();
+                total = n;
+            }
+        }
+        let mut hits = Vec::with_capacity(addrs.len());
+        for (score, addr) in addrs {
+            let d: TantivyDocument = searcher.doc(addr)?;
+            if let Some(id) = d.get_first(self.fields.id).and_then(|v| v.as_str()) {
+                hits.push(Hit {
+                    id: id.parse()?,
+                    score,
+                });
+            }
+        }
+        Ok((hits, total, query))
+    }
+
+    /// A snippet generator for the text field of `query`.
+    pub fn snippets(&self, query: &dyn Query, max_chars: usize) -> Result<SnippetGenerator, StoreError> {
+        let searcher = self.reader.searcher();
+        let mut generator = SnippetGenerator::create(&searcher, query, self.fields.text)?;
+        generator.set_max_num_chars(max_chars);
+        Ok(generator)
+    }
+}

@@ -1,0 +1,39 @@
+//! Versioned schema migrations, applied in order inside one transaction each.
+//! The schema version is SQLite's `user_version`.
+
+use std::path::Path;
+
+use rusqlite::Connection;
+
+use crate::StoreError;
+
+/// (version, SQL). Never edit a released migration: add a new one.
+pub const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/0001_sources.sql"))];
+
+pub fn latest() -> i64 {
+    MIGRATIONS.last().map(|m| m.0).unwrap_or(0)
+}
+
+/// Brings the database up to the latest schema. Returns the versions applied.
+pub fn migrate(conn: &mut Connection, path: &Path) -> Result<Vec<i64>, StoreError> {
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if current > latest() {
+        return Err(StoreError::SchemaTooNew {
+            path: path.to_path_buf(),
+            found: current,
+            known: latest(),
+        });
+    }
+    let mut applied = Vec::new();
+    for &(version, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql).map_err(|e| StoreError::Sqlite {
+            path: path.to_path_buf(),
+            source: e,
+        })?;
+        tx.pragma_update(None, "user_version", version)?;
+        tx.commit()?;
+        applied.push(version);
+    }
+    Ok(applied)
+}

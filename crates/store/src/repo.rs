@@ -1,0 +1,274 @@
+//! A data directory: the store and the search index kept in agreement.
+
+use std::path::{Path, PathBuf};
+
+use entente_core::{NewSource, SourceId};
+use serde::Serialize;
+
+use crate::index::{SearchIndex, SearchQuery};
+use crate::{PutOutcome, SourceSummary, SqliteStore, Store, StoreError};
+
+/// How a data directory is opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenMode {
+    /// Takes the index writer lock and brings the index up to date with the store.
+    ReadWrite,
+    /// Searches and reads only; several readers may run beside one writer.
+    ReadOnly,
+}
+
+/// Commit the index after this many added sources, bounding the work a crash can lose
+/// (lost index work is redone from the store on the next open).
+const COMMIT_EVERY: usize = 20_000;
+
+pub struct Repo {
+    store: Box<dyn Store>,
+    index: SearchIndex,
+    dir: PathBuf,
+    pending: usize,
+}
+
+/// One search result with what a listing shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchResult {
+    pub source_id: SourceId,
+    pub title: Option<String>,
+    pub outlet: Option<String>,
+    pub lang: String,
+    pub published: Option<String>,
+    pub url: Option<String>,
+    pub score: f32,
+    /// Text around the best match, matches wrapped in `<b>…</b>` (HTML-escaped).
+    pub snippet: String,
+}
+
+/// What `doctor` found (and did).
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct DoctorReport {
+    pub sources_in_store: u64,
+    pub documents_in_index: u64,
+    pub index_committed_seq: i64,
+    pub store_max_seq: i64,
+    pub missing_from_index: Vec<SourceId>,
+    pub extra_in_index: Vec<SourceId>,
+    pub store_problems: Vec<String>,
+    pub repaired: bool,
+}
+
+impl DoctorReport {
+    pub fn healthy(&self) -> bool {
+        self.missing_from_index.is_empty()
+            && self.extra_in_index.is_empty()
+            && self.store_problems.is_empty()
+    }
+}
+
+impl Repo {
+    pub const DB_FILE: &'static str = "entente.sqlite";
+    pub const INDEX_DIR: &'static str = "index";
+
+    /// Opens the data directory `dir`, creating what is missing.
+    pub fn open(dir: &Path, mode: OpenMode) -> Result<Self, StoreError> {
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::Io {
+            path: dir.to_path_buf(),
+            source: e,
+        })?;
+        let store = SqliteStore::open(&dir.join(Self::DB_FILE))?;
+        let index = SearchIndex::open(&dir.join(Self::INDEX_DIR), mode == OpenMode::ReadWrite)
+            .map_err(|e| match e {
+                StoreError::Index { path, source: tantivy::TantivyError::LockFailure(..) } => {
+                    StoreError::Query {
+                        query: String::new(),
+                        message: format!(
+                            "another entente process is writing to {} (index lock held); wait for it to finish",
+                            path.display()
+                        ),
+                    }
+                }
+                other => other,
+            })?;
+        let mut repo = Repo {
+            store: Box::new(store),
+            index,
+            dir: dir.to_path_buf(),
+            pending: 0,
+        };
+        if mode == OpenMode::ReadWrite {
+            repo.catch_up()?;
+        }
+        Ok(repo)
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn store(&self) -> &dyn Store {
+        &*self.store
+    }
+
+    pub fn index(&self) -> &SearchIndex {
+        &self.index
+    }
+
+    /// How many stored sources the committed index does not cover yet.
+    pub fn index_lag(&self) -> Result<i64, StoreError> {
+        Ok((self.store.max_seq()? - self.index.committed_seq()?).max(0))
+    }
+
+    /// Indexes every source the index has not committed yet (after a crash, or a store
+    /// written by another tool). Returns how many were indexed.
+    pub fn catch_up(&mut self) -> Result<usize, StoreError> {
+        let mut after = self.index.committed_seq()?;
+        let target = self.store.max_seq()?;
+        if after >= target {
+            return Ok(0);
+        }
+        let mut n = 0;
+        loop {
+            let batch = self.store.sources_after(after, 1000)?;
+            let Some(last) = batch.last() else { break };
+            after = last.seq;
+            for s in &batch {
+                self.index.add(&s.new, s.seq)?;
+            }
+            n += batch.len();
+        }
+        self.index.commit(after)?;
+        Ok(n)
+    }
+
+    /// Stores one source (one transaction) and queues it for indexing.
+    pub fn add(&mut self, src: &NewSource) -> Result<PutOutcome, StoreError> {
+        let outcome = self.store.put_source(src)?;
+        match &outcome {
+            PutOutcome::New { seq, .. } | PutOutcome::NearDuplicate { seq, .. } => {
+                self.index.add(src, *seq)?;
+                self.pending += 1;
+                if self.pending >= COMMIT_EVERY {
+                    self.flush()?;
+                }
+            }
+            PutOutcome::Unchanged { .. } => {}
+        }
+        Ok(outcome)
+    }
+
+    /// Commits the index so that everything stored so far is searchable.
+    pub fn flush(&mut self) -> Result<(), StoreError> {
+        let seq = self.store.max_seq()?;
+        self.index.commit(seq)?;
+        self.pending = 0;
+        Ok(())
+    }
+
+    /// Searches and decorates hits with metadata and snippets.
+    pub fn search(&self, q: &SearchQuery) -> Result<(Vec<SearchResult>, usize), StoreError> {
+        let (hits, total, query) = self.index.search(q)?;
+        let generator = self.index.snippets(&*query, 200)?;
+        let ids: Vec<SourceId> = hits.iter().map(|h| h.id).collect();
+        let summaries = self.store.summaries(&ids)?;
+        let mut out = Vec::with_capacity(hits.len());
+        for (hit, s) in hits.iter().zip(summaries) {
+            let text = self.store.source_text(&hit.id)?.unwrap_or_default();
+            out.push(SearchResult {
+                source_id: hit.id,
+                snippet: render_snippet(&generator, &text),
+                title: s.title,
+                outlet: s.outlet,
+                lang: s.lang,
+                published: s.published,
+                url: s.url,
+                score: hit.score,
+            });
+        }
+        Ok((out, total))
+    }
+
+    /// Checks that the store is sound and that store and index hold the same sources;
+    /// with `repair`, re-indexes what is missing and deletes what should not be there.
+    pub fn doctor(&mut self, repair: bool) -> Result<DoctorReport, StoreError> {
+        let mut report = DoctorReport {
+            store_problems: self.store.integrity_check()?,
+            sources_in_store: self.store.count_sources()?,
+            documents_in_index: self.index.num_docs(),
+            index_committed_seq: self.index.committed_seq()?,
+            store_max_seq: self.store.max_seq()?,
+            ..Default::default()
+        };
+        let in_store = self.store.all_ids()?;
+        let in_index = self.index.all_ids()?;
+        let store_set: std::collections::HashSet<SourceId> =
+            in_store.iter().map(|(_, id)| *id).collect();
+        let mut index_set = std::collections::HashSet::new();
+        for (_, id) in &in_index {
+            // A duplicate document in the index is as wrong as an extra one.
+            if !store_set.contains(id) || !index_set.insert(*id) {
+                report.extra_in_index.push(*id);
+            }
+        }
+        report.missing_from_index = in_store
+            .iter()
+            .filter(|(_, id)| !index_set.contains(id))
+            .map(|(_, id)| *id)
+            .collect();
+        if repair && !(report.missing_from_index.is_empty() && report.extra_in_index.is_empty())
+        {
+            for id in &report.extra_in_index {
+                self.index.delete(id)?;
+            }
+            for id in report.missing_from_index.iter().chain(&report.extra_in_index) {
+                if let Some(src) = self.store.get_source(id)? {
+                    self.index.add(&src.new, src.seq)?;
+                }
+            }
+            self.flush()?;
+            report.repaired = true;
+            report.documents_in_index = self.index.num_docs();
+        }
+        Ok(report)
+    }
+
+    pub fn near_duplicates(&self, id: &SourceId) -> Result<Vec<SourceSummary>, StoreError> {
+        self.store.near_duplicates(id)
+    }
+}
+
+/// Renders a snippet with merged, HTML-escaped `<b>` highlights; falls back to the opening
+/// of the text when the match was in the title only.
+fn render_snippet(generator: &tantivy::snippet::SnippetGenerator, text: &str) -> String {
+    let snippet = generator.snippet(text);
+    let fragment = snippet.fragment();
+    if fragment.is_empty() {
+        let head: String = text.chars().take(160).collect();
+        return escape(head.trim());
+    }
+    let mut ranges: Vec<std::ops::Range<usize>> = snippet.highlighted().to_vec();
+    ranges.sort_by_key(|r| r.start);
+    let mut merged: Vec<std::ops::Range<usize>> = Vec::new();
+    for r in ranges {
+        match merged.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => merged.push(r),
+        }
+    }
+    let mut out = String::with_capacity(fragment.len() + 16);
+    let mut pos = 0;
+    for r in merged {
+        let (Some(before), Some(hit)) = (fragment.get(pos..r.start), fragment.get(r.start..r.end))
+        else {
+            continue;
+        };
+        out.push_str(&escape(before));
+        out.push_str("<b>");
+        out.push_str(&escape(hit));
+        out.push_str("</b>");
+        pos = r.end;
+    }
+    out.push_str(&escape(fragment.get(pos..).unwrap_or("")));
+    out.replace('\n', " ")
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}

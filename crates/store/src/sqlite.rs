@@ -1,0 +1,453 @@
+//! The embedded knowledge base: one SQLite file in WAL mode.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use entente_core::{DateValue, Lang, LangSpan, NewSource, Source, SourceId, minhash};
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use crate::{ListQuery, PutOutcome, SourceSummary, Store, StoreError, migrations};
+
+pub struct SqliteStore {
+    conn: Connection,
+    path: PathBuf,
+}
+
+const SUMMARY_COLS: &str =
+    "id, seq, outlet, lang, published, title, url, length(text), near_duplicate_of";
+const SOURCE_COLS: &str = "id, seq, outlet, lang, lang_spans, published, url, title, text, \
+     original_text, encoding, format, origin, ingested_at, near_duplicate_of, minhash";
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `path` and applies pending migrations.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let wrap = |e| StoreError::Sqlite {
+            path: path.to_path_buf(),
+            source: e,
+        };
+        let mut conn = Connection::open(path).map_err(wrap)?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))
+            .map_err(wrap)?;
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(wrap)?;
+        conn.pragma_update(None, "synchronous", "NORMAL").map_err(wrap)?;
+        conn.pragma_update(None, "foreign_keys", "ON").map_err(wrap)?;
+        migrations::migrate(&mut conn, path)?;
+        Ok(SqliteStore {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// An in-memory store (tests).
+    pub fn open_in_memory() -> Result<Self, StoreError> {
+        let mut conn = Connection::open_in_memory()?;
+        let path = PathBuf::from(":memory:");
+        migrations::migrate(&mut conn, &path)?;
+        Ok(SqliteStore { conn, path })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    pub fn get_meta(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    pub fn set_meta(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO meta(key, value) VALUES (?1, ?2)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+}
+
+fn parse_id(table: &'static str, field: &'static str, s: &str) -> Result<SourceId, StoreError> {
+    s.parse().map_err(|e: entente_core::CoreError| StoreError::Corrupt {
+        table,
+        id: s.to_string(),
+        field,
+        message: e.to_string(),
+    })
+}
+
+/// Row → summary; columns in SUMMARY_COLS order.
+fn summary_from_row(r: &Row<'_>) -> rusqlite::Result<(String, SourceSummary)> {
+    let id: String = r.get(0)?;
+    let near: Option<String> = r.get(8)?;
+    Ok((
+        id,
+        SourceSummary {
+            id: SourceId([0; 16]),
+            seq: r.get(1)?,
+            outlet: r.get(2)?,
+            lang: r.get(3)?,
+            published: r.get(4)?,
+            title: r.get(5)?,
+            url: r.get(6)?,
+            chars: r.get(7)?,
+            near_duplicate_of: near.and_then(|n| n.parse().ok()),
+        },
+    ))
+}
+
+fn finish_summary(pair: (String, SourceSummary)) -> Result<SourceSummary, StoreError> {
+    let (id, mut s) = pair;
+    s.id = parse_id("sources", "id", &id)?;
+    Ok(s)
+}
+
+struct RawSource {
+    id: String,
+    seq: i64,
+    outlet: Option<String>,
+    lang: String,
+    lang_spans: Option<String>,
+    published: Option<String>,
+    url: Option<String>,
+    title: Option<String>,
+    text: String,
+    original_text: Option<String>,
+    encoding: String,
+    format: String,
+    origin: String,
+    ingested_at: String,
+    near_duplicate_of: Option<String>,
+    minhash: Vec<u8>,
+}
+
+fn raw_from_row(r: &Row<'_>) -> rusqlite::Result<RawSource> {
+    Ok(RawSource {
+        id: r.get(0)?,
+        seq: r.get(1)?,
+        outlet: r.get(2)?,
+        lang: r.get(3)?,
+        lang_spans: r.get(4)?,
+        published: r.get(5)?,
+        url: r.get(6)?,
+        title: r.get(7)?,
+        text: r.get(8)?,
+        original_text: r.get(9)?,
+        encoding: r.get(10)?,
+        format: r.get(11)?,
+        origin: r.get(12)?,
+        ingested_at: r.get(13)?,
+        near_duplicate_of: r.get(14)?,
+        minhash: r.get(15)?,
+    })
+}
+
+impl RawSource {
+    fn into_source(self) -> Result<Source, StoreError> {
+        let corrupt = |field: &'static str, message: String| StoreError::Corrupt {
+            table: "sources",
+            id: self.id.clone(),
+            field,
+            message,
+        };
+        let id = parse_id("sources", "id", &self.id)?;
+        let lang: Lang = self.lang.parse().map_err(|e| corrupt("lang", format!("{e}")))?;
+        let lang_spans: Vec<LangSpan> = match &self.lang_spans {
+            Some(j) => serde_json::from_str(j).map_err(|e| corrupt("lang_spans", e.to_string()))?,
+            None => Vec::new(),
+        };
+        let published = match &self.published {
+            Some(p) => Some(
+                DateValue::parse_loose(p).map_err(|e| corrupt("published", e.to_string()))?,
+            ),
+            None => None,
+        };
+        let ingested_at = DateTime::parse_from_rfc3339(&self.ingested_at)
+            .map_err(|e| corrupt("ingested_at", e.to_string()))?
+            .with_timezone(&Utc);
+        let near_duplicate_of = match &self.near_duplicate_of {
+            Some(n) => Some(parse_id("sources", "near_duplicate_of", n)?),
+            None => None,
+        };
+        let original_text = self.original_text.unwrap_or_else(|| self.text.clone());
+        Ok(Source {
+            new: NewSource {
+                id,
+                outlet: self.outlet,
+                lang,
+                lang_spans,
+                published,
+                url: self.url,
+                title: self.title,
+                text: self.text,
+                original_text,
+                encoding: self.encoding,
+                format: self.format,
+                origin: self.origin,
+                minhash: minhash::from_bytes(&self.minhash),
+            },
+            seq: self.seq,
+            ingested_at,
+            near_duplicate_of,
+        })
+    }
+}
+
+impl Store for SqliteStore {
+    fn put_source(&mut self, src: &NewSource) -> Result<PutOutcome, StoreError> {
+        let now = Utc::now().to_rfc3339();
+        let id = src.id.to_hex();
+        let tx = self.conn.transaction()?;
+        let exists: Option<i64> = tx
+            .query_row("SELECT seq FROM sources WHERE id = ?1", [&id], |r| r.get(0))
+            .optional()?;
+        if exists.is_some() {
+            tx.execute(
+                "INSERT OR IGNORE INTO source_origins(source_id, origin, encoding, seen_at)
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![id, src.origin, src.encoding, now],
+            )?;
+            tx.commit()?;
+            return Ok(PutOutcome::Unchanged { id: src.id });
+        }
+
+        // Near-duplicate candidates: any stored source sharing an LSH band.
+        let keys = minhash::band_keys(&src.minhash);
+        let mut best: Option<(i64, String, Option<String>, f32)> = None;
+        if !keys.is_empty() {
+            let mut cand_stmt = tx.prepare_cached(
+                "SELECT DISTINCT s.seq, s.id, s.near_duplicate_of, s.minhash
+                 FROM source_bands b JOIN sources s ON s.seq = b.seq
+                 WHERE b.band_key = ?1",
+            )?;
+            for key in &keys {
+                let rows = cand_stmt.query_map([key], |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, Option<String>>(2)?,
+                        r.get::<_, Vec<u8>>(3)?,
+                    ))
+                })?;
+                for row in rows {
+                    let (seq, cid, root, sig) = row?;
+                    let sim = minhash::similarity(&src.minhash, &minhash::from_bytes(&sig));
+                    if sim >= minhash::NEAR_DUPLICATE_THRESHOLD
+                        && best.as_ref().is_none_or(|b| seq < b.0)
+                    {
+                        best = Some((seq, cid, root, sim));
+                    }
+                }
+            }
+        }
+        // Link to the first copy: the candidate itself, or what it already points to.
+        let near = best.map(|(_, cid, root, sim)| (root.unwrap_or(cid), sim));
+
+        let spans = if src.lang_spans.is_empty() {
+            None
+        } else {
+            Some(serde_json::to_string(&src.lang_spans).map_err(|e| StoreError::Corrupt {
+                table: "sources",
+                id: id.clone(),
+                field: "lang_spans",
+                message: e.to_string(),
+            })?)
+        };
+        let original = (src.original_text != src.text).then_some(&src.original_text);
+        tx.execute(
+            "INSERT INTO sources(id, outlet, lang, lang_spans, published, published_days, url,
+                 title, text, original_text, encoding, format, origin, ingested_at,
+                 near_duplicate_of, similarity, minhash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+            params![
+                id,
+                src.outlet,
+                src.lang.tag(),
+                spans,
+                src.published.map(|p| p.to_string()),
+                src.published.map(|p| p.epoch_days()),
+                src.url,
+                src.title,
+                src.text,
+                original,
+                src.encoding,
+                src.format,
+                src.origin,
+                now,
+                near.as_ref().map(|n| n.0.clone()),
+                near.as_ref().map(|n| n.1),
+                minhash::to_bytes(&src.minhash),
+            ],
+        )?;
+        let seq = tx.last_insert_rowid();
+        {
+            let mut band_stmt =
+                tx.prepare_cached("INSERT INTO source_bands(band_key, seq) VALUES (?1, ?2)")?;
+            for key in &keys {
+                band_stmt.execute(params![key, seq])?;
+            }
+        }
+        tx.execute(
+            "INSERT OR IGNORE INTO source_origins(source_id, origin, encoding, seen_at)
+             VALUES (?1, ?2, ?3, ?4)",
+            params![id, src.origin, src.encoding, now],
+        )?;
+        tx.commit()?;
+        Ok(match near {
+            Some((of, similarity)) => PutOutcome::NearDuplicate {
+                id: src.id,
+                seq,
+                of: parse_id("sources", "near_duplicate_of", &of)?,
+                similarity,
+            },
+            None => PutOutcome::New { id: src.id, seq },
+        })
+    }
+
+    fn get_source(&self, id: &SourceId) -> Result<Option<Source>, StoreError> {
+        let sql = format!("SELECT {SOURCE_COLS} FROM sources WHERE id = ?1");
+        let raw = self
+            .conn
+            .query_row(&sql, [id.to_hex()], raw_from_row)
+            .optional()?;
+        raw.map(RawSource::into_source).transpose()
+    }
+
+    fn resolve_id(&self, prefix: &str) -> Result<SourceId, StoreError> {
+        let p = entente_core::id::validate_prefix(prefix)?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id FROM sources WHERE id >= ?1 AND id < ?2 LIMIT 2")?;
+        // Upper bound: the prefix followed by the highest hex digit run.
+        let hi = format!("{p}{}", "g".repeat(32 - p.len().min(32)));
+        let ids: Vec<String> = stmt
+            .query_map(params![p, hi], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        match ids.as_slice() {
+            [one] => parse_id("sources", "id", one),
+            [] => Err(StoreError::NotFound(p)),
+            _ => {
+                let count: i64 = self.conn.query_row(
+                    "SELECT count(*) FROM sources WHERE id >= ?1 AND id < ?2",
+                    params![p, hi],
+                    |r| r.get(0),
+                )?;
+                Err(StoreError::Ambiguous {
+                    prefix: p,
+                    count: count as usize,
+                })
+            }
+        }
+    }
+
+    fn list_sources(&self, q: &ListQuery) -> Result<Vec<SourceSummary>, StoreError> {
+        let mut sql = format!("SELECT {SUMMARY_COLS} FROM sources WHERE 1=1");
+        let mut args: Vec<String> = Vec::new();
+        if let Some(o) = &q.outlet {
+            args.push(format!("%{}%", o.to_lowercase()));
+            sql.push_str(&format!(" AND lower(outlet) LIKE ?{}", args.len()));
+        }
+        if let Some(l) = &q.lang {
+            args.push(format!("{l}%"));
+            sql.push_str(&format!(" AND lang LIKE ?{}", args.len()));
+        }
+        sql.push_str(" ORDER BY seq");
+        let limit = q.limit.map(|l| l as i64).unwrap_or(-1);
+        sql.push_str(&format!(" LIMIT {limit} OFFSET {}", q.offset));
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), summary_from_row)?;
+        rows.map(|r| finish_summary(r?)).collect()
+    }
+
+    fn summaries(&self, ids: &[SourceId]) -> Result<Vec<SourceSummary>, StoreError> {
+        let sql = format!("SELECT {SUMMARY_COLS} FROM sources WHERE id = ?1");
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(pair) = stmt.query_row([id.to_hex()], summary_from_row).optional()? {
+                out.push(finish_summary(pair)?);
+            }
+        }
+        Ok(out)
+    }
+
+    fn near_duplicates(&self, id: &SourceId) -> Result<Vec<SourceSummary>, StoreError> {
+        let sql = format!(
+            "SELECT {SUMMARY_COLS} FROM sources
+             WHERE near_duplicate_of = ?1
+                OR id = (SELECT near_duplicate_of FROM sources WHERE id = ?1)
+             ORDER BY seq"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map([id.to_hex()], summary_from_row)?;
+        rows.map(|r| finish_summary(r?)).collect()
+    }
+
+    fn origins(&self, id: &SourceId) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT origin || ' (' || encoding || ')' FROM source_origins
+             WHERE source_id = ?1 ORDER BY seen_at, origin",
+        )?;
+        let rows = stmt.query_map([id.to_hex()], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn sources_after(&self, after: i64, limit: usize) -> Result<Vec<Source>, StoreError> {
+        let sql = format!("SELECT {SOURCE_COLS} FROM sources WHERE seq > ?1 ORDER BY seq LIMIT ?2");
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(params![after, limit as i64], raw_from_row)?;
+        rows.map(|r| r?.into_source()).collect()
+    }
+
+    fn all_ids(&self) -> Result<Vec<(i64, SourceId)>, StoreError> {
+        let mut stmt = self.conn.prepare("SELECT seq, id FROM sources ORDER BY seq")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+        rows.map(|r| {
+            let (seq, id) = r?;
+            Ok((seq, parse_id("sources", "id", &id)?))
+        })
+        .collect()
+    }
+
+    fn max_seq(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT coalesce(max(seq), 0) FROM sources", [], |r| r.get(0))?)
+    }
+
+    fn count_sources(&self) -> Result<u64, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM sources", [], |r| r.get::<_, i64>(0))? as u64)
+    }
+
+    fn source_text(&self, id: &SourceId) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT text FROM sources WHERE id = ?1")?
+            .query_row([id.to_hex()], |r| r.get(0))
+            .optional()?)
+    }
+
+    fn integrity_check(&self) -> Result<Vec<String>, StoreError> {
+        let mut problems = Vec::new();
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+        for row in stmt.query_map([], |r| r.get::<_, String>(0))? {
+            let line = row?;
+            if line != "ok" {
+                problems.push(format!("sqlite: {line}"));
+            }
+        }
+        let mut fk = self.conn.prepare("PRAGMA foreign_key_check")?;
+        for row in fk.query_map([], |r| r.get::<_, String>(0))? {
+            problems.push(format!("foreign key violation in table {}", row?));
+        }
+        Ok(problems)
+    }
+}
