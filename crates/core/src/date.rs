@@ -64,7 +64,11 @@ impl DateValue {
         match (self.month, self.day) {
             (Some(m), Some(d)) => NaiveDate::from_ymd_opt(self.year, m as u32, d as u32),
             (Some(m), None) => {
-                let (y, m) = if m == 12 { (self.year + 1, 1) } else { (self.year, m as u32 + 1) };
+                let (y, m) = if m == 12 {
+                    (self.year + 1, 1)
+                } else {
+                    (self.year, m as u32 + 1)
+                };
                 NaiveDate::from_ymd_opt(y, m, 1).and_then(|d| d.pred_opt())
             }
             _ => NaiveDate::from_ymd_opt(self.year, 12, 31),
@@ -96,10 +100,7 @@ impl DateValue {
             return Ok(Self::from_naive(dt.date_naive()));
         }
         // Take the leading date part of an ISO date-time.
-        let date_part = t
-            .split(|c: char| c == 'T' || c == ' ' || c == 't')
-            .next()
-            .unwrap_or(t);
+        let date_part = t.split(['T', ' ', 't']).next().unwrap_or(t);
         if date_part.len() == 8 && date_part.bytes().all(|b| b.is_ascii_digit()) {
             let y: i32 = date_part[..4].parse().map_err(|_| bad("bad year"))?;
             let m: u8 = date_part[4..6].parse().map_err(|_| bad("bad month"))?;
@@ -109,19 +110,25 @@ impl DateValue {
         let parts: Vec<&str> = date_part.split(['-', '/', '.']).collect();
         let num = |p: &str, what: &str| -> Result<u32, CoreError> {
             if p.is_empty() || p.len() > 4 || !p.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(bad(&format!("expected a number for the {what}, found `{p}`")));
+                return Err(bad(&format!(
+                    "expected a number for the {what}, found `{p}`"
+                )));
             }
             p.parse::<u32>().map_err(|_| bad(what))
         };
         match parts.as_slice() {
             [y] if y.len() == 4 => Self::new(num(y, "year")? as i32, None, None),
-            [y, m] if y.len() == 4 => Self::new(num(y, "year")? as i32, Some(num(m, "month")? as u8), None),
+            [y, m] if y.len() == 4 => {
+                Self::new(num(y, "year")? as i32, Some(num(m, "month")? as u8), None)
+            }
             [y, m, d] if y.len() == 4 => Self::new(
                 num(y, "year")? as i32,
                 Some(num(m, "month")? as u8),
                 Some(num(d, "day")? as u8),
             ),
-            _ => Err(bad("not a recognised date format (expected YYYY, YYYY-MM, YYYY-MM-DD, ISO 8601 or RFC 2822)")),
+            _ => Err(bad(
+                "not a recognised date format (expected YYYY, YYYY-MM, YYYY-MM-DD, ISO 8601 or RFC 2822)",
+            )),
         }
     }
 }

@@ -123,7 +123,15 @@ mod tests {
 
     #[test]
     fn tag_round_trips() {
-        for l in [Lang::En, Lang::Ru, Lang::Ja, Lang::Ko, Lang::ZhHans, Lang::ZhHant, Lang::Und] {
+        for l in [
+            Lang::En,
+            Lang::Ru,
+            Lang::Ja,
+            Lang::Ko,
+            Lang::ZhHans,
+            Lang::ZhHant,
+            Lang::Und,
+        ] {
             assert_eq!(l.tag().parse::<Lang>().unwrap(), l);
         }
     }

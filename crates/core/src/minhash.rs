@@ -126,7 +126,11 @@ mod tests {
     fn small_edit_is_near_duplicate_and_shares_a_band() {
         let edited = STORY.replace("on Wednesday", "on 13 September") + " (KCNA)";
         let (a, b) = (signature(STORY), signature(&edited));
-        assert!(similarity(&a, &b) >= NEAR_DUPLICATE_THRESHOLD, "{}", similarity(&a, &b));
+        assert!(
+            similarity(&a, &b) >= NEAR_DUPLICATE_THRESHOLD,
+            "{}",
+            similarity(&a, &b)
+        );
         let ka = band_keys(&a);
         assert!(band_keys(&b).iter().any(|k| ka.contains(k)));
     }

@@ -36,7 +36,11 @@ pub enum StoreError {
     #[error(
         "the data directory {path} was written by a newer entente (schema version {found}, this build knows {known}); upgrade entente"
     )]
-    SchemaTooNew { path: PathBuf, found: i64, known: i64 },
+    SchemaTooNew {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
     #[error("corrupt row in `{table}` (id {id}): field `{field}`: {message}")]
     Corrupt {
         table: &'static str,

@@ -13,8 +13,8 @@ use entente_text::Mode;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, Occur, PhraseQuery, Query, QueryParser, RangeQuery, TermQuery};
 use tantivy::schema::{
-    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
-    Value,
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
+    TextOptions, Value,
 };
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer, TokenizerManager};
@@ -348,14 +348,14 @@ impl SearchIndex {
         }
         if !q.outlets.is_empty() {
             let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-            let mut analyzer = self
-                .index
-                .tokenizers()
-                .get("default")
-                .ok_or_else(|| StoreError::Query {
-                    query: q.text.clone(),
-                    message: "default tokenizer missing".into(),
-                })?;
+            let mut analyzer =
+                self.index
+                    .tokenizers()
+                    .get("default")
+                    .ok_or_else(|| StoreError::Query {
+                        query: q.text.clone(),
+                        message: "default tokenizer missing".into(),
+                    })?;
             for o in &q.outlets {
                 let mut terms = Vec::new();
                 let mut stream = analyzer.token_stream(o);
@@ -447,7 +447,11 @@ impl SearchIndex {
     }
 
     /// A snippet generator for the text field of `query`.
-    pub fn snippets(&self, query: &dyn Query, max_chars: usize) -> Result<SnippetGenerator, StoreError> {
+    pub fn snippets(
+        &self,
+        query: &dyn Query,
+        max_chars: usize,
+    ) -> Result<SnippetGenerator, StoreError> {
         let searcher = self.reader.searcher();
         let mut generator = SnippetGenerator::create(&searcher, query, self.fields.text)?;
         generator.set_max_num_chars(max_chars);

@@ -29,7 +29,12 @@ pub enum PutOutcome {
     /// The same normalised text was already stored; only the origin was recorded.
     Unchanged { id: SourceId },
     /// Stored, and linked to the first stored copy it nearly duplicates.
-    NearDuplicate { id: SourceId, seq: i64, of: SourceId, similarity: f32 },
+    NearDuplicate {
+        id: SourceId,
+        seq: i64,
+        of: SourceId,
+        similarity: f32,
+    },
 }
 
 /// One row of a source listing.

@@ -212,12 +212,15 @@ impl Repo {
             .filter(|(_, id)| !index_set.contains(id))
             .map(|(_, id)| *id)
             .collect();
-        if repair && !(report.missing_from_index.is_empty() && report.extra_in_index.is_empty())
-        {
+        if repair && !(report.missing_from_index.is_empty() && report.extra_in_index.is_empty()) {
             for id in &report.extra_in_index {
                 self.index.delete(id)?;
             }
-            for id in report.missing_from_index.iter().chain(&report.extra_in_index) {
+            for id in report
+                .missing_from_index
+                .iter()
+                .chain(&report.extra_in_index)
+            {
                 if let Some(src) = self.store.get_source(id)? {
                     self.index.add(&src.new, src.seq)?;
                 }
@@ -248,7 +251,15 @@ fn render_snippet(generator: &tantivy::snippet::SnippetGenerator, text: &str) ->
     let mut merged: Vec<std::ops::Range<usize>> = Vec::new();
     for r in ranges {
         match merged.last_mut() {
-            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            // Adjacent words of a phrase read better as one highlight.
+            Some(last)
+                if r.start <= last.end
+                    || fragment
+                        .get(last.end..r.start)
+                        .is_some_and(|gap| gap.chars().all(char::is_whitespace)) =>
+            {
+                last.end = last.end.max(r.end)
+            }
             _ => merged.push(r),
         }
     }
@@ -270,5 +281,7 @@ fn render_snippet(generator: &tantivy::snippet::SnippetGenerator, text: &str) ->
 }
 
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }

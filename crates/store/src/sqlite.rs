@@ -28,9 +28,12 @@ impl SqliteStore {
         let mut conn = Connection::open(path).map_err(wrap)?;
         conn.busy_timeout(std::time::Duration::from_secs(10))
             .map_err(wrap)?;
-        conn.pragma_update(None, "journal_mode", "WAL").map_err(wrap)?;
-        conn.pragma_update(None, "synchronous", "NORMAL").map_err(wrap)?;
-        conn.pragma_update(None, "foreign_keys", "ON").map_err(wrap)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(wrap)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(wrap)?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(wrap)?;
         migrations::migrate(&mut conn, path)?;
         Ok(SqliteStore {
             conn,
@@ -74,12 +77,13 @@ impl SqliteStore {
 }
 
 fn parse_id(table: &'static str, field: &'static str, s: &str) -> Result<SourceId, StoreError> {
-    s.parse().map_err(|e: entente_core::CoreError| StoreError::Corrupt {
-        table,
-        id: s.to_string(),
-        field,
-        message: e.to_string(),
-    })
+    s.parse()
+        .map_err(|e: entente_core::CoreError| StoreError::Corrupt {
+            table,
+            id: s.to_string(),
+            field,
+            message: e.to_string(),
+        })
 }
 
 /// Row → summary; columns in SUMMARY_COLS order.
@@ -157,15 +161,18 @@ impl RawSource {
             message,
         };
         let id = parse_id("sources", "id", &self.id)?;
-        let lang: Lang = self.lang.parse().map_err(|e| corrupt("lang", format!("{e}")))?;
+        let lang: Lang = self
+            .lang
+            .parse()
+            .map_err(|e| corrupt("lang", format!("{e}")))?;
         let lang_spans: Vec<LangSpan> = match &self.lang_spans {
             Some(j) => serde_json::from_str(j).map_err(|e| corrupt("lang_spans", e.to_string()))?,
             None => Vec::new(),
         };
         let published = match &self.published {
-            Some(p) => Some(
-                DateValue::parse_loose(p).map_err(|e| corrupt("published", e.to_string()))?,
-            ),
+            Some(p) => {
+                Some(DateValue::parse_loose(p).map_err(|e| corrupt("published", e.to_string()))?)
+            }
             None => None,
         };
         let ingested_at = DateTime::parse_from_rfc3339(&self.ingested_at)
@@ -252,12 +259,14 @@ impl Store for SqliteStore {
         let spans = if src.lang_spans.is_empty() {
             None
         } else {
-            Some(serde_json::to_string(&src.lang_spans).map_err(|e| StoreError::Corrupt {
-                table: "sources",
-                id: id.clone(),
-                field: "lang_spans",
-                message: e.to_string(),
-            })?)
+            Some(
+                serde_json::to_string(&src.lang_spans).map_err(|e| StoreError::Corrupt {
+                    table: "sources",
+                    id: id.clone(),
+                    field: "lang_spans",
+                    message: e.to_string(),
+                })?,
+            )
         };
         let original = (src.original_text != src.text).then_some(&src.original_text);
         tx.execute(
@@ -324,8 +333,8 @@ impl Store for SqliteStore {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT id FROM sources WHERE id >= ?1 AND id < ?2 LIMIT 2")?;
-        // Upper bound: the prefix followed by the highest hex digit run.
-        let hi = format!("{p}{}", "g".repeat(32 - p.len().min(32)));
+        // Every id with this prefix sorts below the prefix followed by a non-hex letter.
+        let hi = format!("{p}g");
         let ids: Vec<String> = stmt
             .query_map(params![p, hi], |r| r.get(0))?
             .collect::<Result<_, _>>()?;
@@ -406,7 +415,9 @@ impl Store for SqliteStore {
     }
 
     fn all_ids(&self) -> Result<Vec<(i64, SourceId)>, StoreError> {
-        let mut stmt = self.conn.prepare("SELECT seq, id FROM sources ORDER BY seq")?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT seq, id FROM sources ORDER BY seq")?;
         let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
         rows.map(|r| {
             let (seq, id) = r?;
@@ -418,13 +429,16 @@ impl Store for SqliteStore {
     fn max_seq(&self) -> Result<i64, StoreError> {
         Ok(self
             .conn
-            .query_row("SELECT coalesce(max(seq), 0) FROM sources", [], |r| r.get(0))?)
+            .query_row("SELECT coalesce(max(seq), 0) FROM sources", [], |r| {
+                r.get(0)
+            })?)
     }
 
     fn count_sources(&self) -> Result<u64, StoreError> {
         Ok(self
             .conn
-            .query_row("SELECT count(*) FROM sources", [], |r| r.get::<_, i64>(0))? as u64)
+            .query_row("SELECT count(*) FROM sources", [], |r| r.get::<_, i64>(0))?
+            as u64)
     }
 
     fn source_text(&self, id: &SourceId) -> Result<Option<String>, StoreError> {

@@ -1,0 +1,317 @@
+use entente_core::Lang;
+use entente_store::{OpenMode, Repo, SearchQuery, SortOrder, SqliteStore, Store};
+
+use crate::source;
+
+fn repo_with(docs: &[entente_core::NewSource]) -> (tempfile::TempDir, Repo) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut repo = Repo::open(dir.path(), OpenMode::ReadWrite).unwrap();
+    for d in docs {
+        repo.add(d).unwrap();
+    }
+    repo.flush().unwrap();
+    (dir, repo)
+}
+
+fn corpus() -> Vec<entente_core::NewSource> {
+    vec![
+        source(
+            "北朝鮮の金正恩総書記は9月13日、プーチン大統領と会談した。",
+            Lang::Ja,
+            Some("2023-09-13"),
+            "NHK",
+        ),
+        source(
+            "朝鲜劳动党总书记金正恩同俄罗斯总统普京举行会谈。",
+            Lang::ZhHans,
+            Some("2023-09-14"),
+            "Xinhua",
+        ),
+        source(
+            "習近平主席與普京總統在莫斯科舉行會談，推進全面戰略協作。",
+            Lang::ZhHant,
+            Some("2023-03-21"),
+            "CNA",
+        ),
+        source(
+            "习近平主席同普京总统在莫斯科举行会谈，推进全面战略协作。",
+            Lang::ZhHans,
+            Some("2023-03-22"),
+            "Xinhua",
+        ),
+        source(
+            "김정은 국무위원장은 푸틴 대통령과 회담하였다.",
+            Lang::Ko,
+            Some("2023-09-13"),
+            "Yonhap",
+        ),
+        source(
+            "Лавров заявил о подготовке переговоров на высшем уровне.",
+            Lang::Ru,
+            Some("2024-06-01"),
+            "TASS",
+        ),
+        source(
+            "The two leaders signed a treaty on comprehensive strategic partnership in Pyongyang.",
+            Lang::En,
+            Some("2024-06-19"),
+            "KCNA",
+        ),
+        source(
+            "Strategic talks: the partnership was comprehensive, officials said, without a treaty.",
+            Lang::En,
+            None,
+            "Yonhap",
+        ),
+        source(
+            "社会主义建设和党的领导。",
+            Lang::ZhHans,
+            Some("2025"),
+            "People's Daily",
+        ),
+        source(
+            "社会主義の建設と党の指導。",
+            Lang::Ja,
+            Some("2025-01"),
+            "NHK",
+        ),
+    ]
+}
+
+fn ids(repo: &Repo, q: SearchQuery) -> Vec<String> {
+    let (hits, total) = repo.search(&SearchQuery { limit: 50, ..q }).unwrap();
+    assert_eq!(hits.len(), total.min(50));
+    hits.iter()
+        .map(|h| h.outlet.clone().unwrap_or_default() + ":" + &h.lang)
+        .collect()
+}
+
+fn text(q: &str) -> SearchQuery {
+    SearchQuery {
+        text: q.into(),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn cjk_bigrams_find_names_across_languages() {
+    let (_d, repo) = repo_with(&corpus());
+    let kim = ids(&repo, text("金正恩"));
+    assert_eq!(kim.len(), 2, "{kim:?}");
+    assert_eq!(ids(&repo, text("김정은")), vec!["Yonhap:ko"]);
+    // Folding: simplified query finds traditional text and vice versa; 主义 meets 主義.
+    assert_eq!(ids(&repo, text("习近平")).len(), 2);
+    assert_eq!(ids(&repo, text("習近平")).len(), 2);
+    assert_eq!(ids(&repo, text("社会主義")).len(), 2);
+    // A one-character query works through unigrams.
+    assert_eq!(ids(&repo, text("党")).len(), 3, "劳动党, 党的, 党の");
+    // Bigrams must be contiguous: 金恩 is not a substring anywhere.
+    assert!(ids(&repo, text("金恩")).is_empty());
+}
+
+#[test]
+fn stemming_phrases_and_boolean_operators() {
+    let (_d, repo) = repo_with(&corpus());
+    assert_eq!(
+        ids(&repo, text("переговоры")),
+        vec!["TASS:ru"],
+        "stemmed Russian"
+    );
+    assert_eq!(ids(&repo, text("partnerships")).len(), 2, "stemmed English");
+    assert_eq!(
+        ids(&repo, text("\"comprehensive strategic partnership\"")),
+        vec!["KCNA:en"]
+    );
+    assert!(
+        ids(&repo, text("partnership NOT treaty")).is_empty(),
+        "both mention a treaty"
+    );
+    assert_eq!(
+        ids(&repo, text("partnership -Pyongyang")),
+        vec!["Yonhap:en"]
+    );
+    assert_eq!(ids(&repo, text("Pyongyang OR Лавров")).len(), 2);
+    let err = repo
+        .search(&text("nosuchfield:abc"))
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(
+        err.contains("nosuchfield:abc"),
+        "the error names the query: {err}"
+    );
+}
+
+#[test]
+fn filters_and_sorting() {
+    let (_d, repo) = repo_with(&corpus());
+    let zh = ids(
+        &repo,
+        SearchQuery {
+            text: "会谈".into(),
+            langs: vec!["zh".into()],
+            ..Default::default()
+        },
+    );
+    assert_eq!(zh.len(), 3, "zh selects both scripts: {zh:?}");
+    let hant = ids(
+        &repo,
+        SearchQuery {
+            text: "会谈".into(),
+            langs: vec!["zh-Hant".into()],
+            ..Default::default()
+        },
+    );
+    assert_eq!(hant, vec!["CNA:zh-Hant"]);
+    let xinhua = ids(
+        &repo,
+        SearchQuery {
+            text: "普京".into(),
+            outlets: vec!["xinhua".into()],
+            ..Default::default()
+        },
+    );
+    assert_eq!(xinhua.len(), 2);
+    let sept = SearchQuery {
+        text: "".into(),
+        from: Some("2023-09".parse().unwrap()),
+        to: Some("2023-09".parse().unwrap()),
+        sort: SortOrder::OldestFirst,
+        ..Default::default()
+    };
+    let (hits, total) = repo.search(&SearchQuery { limit: 10, ..sept }).unwrap();
+    assert_eq!(total, 3);
+    let dates: Vec<_> = hits.iter().map(|h| h.published.clone().unwrap()).collect();
+    assert_eq!(dates, vec!["2023-09-13", "2023-09-13", "2023-09-14"]);
+    // Undated sources are excluded by a date filter.
+    let undated = ids(
+        &repo,
+        SearchQuery {
+            text: "partnership".into(),
+            from: Some("1900".parse().unwrap()),
+            ..Default::default()
+        },
+    );
+    assert_eq!(undated, vec!["KCNA:en"]);
+    let newest = repo
+        .search(&SearchQuery {
+            text: "会谈".into(),
+            sort: SortOrder::NewestFirst,
+            limit: 1,
+            ..Default::default()
+        })
+        .unwrap()
+        .0;
+    assert_eq!(newest[0].published.as_deref(), Some("2023-09-14"));
+    assert!(
+        repo.search(&SearchQuery {
+            text: "".into(),
+            ..Default::default()
+        })
+        .is_err(),
+        "empty query without filters"
+    );
+    assert!(
+        repo.search(&SearchQuery {
+            text: "x".into(),
+            langs: vec!["english!!".into()],
+            ..Default::default()
+        })
+        .is_err()
+    );
+}
+
+#[test]
+fn snippets_highlight_the_match() {
+    let (_d, repo) = repo_with(&corpus());
+    let (hits, _) = repo
+        .search(&SearchQuery {
+            text: "\"strategic partnership\"".into(),
+            limit: 1,
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(
+        hits[0].snippet.contains("<b>strategic partnership</b>"),
+        "{}",
+        hits[0].snippet
+    );
+    let (hits, _) = repo
+        .search(&SearchQuery {
+            text: "金正恩".into(),
+            langs: vec!["ja".into()],
+            limit: 1,
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(
+        hits[0].snippet.contains("<b>金正恩</b>"),
+        "{}",
+        hits[0].snippet
+    );
+}
+
+#[test]
+fn reopening_catches_up_sources_the_index_missed() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut repo = Repo::open(dir.path(), OpenMode::ReadWrite).unwrap();
+        repo.add(&corpus()[0]).unwrap();
+        repo.flush().unwrap();
+    }
+    // Simulate a crash after the store committed but before the index did.
+    {
+        let mut store = SqliteStore::open(&dir.path().join(Repo::DB_FILE)).unwrap();
+        for d in &corpus()[1..] {
+            store.put_source(d).unwrap();
+        }
+    }
+    let ro = Repo::open(dir.path(), OpenMode::ReadOnly).unwrap();
+    assert_eq!(ro.index_lag().unwrap(), 9);
+    drop(ro);
+    let mut repo = Repo::open(dir.path(), OpenMode::ReadWrite).unwrap();
+    assert_eq!(repo.index_lag().unwrap(), 0);
+    assert_eq!(repo.index().num_docs(), 10);
+    assert!(repo.doctor(false).unwrap().healthy());
+}
+
+#[test]
+fn doctor_finds_and_repairs_disagreement() {
+    let (dir, mut repo) = repo_with(&corpus());
+    // Remove two documents from the index behind the store's back.
+    let gone = [corpus()[2].id, corpus()[5].id];
+    drop(repo);
+    {
+        let mut index =
+            entente_store::SearchIndex::open(&dir.path().join(Repo::INDEX_DIR), true).unwrap();
+        for id in &gone {
+            index.delete(id).unwrap();
+        }
+        let seq = index.committed_seq().unwrap();
+        index.commit(seq).unwrap();
+    }
+    repo = Repo::open(dir.path(), OpenMode::ReadWrite).unwrap();
+    let report = repo.doctor(false).unwrap();
+    assert!(!report.healthy());
+    let mut missing = report.missing_from_index.clone();
+    missing.sort();
+    let mut expected = gone.to_vec();
+    expected.sort();
+    assert_eq!(missing, expected);
+    let fixed = repo.doctor(true).unwrap();
+    assert!(fixed.repaired);
+    assert!(repo.doctor(false).unwrap().healthy());
+    assert_eq!(ids(&repo, text("переговоры")), vec!["TASS:ru"]);
+}
+
+#[test]
+fn a_second_writer_is_refused_but_readers_are_not() {
+    let (dir, _writer) = repo_with(&corpus());
+    let err = Repo::open(dir.path(), OpenMode::ReadWrite)
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(err.contains("another entente process"), "{err}");
+    let reader = Repo::open(dir.path(), OpenMode::ReadOnly).unwrap();
+    assert_eq!(reader.store().count_sources().unwrap(), 10);
+}

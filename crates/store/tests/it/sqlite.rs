@@ -1,0 +1,205 @@
+use entente_core::Lang;
+use entente_store::{ListQuery, PutOutcome, SqliteStore, Store, StoreError};
+
+use crate::source;
+
+const STORY: &str = "Kim Jong Un and Vladimir Putin held talks at the Vostochny Cosmodrome in the Amur region, touring the launch facilities together before a reception in honour of the guest.";
+
+#[test]
+fn same_text_is_stored_once_and_every_origin_is_kept() {
+    let mut s = SqliteStore::open_in_memory().unwrap();
+    let a = source(STORY, Lang::En, Some("2023-09-13"), "KCNA");
+    assert!(matches!(
+        s.put_source(&a).unwrap(),
+        PutOutcome::New { seq: 1, .. }
+    ));
+    let mut again = a.clone();
+    again.origin = "other-file.sjis.txt".into();
+    again.encoding = "Shift_JIS".into();
+    assert_eq!(
+        s.put_source(&again).unwrap(),
+        PutOutcome::Unchanged { id: a.id }
+    );
+    assert_eq!(s.count_sources().unwrap(), 1);
+    let origins = s.origins(&a.id).unwrap();
+    assert_eq!(origins.len(), 2, "{origins:?}");
+    assert!(origins.iter().any(|o| o.contains("Shift_JIS")));
+}
+
+#[test]
+fn near_duplicates_link_to_the_first_copy() {
+    let mut s = SqliteStore::open_in_memory().unwrap();
+    let first = source(STORY, Lang::En, None, "KCNA");
+    let second = source(&format!("{STORY} (Updated.)"), Lang::En, None, "KCNA");
+    let third = source(
+        &format!("{STORY} (Updated again with a headline.)"),
+        Lang::En,
+        None,
+        "KCNA",
+    );
+    let other = source(
+        "China's customs figures show exports of refined petroleum to the DPRK stayed well under the cap set by the Security Council in 2024.",
+        Lang::En,
+        None,
+        "Xinhua",
+    );
+    s.put_source(&first).unwrap();
+    match s.put_source(&second).unwrap() {
+        PutOutcome::NearDuplicate { of, similarity, .. } => {
+            assert_eq!(of, first.id);
+            assert!(similarity >= 0.7);
+        }
+        o => panic!("expected a near-duplicate, got {o:?}"),
+    }
+    match s.put_source(&third).unwrap() {
+        PutOutcome::NearDuplicate { of, .. } => assert_eq!(of, first.id, "links to the root copy"),
+        o => panic!("expected a near-duplicate, got {o:?}"),
+    }
+    assert!(matches!(
+        s.put_source(&other).unwrap(),
+        PutOutcome::New { .. }
+    ));
+    let dups = s.near_duplicates(&first.id).unwrap();
+    assert_eq!(dups.len(), 2);
+    let back = s.near_duplicates(&second.id).unwrap();
+    assert_eq!(
+        back.iter().map(|d| d.id).collect::<Vec<_>>(),
+        vec![first.id]
+    );
+}
+
+#[test]
+fn round_trips_every_field() {
+    let mut s = SqliteStore::open_in_memory().unwrap();
+    let mut a = source(
+        "金正恩総書記はプーチン大統領と会談した。",
+        Lang::Ja,
+        Some("2023-09"),
+        "NHK",
+    );
+    a.original_text = "金正恩総書記はプーチン大統領と会談した。\r\n".into();
+    a.lang_spans = vec![entente_core::LangSpan {
+        start: 0,
+        end: 10,
+        lang: Lang::Ja,
+    }];
+    a.url = Some("https://example.org/x".into());
+    s.put_source(&a).unwrap();
+    let got = s.get_source(&a.id).unwrap().unwrap();
+    assert_eq!(got.new, a);
+    assert_eq!(got.seq, 1);
+    assert_eq!(
+        s.source_text(&a.id).unwrap().as_deref(),
+        Some(a.text.as_str())
+    );
+}
+
+#[test]
+fn resolves_unique_prefixes_only() {
+    let mut s = SqliteStore::open_in_memory().unwrap();
+    let mut ids = Vec::new();
+    for i in 0..40 {
+        let src = source(
+            &format!("document number {i} about nothing in particular"),
+            Lang::En,
+            None,
+            "x",
+        );
+        ids.push(src.id);
+        s.put_source(&src).unwrap();
+    }
+    let full = ids[7].to_hex();
+    assert_eq!(s.resolve_id(&full).unwrap(), ids[7]);
+    assert_eq!(s.resolve_id(&full[..12]).unwrap(), ids[7]);
+    assert!(matches!(
+        s.resolve_id("ffffffffffff0000"),
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(s.resolve_id("zz"), Err(StoreError::Core(_))));
+    // Keep adding sources until two ids share a 4-character prefix (birthday bound: a few hundred).
+    let mut seen = std::collections::HashMap::new();
+    let mut shared = None;
+    for i in 0..5000 {
+        let src = source(
+            &format!("another document {i} with some words"),
+            Lang::En,
+            None,
+            "x",
+        );
+        s.put_source(&src).unwrap();
+        let p = src.id.to_hex()[..4].to_string();
+        if seen.insert(p.clone(), src.id).is_some() {
+            shared = Some(p);
+            break;
+        }
+    }
+    let shared = shared.expect("a shared prefix within 5000 ids");
+    match s.resolve_id(&shared) {
+        Err(StoreError::Ambiguous { count, .. }) => assert!(count >= 2),
+        other => panic!("expected ambiguity, got {other:?}"),
+    }
+}
+
+#[test]
+fn lists_with_filters() {
+    let mut s = SqliteStore::open_in_memory().unwrap();
+    s.put_source(&source(
+        "习近平同普京举行会谈，双方交换了意见。",
+        Lang::ZhHans,
+        None,
+        "Xinhua",
+    ))
+    .unwrap();
+    s.put_source(&source(
+        "習近平與普京舉行會談，雙方交換了意見。",
+        Lang::ZhHant,
+        None,
+        "CNA",
+    ))
+    .unwrap();
+    s.put_source(&source(STORY, Lang::En, None, "KCNA (kcna.co.jp mirror)"))
+        .unwrap();
+    let zh = s
+        .list_sources(&ListQuery {
+            lang: Some("zh".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(zh.len(), 2);
+    let kcna = s
+        .list_sources(&ListQuery {
+            outlet: Some("kcna".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(kcna.len(), 1);
+    let page = s
+        .list_sources(&ListQuery {
+            limit: Some(1),
+            offset: 1,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(page.len(), 1);
+    assert_eq!(page[0].seq, 2);
+}
+
+#[test]
+fn migrations_apply_once_and_refuse_newer_schemas() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kb.sqlite");
+    {
+        let mut s = SqliteStore::open(&path).unwrap();
+        assert_eq!(s.schema_version().unwrap(), 1);
+        s.put_source(&source(STORY, Lang::En, None, "KCNA"))
+            .unwrap();
+    }
+    let s = SqliteStore::open(&path).unwrap();
+    assert_eq!(s.count_sources().unwrap(), 1, "reopening keeps data");
+    drop(s);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.pragma_update(None, "user_version", 99).unwrap();
+    drop(conn);
+    let err = SqliteStore::open(&path).err().unwrap().to_string();
+    assert!(err.contains("newer entente") && err.contains("99"), "{err}");
+}

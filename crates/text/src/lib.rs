@@ -1,0 +1,23 @@
+//! Text processing shared by ingest, search and extraction.
+//!
+//! * [`normalize`](mod@normalize) — the canonical text that ids are hashed from and citations point into.
+//! * [`fold`](mod@fold) — character-variant folding (simplified / traditional / Japanese shinjitai)
+//!   used only for matching and search, never for display.
+//! * [`langid`](mod@langid) — document and paragraph language identification.
+//! * [`tokenize`](mod@tokenize) — the language-aware token stream behind the search index
+//!   (CJK bigrams + unigrams, Russian and English stemming).
+//!
+//! The crate knows nothing about storage. Its tables are data files under `data/text/`,
+//! embedded at build time and validated on first use.
+
+mod error;
+pub mod fold;
+pub mod langid;
+pub mod normalize;
+pub mod tokenize;
+
+pub use error::TextError;
+pub use fold::{fold, fold_char, load_tables};
+pub use langid::{detect, detect_spans};
+pub use normalize::normalize;
+pub use tokenize::{Mode, Token, tokenize, tokens};
