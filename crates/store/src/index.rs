@@ -159,6 +159,13 @@ pub struct Hit {
     pub score: f32,
 }
 
+/// The hits of one page, the number of all matches, and the parsed query (for snippets).
+pub struct Matches {
+    pub hits: Vec<Hit>,
+    pub total: usize,
+    pub query: Box<dyn Query>,
+}
+
 pub struct SearchIndex {
     index: Index,
     reader: IndexReader,
@@ -401,7 +408,7 @@ impl SearchIndex {
     }
 
     /// Runs a query; returns the hits of the requested page and the total number of matches.
-    pub fn search(&self, q: &SearchQuery) -> Result<(Vec<Hit>, usize, Box<dyn Query>), StoreError> {
+    pub fn search(&self, q: &SearchQuery) -> Result<Matches, StoreError> {
         let query = self.build_query(q)?;
         let searcher = self.reader.searcher();
         let limit = q.limit.max(1);
@@ -443,7 +450,7 @@ impl SearchIndex {
                 });
             }
         }
-        Ok((hits, total, query))
+        Ok(Matches { hits, total, query })
     }
 
     /// A snippet generator for the text field of `query`.

@@ -13,7 +13,7 @@ mod repo;
 mod sqlite;
 
 pub use error::StoreError;
-pub use index::{Hit, SearchIndex, SearchQuery, SortOrder};
+pub use index::{Hit, Matches, SearchIndex, SearchQuery, SortOrder};
 pub use repo::{DoctorReport, OpenMode, Repo, SearchResult};
 pub use sqlite::SqliteStore;
 

@@ -164,7 +164,7 @@ impl Repo {
 
     /// Searches and decorates hits with metadata and snippets.
     pub fn search(&self, q: &SearchQuery) -> Result<(Vec<SearchResult>, usize), StoreError> {
-        let (hits, total, query) = self.index.search(q)?;
+        let crate::index::Matches { hits, total, query } = self.index.search(q)?;
         let generator = self.index.snippets(&*query, 200)?;
         let ids: Vec<SourceId> = hits.iter().map(|h| h.id).collect();
         let summaries = self.store.summaries(&ids)?;

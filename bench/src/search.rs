@@ -1,0 +1,772 @@
+//! Ingest and search benchmark.
+//!
+//! Builds N synthetic multilingual articles (~2 KB each, ja / zh-Hans / zh-Hant / ko / ru / en)
+//! as JSON Lines, then measures in one run:
+//! - ingest + index throughput of the real pipeline (read, decode, normalise, language id,
+//!   MinHash, SQLite transaction per article, tantivy), articles/s;
+//! - search latency p50 / p95 over 200 mixed queries (CJK, Korean, Russian, English, phrases,
+//!   boolean, language and date filters), through the full user path (query, top 10,
+//!   metadata and highlighted snippets);
+//! - the same queries through SQLite FTS5 with the trigram tokenizer (bm25 order, top 10,
+//!   snippet()), and `grep -c -F` over the raw JSON Lines files.
+//!
+//! Usage: cargo run --release -p entente-bench --bin bench-search -- [N] [--keep DIR]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use entente_ingest::pipeline::{self, IngestOptions, Input};
+use entente_store::{OpenMode, Repo, SearchQuery};
+
+/// Small deterministic PRNG (xorshift64*), so every run builds the same corpus.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
+        // Skewed choice (Zipf-like): low indices are more frequent.
+        let a = (self.next() % xs.len() as u64) as usize;
+        let b = (self.next() % xs.len() as u64) as usize;
+        xs[a.min(b)]
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+struct LangVocab {
+    lang: &'static str,
+    people: &'static [&'static str],
+    places: &'static [&'static str],
+    verbs: &'static [&'static str],
+    topics: &'static [&'static str],
+    filler: &'static [&'static str],
+    sentence: fn(&mut Rng, &LangVocab) -> String,
+}
+
+fn ja(r: &mut Rng, v: &LangVocab) -> String {
+    format!(
+        "{}は{}で{}と{}し、{}について{}。",
+        r.pick(v.people),
+        r.pick(v.places),
+        r.pick(v.people),
+        r.pick(v.verbs),
+        r.pick(v.topics),
+        r.pick(v.filler)
+    )
+}
+fn zh(r: &mut Rng, v: &LangVocab) -> String {
+    format!(
+        "{}在{}同{}{}，双方就{}{}。",
+        r.pick(v.people),
+        r.pick(v.places),
+        r.pick(v.people),
+        r.pick(v.verbs),
+        r.pick(v.topics),
+        r.pick(v.filler)
+    )
+}
+fn zht(r: &mut Rng, v: &LangVocab) -> String {
+    format!(
+        "{}在{}與{}{}，雙方就{}{}。",
+        r.pick(v.people),
+        r.pick(v.places),
+        r.pick(v.people),
+        r.pick(v.verbs),
+        r.pick(v.topics),
+        r.pick(v.filler)
+    )
+}
+fn ko(r: &mut Rng, v: &LangVocab) -> String {
+    format!(
+        "{}은 {}에서 {}과 {} {}에 대해 {}.",
+        r.pick(v.people),
+        r.pick(v.places),
+        r.pick(v.people),
+        r.pick(v.verbs),
+        r.pick(v.topics),
+        r.pick(v.filler)
+    )
+}
+fn ru(r: &mut Rng, v: &LangVocab) -> String {
+    format!(
+        "{} {} в {} с {} {} {}.",
+        r.pick(v.people),
+        r.pick(v.verbs),
+        r.pick(v.places),
+        r.pick(v.people),
+        r.pick(v.topics),
+        r.pick(v.filler)
+    )
+}
+fn en(r: &mut Rng, v: &LangVocab) -> String {
+    format!(
+        "{} {} {} in {} on {}, {}.",
+        r.pick(v.people),
+        r.pick(v.verbs),
+        r.pick(v.people),
+        r.pick(v.places),
+        r.pick(v.topics),
+        r.pick(v.filler)
+    )
+}
+
+const VOCABS: &[LangVocab] = &[
+    LangVocab {
+        lang: "ja",
+        people: &[
+            "金正恩総書記",
+            "プーチン大統領",
+            "習近平国家主席",
+            "ラブロフ外相",
+            "崔善姫外相",
+            "李強首相",
+            "王毅外相",
+            "ショイグ書記",
+        ],
+        places: &[
+            "平壌",
+            "モスクワ",
+            "北京",
+            "ウラジオストク",
+            "ボストーチヌイ宇宙基地",
+            "天津",
+            "クレムリン",
+            "人民大会堂",
+        ],
+        verbs: &["会談", "会見", "電話会談", "意見交換", "協議"],
+        topics: &[
+            "経済協力",
+            "軍事協力",
+            "朝鮮半島情勢",
+            "包括的戦略パートナーシップ",
+            "貿易",
+            "制裁",
+            "エネルギー",
+        ],
+        filler: &[
+            "詳しく討議した",
+            "意見を交換した",
+            "合意した",
+            "確認した",
+            "強調した",
+        ],
+        sentence: ja,
+    },
+    LangVocab {
+        lang: "zh-Hans",
+        people: &[
+            "习近平主席",
+            "普京总统",
+            "金正恩委员长",
+            "王毅外长",
+            "拉夫罗夫外长",
+            "李强总理",
+            "崔善姬外相",
+            "赵乐际委员长",
+        ],
+        places: &[
+            "北京",
+            "莫斯科",
+            "平壤",
+            "天津",
+            "人民大会堂",
+            "钓鱼台国宾馆",
+            "克里姆林宫",
+            "上海",
+        ],
+        verbs: &["举行会谈", "会见", "通电话", "举行会晤", "交换意见"],
+        topics: &[
+            "双边关系",
+            "经贸合作",
+            "全面战略协作伙伴关系",
+            "朝鲜半岛局势",
+            "上海合作组织",
+            "金砖国家",
+            "能源合作",
+        ],
+        filler: &[
+            "深入交换了意见",
+            "达成广泛共识",
+            "签署了联合声明",
+            "表示满意",
+            "进行了友好交谈",
+        ],
+        sentence: zh,
+    },
+    LangVocab {
+        lang: "zh-Hant",
+        people: &[
+            "習近平主席",
+            "普京總統",
+            "金正恩委員長",
+            "王毅外長",
+            "拉夫羅夫外長",
+            "賴清德",
+            "崔善姬外相",
+            "趙樂際委員長",
+        ],
+        places: &[
+            "北京",
+            "莫斯科",
+            "平壤",
+            "天津",
+            "人民大會堂",
+            "釣魚臺國賓館",
+            "克里姆林宮",
+            "臺北",
+        ],
+        verbs: &["舉行會談", "會見", "通電話", "舉行會晤", "交換意見"],
+        topics: &[
+            "雙邊關係",
+            "經貿合作",
+            "全面戰略協作夥伴關係",
+            "朝鮮半島局勢",
+            "上海合作組織",
+            "金磚國家",
+            "能源合作",
+        ],
+        filler: &[
+            "深入交換了意見",
+            "達成廣泛共識",
+            "簽署了聯合聲明",
+            "表示滿意",
+            "進行了友好交談",
+        ],
+        sentence: zht,
+    },
+    LangVocab {
+        lang: "ko",
+        people: &[
+            "김정은 위원장",
+            "푸틴 대통령",
+            "시진핑 주석",
+            "최선희 외무상",
+            "라브로프 외무장관",
+            "리창 총리",
+            "김여정 부부장",
+            "쇼이구 서기",
+        ],
+        places: &[
+            "평양",
+            "모스크바",
+            "베이징",
+            "블라디보스토크",
+            "보스토치니 우주기지",
+            "톈진",
+            "크렘린궁",
+            "인민대회당",
+        ],
+        verbs: &[
+            "회담하고",
+            "회견하고",
+            "전화통화하고",
+            "의견을 교환하고",
+            "협의하고",
+        ],
+        topics: &[
+            "경제협력",
+            "군사협력",
+            "조선반도 정세",
+            "포괄적 전략적 동반자 관계",
+            "무역",
+            "제재",
+            "에너지",
+        ],
+        filler: &[
+            "심도있게 토의했다",
+            "의견을 교환했다",
+            "합의했다",
+            "확인했다",
+            "강조했다",
+        ],
+        sentence: ko,
+    },
+    LangVocab {
+        lang: "ru",
+        people: &[
+            "Владимир Путин",
+            "Ким Чен Ын",
+            "Си Цзиньпин",
+            "Сергей Лавров",
+            "Цой Сон Хи",
+            "Ли Цян",
+            "Ван И",
+            "Сергей Шойгу",
+        ],
+        places: &[
+            "Москве",
+            "Пхеньяне",
+            "Пекине",
+            "Владивостоке",
+            "Кремле",
+            "Тяньцзине",
+            "Казани",
+            "Улан-Удэ",
+        ],
+        verbs: &[
+            "провёл переговоры",
+            "встретился",
+            "провёл телефонный разговор",
+            "обсудил",
+            "подписал соглашение",
+        ],
+        topics: &[
+            "о всеобъемлющем стратегическом партнёрстве",
+            "о торгово-экономическом сотрудничестве",
+            "о ситуации на Корейском полуострове",
+            "о военном сотрудничестве",
+            "о санкциях",
+            "об энергетике",
+        ],
+        filler: &[
+            "сообщает ТАСС",
+            "заявил представитель МИД",
+            "отметили стороны",
+            "подчеркнул президент",
+            "говорится в заявлении",
+        ],
+        sentence: ru,
+    },
+    LangVocab {
+        lang: "en",
+        people: &[
+            "Kim Jong Un",
+            "Vladimir Putin",
+            "Xi Jinping",
+            "Sergei Lavrov",
+            "Choe Son Hui",
+            "Li Qiang",
+            "Wang Yi",
+            "Sergei Shoigu",
+        ],
+        places: &[
+            "Pyongyang",
+            "Moscow",
+            "Beijing",
+            "Vladivostok",
+            "the Vostochny Cosmodrome",
+            "Tianjin",
+            "the Kremlin",
+            "the Great Hall of the People",
+        ],
+        verbs: &[
+            "held talks with",
+            "met",
+            "received",
+            "had a phone call with",
+            "exchanged views with",
+        ],
+        topics: &[
+            "the comprehensive strategic partnership",
+            "economic and trade cooperation",
+            "the situation on the Korean Peninsula",
+            "military cooperation",
+            "sanctions",
+            "energy supplies",
+        ],
+        filler: &[
+            "KCNA reported",
+            "the Kremlin said",
+            "officials said",
+            "according to Xinhua",
+            "the two sides agreed",
+        ],
+        sentence: en,
+    },
+];
+
+const OUTLETS: &[&str] = &[
+    "KCNA",
+    "Rodong Sinmun",
+    "Xinhua",
+    "TASS",
+    "Yonhap",
+    "NHK",
+    "Kyodo",
+    "People's Daily",
+    "RIA Novosti",
+    "CCTV",
+];
+
+/// Writes `n` articles into `dir` as JSON Lines files of 10,000 records; returns the files.
+fn generate(dir: &Path, n: usize) -> anyhow::Result<Vec<PathBuf>> {
+    use std::io::Write;
+    let mut rng = Rng(0x5eed_1234_abcd_ef01);
+    let mut files = Vec::new();
+    let mut out: Option<std::io::BufWriter<std::fs::File>> = None;
+    for i in 0..n {
+        if i % 10_000 == 0 {
+            let path = dir.join(format!("corpus-{:03}.jsonl", i / 10_000));
+            out = Some(std::io::BufWriter::new(std::fs::File::create(&path)?));
+            files.push(path);
+        }
+        let v = &VOCABS[(rng.below(VOCABS.len() as u64)) as usize];
+        let mut text = String::with_capacity(2300);
+        let mut para = 0;
+        while text.len() < 2000 {
+            text.push_str(&(v.sentence)(&mut rng, v));
+            para += 1;
+            if para % 4 == 0 {
+                text.push_str("\n\n");
+            } else if v.lang == "ru" || v.lang == "en" || v.lang == "ko" {
+                text.push(' ');
+            }
+        }
+        // A serial number keeps every article distinct (no accidental duplicates).
+        text.push_str(&format!("\n\n[{i}]"));
+        let title = (v.sentence)(&mut rng, v);
+        let rec = serde_json::json!({
+            "title": title,
+            "text": text,
+            "outlet": OUTLETS[rng.below(OUTLETS.len() as u64) as usize],
+            "lang": v.lang,
+            "published": format!("{}-{:02}-{:02}", 2010 + rng.below(16), 1 + rng.below(12), 1 + rng.below(28)),
+            "url": format!("https://example.org/bench/{i}"),
+        });
+        if let Some(w) = out.as_mut() {
+            serde_json::to_writer(&mut *w, &rec)?;
+            w.write_all(b"\n")?;
+        }
+    }
+    if let Some(mut w) = out {
+        w.flush()?;
+    }
+    Ok(files)
+}
+
+/// One benchmark query: entente syntax, FTS5 MATCH syntax, a literal for grep, filters.
+struct Q {
+    entente: String,
+    fts: String,
+    grep: String,
+    lang: Option<&'static str>,
+    from: Option<&'static str>,
+}
+
+/// (entente query, FTS5 query, grep literal, language filter, from-date filter).
+type BaseQuery = (
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    Option<&'static str>,
+);
+
+fn queries() -> Vec<Q> {
+    let base: &[BaseQuery] = &[
+        ("金正恩", "\"金正恩\"", "金正恩", None, None),
+        ("习近平", "\"习近平\" OR \"習近平\"", "习近平", None, None),
+        (
+            "習近平 普京",
+            "(\"习近平\" OR \"習近平\") AND \"普京\"",
+            "普京",
+            None,
+            None,
+        ),
+        ("会談", "会談", "会談", Some("ja"), None),
+        ("会谈", "会谈", "会谈", None, None),
+        ("朝鮮半島", "\"朝鮮半島\"", "朝鮮半島", None, None),
+        (
+            "全面战略协作伙伴关系",
+            "\"全面战略协作伙伴关系\"",
+            "全面战略协作伙伴关系",
+            None,
+            None,
+        ),
+        ("김정은", "\"김정은\"", "김정은", None, None),
+        ("회담", "회담", "회담", Some("ko"), None),
+        (
+            "포괄적 전략적",
+            "\"포괄적\" AND \"전략적\"",
+            "포괄적 전략적",
+            None,
+            None,
+        ),
+        ("переговоры", "\"переговоры\"", "переговоры", None, None),
+        ("Лавров", "\"Лавров\"", "Лавров", None, None),
+        (
+            "Путин Пхеньяне",
+            "\"Путин\" AND \"Пхеньяне\"",
+            "Пхеньяне",
+            None,
+            None,
+        ),
+        (
+            "\"strategic partnership\"",
+            "\"strategic partnership\"",
+            "strategic partnership",
+            None,
+            None,
+        ),
+        (
+            "summit OR talks",
+            "\"summit\" OR \"talks\"",
+            "talks",
+            None,
+            None,
+        ),
+        (
+            "Putin Pyongyang",
+            "\"Putin\" AND \"Pyongyang\"",
+            "Pyongyang",
+            Some("en"),
+            Some("2020"),
+        ),
+        (
+            "sanctions -Kremlin",
+            "\"sanctions\" NOT \"Kremlin\"",
+            "sanctions",
+            None,
+            None,
+        ),
+        (
+            "Vostochny",
+            "\"Vostochny\"",
+            "Vostochny",
+            None,
+            Some("2018"),
+        ),
+        (
+            "cooperation",
+            "\"cooperation\"",
+            "cooperation",
+            Some("en"),
+            None,
+        ),
+        ("平壌", "\"平壌\"", "平壌", Some("ja"), Some("2015")),
+    ];
+    (0..200)
+        .map(|i| {
+            let (e, f, g, l, from) = base[i % base.len()];
+            Q {
+                entente: e.to_string(),
+                fts: f.to_string(),
+                grep: g.to_string(),
+                lang: l,
+                from,
+            }
+        })
+        .collect()
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[idx]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let n: usize = args
+        .iter()
+        .find(|a| a.chars().all(|c| c.is_ascii_digit()))
+        .map(|a| a.parse())
+        .transpose()?
+        .unwrap_or(100_000);
+    let keep = args
+        .iter()
+        .position(|a| a == "--keep")
+        .and_then(|i| args.get(i + 1))
+        .map(PathBuf::from);
+    let tmp = tempdir_path()?;
+    let work = keep.unwrap_or_else(|| tmp.clone());
+    std::fs::create_dir_all(&work)?;
+    let corpus_dir = work.join("corpus");
+    let data_dir = work.join("entente-data");
+    let _ = std::fs::remove_dir_all(&data_dir);
+    std::fs::create_dir_all(&corpus_dir)?;
+
+    println!("entente search benchmark: {n} synthetic articles (ja, zh-Hans, zh-Hant, ko, ru, en)");
+    let t = Instant::now();
+    let files = generate(&corpus_dir, n)?;
+    let bytes: u64 = files
+        .iter()
+        .map(|f| std::fs::metadata(f).map(|m| m.len()).unwrap_or(0))
+        .sum();
+    println!(
+        "generated {:.1} MB in {:.1} s",
+        bytes as f64 / 1e6,
+        t.elapsed().as_secs_f64()
+    );
+
+    // --- entente ingest ---
+    let t = Instant::now();
+    let mut repo = Repo::open(&data_dir, OpenMode::ReadWrite)?;
+    let inputs: Vec<Input> = files.iter().cloned().map(Input::Path).collect();
+    let summary = pipeline::run(&mut repo, &inputs, &IngestOptions::default(), &mut |_| {})?;
+    let ingest_s = t.elapsed().as_secs_f64();
+    anyhow::ensure!(
+        summary.failed == 0,
+        "ingest failures: {:?}",
+        summary.failures().next()
+    );
+    let stored = summary.new + summary.near_duplicate;
+    println!(
+        "entente ingest+index: {stored} articles in {ingest_s:.1} s = {:.0} articles/s ({:.1} MB/s)",
+        n as f64 / ingest_s,
+        bytes as f64 / 1e6 / ingest_s
+    );
+    drop(repo);
+    let repo = Repo::open(&data_dir, OpenMode::ReadOnly)?;
+
+    // --- FTS5 trigram ---
+    let fts_path = work.join("fts5.sqlite");
+    let _ = std::fs::remove_file(&fts_path);
+    let t = Instant::now();
+    let conn = rusqlite::Connection::open(&fts_path)?;
+    conn.execute_batch(
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;
+         CREATE VIRTUAL TABLE docs USING fts5(title, text, lang UNINDEXED, published UNINDEXED, tokenize='trigram');",
+    )?;
+    {
+        let tx = conn.unchecked_transaction()?;
+        {
+            let mut ins = tx.prepare(
+                "INSERT INTO docs(title, text, lang, published) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            for f in &files {
+                for line in std::fs::read_to_string(f)?.lines() {
+                    let v: serde_json::Value = serde_json::from_str(line)?;
+                    ins.execute(rusqlite::params![
+                        v["title"].as_str(),
+                        v["text"].as_str(),
+                        v["lang"].as_str(),
+                        v["published"].as_str()
+                    ])?;
+                }
+            }
+        }
+        tx.commit()?;
+    }
+    println!(
+        "FTS5 trigram build: {:.1} s (one transaction, no per-document work)",
+        t.elapsed().as_secs_f64()
+    );
+
+    // --- queries ---
+    let qs = queries();
+    let mut ent = Vec::new();
+    let mut fts = Vec::new();
+    let mut ent_hits = 0usize;
+    let mut fts_hits = 0usize;
+    // Warm-up: one pass over the distinct queries for each engine.
+    for q in qs.iter().take(20) {
+        let _ = repo.search(&to_query(q))?;
+        let _ = fts_query(&conn, q)?;
+    }
+    for q in &qs {
+        let t = Instant::now();
+        let (hits, total) = repo.search(&to_query(q))?;
+        ent.push(t.elapsed());
+        ent_hits += hits.len();
+        let _ = total;
+        let t = Instant::now();
+        fts_hits += fts_query(&conn, q)?;
+        fts.push(t.elapsed());
+    }
+    let mut grep = Vec::new();
+    for q in qs.iter().take(20) {
+        let t = Instant::now();
+        let out = Command::new("grep")
+            .arg("-c")
+            .arg("-F")
+            .arg("--")
+            .arg(&q.grep)
+            .args(&files)
+            .output()
+            .context("running grep")?;
+        anyhow::ensure!(out.status.code().is_some_and(|c| c <= 1), "grep failed");
+        grep.push(t.elapsed());
+    }
+    ent.sort();
+    fts.sort();
+    grep.sort();
+    println!(
+        "\nsearch latency over {} queries (top 10 with snippets):",
+        qs.len()
+    );
+    println!(
+        "  entente      p50 {:8.2} ms   p95 {:8.2} ms   ({ent_hits} results)",
+        ms(percentile(&ent, 0.5)),
+        ms(percentile(&ent, 0.95))
+    );
+    println!(
+        "  FTS5 trigram p50 {:8.2} ms   p95 {:8.2} ms   ({fts_hits} results)",
+        ms(percentile(&fts, 0.5)),
+        ms(percentile(&fts, 0.95))
+    );
+    println!(
+        "  grep -c -F   p50 {:8.2} ms   p95 {:8.2} ms   (20 distinct queries, counts only)",
+        ms(percentile(&grep, 0.5)),
+        ms(percentile(&grep, 0.95))
+    );
+    println!(
+        "  ratio FTS5/entente: p50 {:.1}x, p95 {:.1}x; grep/entente: p50 {:.1}x",
+        ms(percentile(&fts, 0.5)) / ms(percentile(&ent, 0.5)),
+        ms(percentile(&fts, 0.95)) / ms(percentile(&ent, 0.95)),
+        ms(percentile(&grep, 0.5)) / ms(percentile(&ent, 0.5)),
+    );
+    if work == tmp {
+        let _ = std::fs::remove_dir_all(&tmp);
+    }
+    Ok(())
+}
+
+fn to_query(q: &Q) -> SearchQuery {
+    SearchQuery {
+        text: q.entente.clone(),
+        langs: q.lang.iter().map(|s| s.to_string()).collect(),
+        from: q.from.map(|f| f.parse()).transpose().ok().flatten(),
+        limit: 10,
+        ..Default::default()
+    }
+}
+
+/// Runs one query on FTS5: short (< 3 char) CJK terms cannot use the trigram index, so they
+/// fall back to LIKE scans, as an FTS5 user would have to.
+fn fts_query(conn: &rusqlite::Connection, q: &Q) -> anyhow::Result<usize> {
+    let short = q.grep.chars().count() < 3;
+    let mut sql = if short {
+        "SELECT rowid, substr(text, instr(text, ?1) - 40, 120) FROM docs WHERE (text LIKE '%' || ?1 || '%' OR title LIKE '%' || ?1 || '%')".to_string()
+    } else {
+        "SELECT rowid, snippet(docs, 1, '<b>', '</b>', '…', 16) FROM docs WHERE docs MATCH ?1"
+            .to_string()
+    };
+    let mut args: Vec<String> = vec![if short { q.grep.clone() } else { q.fts.clone() }];
+    if let Some(l) = q.lang {
+        args.push(l.to_string());
+        sql.push_str(&format!(" AND lang = ?{}", args.len()));
+    }
+    if let Some(f) = q.from {
+        args.push(f.to_string());
+        sql.push_str(&format!(" AND published >= ?{}", args.len()));
+    }
+    if !short {
+        sql.push_str(" ORDER BY bm25(docs)");
+    }
+    sql.push_str(" LIMIT 10");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| {
+        r.get::<_, i64>(0)
+    })?;
+    Ok(rows.count())
+}
+
+fn tempdir_path() -> anyhow::Result<PathBuf> {
+    let p = std::env::temp_dir().join(format!("entente-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&p)?;
+    Ok(p)
+}

@@ -1,0 +1,143 @@
+use std::process::ExitCode;
+
+use anyhow::Context;
+use entente_core::{DateValue, Lang};
+use entente_ingest::pipeline::{self, IngestOptions, Input, Overrides, Progress};
+use entente_ingest::{FieldMap, Format};
+use entente_store::OpenMode;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::Ctx;
+use crate::output;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Files, directories (recursive), http(s) URLs, or `-` for standard input.
+    #[arg(required = true)]
+    inputs: Vec<String>,
+    /// Only files matching this glob inside directories (e.g. `*.jsonl`, `**/2025/*.html`).
+    #[arg(long)]
+    glob: Option<String>,
+    /// Field mapping for JSON / JSON Lines: `title=headline,published=date_str,text=story_text,url=link`.
+    #[arg(long)]
+    map: Option<String>,
+    /// Force the input format instead of sniffing it.
+    #[arg(long, value_parser = ["text", "markdown", "html", "json", "jsonl", "rss", "atom", "pdf"])]
+    format: Option<String>,
+    /// Force the encoding (WHATWG label, e.g. shift_jis, gb18030, koi8-r) instead of detecting it.
+    #[arg(long)]
+    encoding: Option<String>,
+    /// Outlet name for every document (overrides metadata).
+    #[arg(long)]
+    outlet: Option<String>,
+    /// Language for every document (en, ru, ja, ko, zh-Hans, zh-Hant…; overrides detection).
+    #[arg(long)]
+    lang: Option<Lang>,
+    /// Publication date for every document (YYYY, YYYY-MM or YYYY-MM-DD).
+    #[arg(long)]
+    published: Option<DateValue>,
+    /// URL for every document.
+    #[arg(long)]
+    url: Option<String>,
+    /// Title for every document.
+    #[arg(long)]
+    title: Option<String>,
+    /// Refuse inputs larger than this many bytes (default: config.toml, else 50 MB).
+    #[arg(long)]
+    max_bytes: Option<u64>,
+    /// Print the summary as JSON (one object with counts and per-item reports).
+    #[arg(long)]
+    json: bool,
+}
+
+fn parse_format(s: &str) -> Format {
+    match s {
+        "markdown" => Format::Markdown,
+        "html" => Format::Html,
+        "json" => Format::Json,
+        "jsonl" => Format::Jsonl,
+        "rss" => Format::Rss,
+        "atom" => Format::Atom,
+        "pdf" => Format::Pdf,
+        _ => Format::Text,
+    }
+}
+
+pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
+    let mut opts = IngestOptions::default();
+    if let Some(m) = &a.map {
+        opts.read.map = FieldMap::parse(m).context("--map")?;
+    }
+    opts.read.format = a.format.as_deref().map(parse_format);
+    opts.read.encoding = a.encoding.clone();
+    opts.glob = a.glob.clone();
+    opts.overrides = Overrides {
+        outlet: a.outlet.clone(),
+        lang: a.lang.clone(),
+        published: a.published,
+        url: a.url.clone(),
+        title: a.title.clone(),
+    };
+    let mut repo = ctx.open(OpenMode::ReadWrite)?;
+    if let Some(m) = a.max_bytes.or(super::init::configured_max_bytes(ctx)?) {
+        opts.max_bytes = m;
+    }
+    let inputs: Vec<Input> = a.inputs.iter().map(|s| Input::parse(s)).collect();
+    let summary = ingest_with_progress(&mut repo, &inputs, &opts, ctx.quiet || a.json)?;
+    if a.json {
+        println!("{}", serde_json::to_string(&summary)?);
+    } else {
+        for f in summary.failures() {
+            eprintln!(
+                "failed: {}",
+                f.error.as_deref().unwrap_or(f.origin.as_str())
+            );
+        }
+        if !ctx.quiet {
+            println!(
+                "{} new, {} unchanged, {} near-duplicate, {} failed",
+                summary.new, summary.unchanged, summary.near_duplicate, summary.failed
+            );
+        }
+    }
+    Ok(if summary.failed > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Runs the pipeline with a progress bar (bytes read, documents stored) on stderr.
+pub fn ingest_with_progress(
+    repo: &mut entente_store::Repo,
+    inputs: &[Input],
+    opts: &IngestOptions,
+    hidden: bool,
+) -> anyhow::Result<pipeline::Summary> {
+    let bar = if hidden {
+        ProgressBar::hidden()
+    } else {
+        output::progress_bar()
+    };
+    let mut docs = 0u64;
+    let summary = pipeline::run(repo, inputs, opts, &mut |p| match p {
+        Progress::Planned { bytes, .. } => {
+            bar.set_length(bytes.max(1));
+            bar.set_style(
+                ProgressStyle::with_template(
+                    "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {msg}",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+        }
+        Progress::InputDone { bytes } => bar.inc(bytes),
+        Progress::Document => {
+            docs += 1;
+            if docs.is_multiple_of(256) {
+                bar.set_message(format!("{docs} documents"));
+            }
+        }
+    })?;
+    bar.finish_and_clear();
+    Ok(summary)
+}

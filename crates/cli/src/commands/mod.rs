@@ -1,0 +1,32 @@
+pub mod demo;
+pub mod doctor;
+pub mod ingest;
+pub mod init;
+pub mod search;
+pub mod sources;
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use entente_store::{OpenMode, Repo};
+
+/// What every command gets from the global flags.
+pub struct Ctx {
+    pub data_dir: PathBuf,
+    pub quiet: bool,
+}
+
+impl Ctx {
+    /// Opens the data directory, validating the bundled data tables first.
+    pub fn open(&self, mode: OpenMode) -> anyhow::Result<Repo> {
+        entente_text::fold::load_tables().context("loading the text tables under data/text")?;
+        if mode == OpenMode::ReadOnly && !self.data_dir.join(Repo::DB_FILE).exists() {
+            anyhow::bail!(
+                "no entente data directory at {} (run `entente init` or `entente ingest`, or set --data-dir / ENTENTE_HOME)",
+                self.data_dir.display()
+            );
+        }
+        Repo::open(&self.data_dir, mode)
+            .with_context(|| format!("opening data directory {}", self.data_dir.display()))
+    }
+}

@@ -1,0 +1,169 @@
+use std::process::ExitCode;
+
+use entente_store::{ListQuery, OpenMode};
+use serde::Serialize;
+
+use super::Ctx;
+use crate::output;
+
+#[derive(clap::Subcommand)]
+pub enum Command {
+    /// List sources in the order they were ingested.
+    List {
+        /// Only outlets whose name contains this (case-insensitive).
+        #[arg(long)]
+        outlet: Option<String>,
+        /// Only this language (prefix match: `zh` gives both scripts).
+        #[arg(long)]
+        lang: Option<String>,
+        #[arg(short = 'n', long)]
+        limit: Option<usize>,
+        #[arg(long, default_value_t = 0)]
+        offset: usize,
+        /// JSON Lines, one source per line.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one source: metadata, where it was seen, near-duplicates and text.
+    Show {
+        /// Source id or a unique prefix of at least 4 characters.
+        id: String,
+        /// Show the text as decoded, before normalisation.
+        #[arg(long)]
+        original: bool,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Serialize)]
+struct Shown<'a> {
+    #[serde(flatten)]
+    source: &'a entente_core::Source,
+    origins: Vec<String>,
+    near_duplicates: Vec<entente_store::SourceSummary>,
+}
+
+pub fn run(ctx: &Ctx, c: Command) -> anyhow::Result<ExitCode> {
+    let repo = ctx.open(OpenMode::ReadOnly)?;
+    match c {
+        Command::List {
+            outlet,
+            lang,
+            limit,
+            offset,
+            json,
+        } => {
+            let rows = repo.store().list_sources(&ListQuery {
+                outlet,
+                lang,
+                limit,
+                offset,
+            })?;
+            if json {
+                output::json_lines(&rows)?;
+            } else {
+                let mut t = output::table(&[
+                    "id",
+                    "date",
+                    "outlet",
+                    "lang",
+                    "title",
+                    "chars",
+                    "near-dup of",
+                ]);
+                for r in &rows {
+                    t.add_row(vec![
+                        r.id.short(),
+                        r.published.clone().unwrap_or_default(),
+                        output::clip(r.outlet.as_deref().unwrap_or(""), 24),
+                        r.lang.clone(),
+                        output::clip(r.title.as_deref().unwrap_or("(untitled)"), 70),
+                        r.chars.to_string(),
+                        r.near_duplicate_of.map(|i| i.short()).unwrap_or_default(),
+                    ]);
+                }
+                println!("{t}");
+                if !ctx.quiet {
+                    println!("{} sources", rows.len());
+                }
+            }
+        }
+        Command::Show { id, original, json } => {
+            let id = repo.store().resolve_id(&id)?;
+            let Some(src) = repo.store().get_source(&id)? else {
+                anyhow::bail!("no source with id {id}");
+            };
+            let shown = Shown {
+                origins: repo.store().origins(&id)?,
+                near_duplicates: repo.near_duplicates(&id)?,
+                source: &src,
+            };
+            if json {
+                let mut v = serde_json::to_value(&shown)?;
+                if let Some(o) = v.as_object_mut() {
+                    o.remove("minhash");
+                }
+                println!("{v}");
+            } else {
+                println!("id:         {}", src.id);
+                println!(
+                    "title:      {}",
+                    src.title.as_deref().unwrap_or("(untitled)")
+                );
+                println!("outlet:     {}", src.outlet.as_deref().unwrap_or("-"));
+                println!(
+                    "published:  {}",
+                    src.published
+                        .map(|p| p.to_string())
+                        .unwrap_or_else(|| "-".into())
+                );
+                println!("url:        {}", src.url.as_deref().unwrap_or("-"));
+                let spans: Vec<String> = src
+                    .lang_spans
+                    .iter()
+                    .map(|s| format!("{}@{}..{}", s.lang, s.start, s.end))
+                    .collect();
+                if spans.is_empty() {
+                    println!("language:   {}", src.lang);
+                } else {
+                    println!(
+                        "language:   {} (paragraphs: {})",
+                        src.lang,
+                        spans.join(", ")
+                    );
+                }
+                println!("format:     {} ({})", src.format, src.encoding);
+                println!(
+                    "ingested:   {}",
+                    src.ingested_at.format("%Y-%m-%d %H:%M:%S UTC")
+                );
+                for o in &shown.origins {
+                    println!("seen at:    {o}");
+                }
+                if let Some(of) = src.near_duplicate_of {
+                    println!("near-duplicate of: {of}");
+                }
+                for d in &shown.near_duplicates {
+                    if Some(d.id) != src.near_duplicate_of {
+                        println!(
+                            "near-duplicate:    {} {}",
+                            d.id,
+                            d.title.as_deref().unwrap_or("")
+                        );
+                    }
+                }
+                println!();
+                println!(
+                    "{}",
+                    if original {
+                        &src.original_text
+                    } else {
+                        &src.text
+                    }
+                );
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

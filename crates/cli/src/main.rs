@@ -1,0 +1,89 @@
+//! `entente`: the command-line front of the entente workspace. It parses arguments,
+//! shows progress and formats output; the work happens in the library crates.
+
+mod commands;
+mod output;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "entente",
+    version,
+    about = "Sourced analysis of relations between states from open sources"
+)]
+pub struct Cli {
+    /// Data directory (SQLite knowledge base, search index, trade store).
+    #[arg(
+        long,
+        global = true,
+        env = "ENTENTE_HOME",
+        default_value = "entente-data"
+    )]
+    data_dir: PathBuf,
+    /// Print only results and errors (no progress bars or notes).
+    #[arg(short, long, global = true)]
+    quiet: bool,
+    /// More log output (-v, -vv).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create (or check) the data directory. Safe to run again.
+    Init,
+    /// Ingest files, directories, URLs or standard input (`-`).
+    Ingest(commands::ingest::Args),
+    /// Full-text search over ingested sources.
+    Search(commands::search::Args),
+    /// List and show ingested sources.
+    #[command(subcommand)]
+    Sources(commands::sources::Command),
+    /// Check that the store and the search index agree, and repair them.
+    Doctor(commands::doctor::Args),
+    /// Run the demonstration: a fresh data directory under ./demo with the bundled examples.
+    Demo(commands::demo::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let level = match (cli.quiet, cli.verbose) {
+        (true, _) => "error",
+        (false, 0) => "warn",
+        (false, 1) => "info",
+        _ => "debug",
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("ENTENTE_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level)),
+        )
+        .with_writer(std::io::stderr)
+        .without_time()
+        .init();
+    let ctx = commands::Ctx {
+        data_dir: cli.data_dir,
+        quiet: cli.quiet,
+    };
+    let result = match cli.command {
+        Command::Init => commands::init::run(&ctx),
+        Command::Ingest(a) => commands::ingest::run(&ctx, a),
+        Command::Search(a) => commands::search::run(&ctx, a),
+        Command::Sources(c) => commands::sources::run(&ctx, c),
+        Command::Doctor(a) => commands::doctor::run(&ctx, a),
+        Command::Demo(a) => commands::demo::run(&ctx, a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,537 @@
+//! JSON Lines and JSON: one document per record.
+//!
+//! Accepted shapes: JSON Lines (one object per line, blank lines skipped), a JSON array of
+//! objects, a single object, and an object wrapping an array of objects under a key such as
+//! `articles`, `items`, `data`, `results`, `records`, `entries`, `posts`, `stories`, `news`
+//! or `docs`.
+//!
+//! Fields come from the [`FieldMap`] when it names them; otherwise the first of these keys
+//! holding a non-empty value is used:
+//!
+//! | field | keys tried |
+//! | --- | --- |
+//! | title | title, headline, name |
+//! | text | text, body, content, story, story_text, article, description |
+//! | published | published, date, pubDate, published_at, datetime, date_str, time |
+//! | url | url, link, href |
+//! | outlet | outlet, source, publisher |
+//! | lang | lang, language |
+//!
+//! A key may be a dotted path (`meta.title`, `authors.0.name`) when no key of that literal
+//! name exists. Values may be strings, numbers, arrays (text: paragraphs joined with blank
+//! lines; others: the first usable element) or objects (their `name`, `text`, `value`,
+//! `rendered` or `content`). Text that looks like HTML is reduced with
+//! [`super::html_to_text`]; text whose paragraphs are separated by single line breaks (no
+//! blank line anywhere) gets one paragraph per line.
+//!
+//! Each record's origin is `path#line=N` (JSON Lines, N the line in the file) or
+//! `path#item=N` (arrays, N counted from 1). A malformed line is an
+//! [`IngestError::Json`] for that line only; a record without text is an
+//! [`IngestError::MissingText`]; an unusable `published` or `lang` value is an
+//! [`IngestError::Field`] naming the key.
+
+use std::sync::OnceLock;
+
+use entente_core::{DateValue, Lang};
+use serde_json::{Map, Value};
+
+use super::{FieldMap, Format, RawDoc, html_to_text, tidy_paragraphs};
+use crate::IngestError;
+use crate::decode::Decoded;
+
+const TITLE_KEYS: &[&str] = &["title", "headline", "name"];
+const TEXT_KEYS: &[&str] = &[
+    "text",
+    "body",
+    "content",
+    "story",
+    "story_text",
+    "article",
+    "description",
+];
+const PUBLISHED_KEYS: &[&str] = &[
+    "published",
+    "date",
+    "pubDate",
+    "published_at",
+    "datetime",
+    "date_str",
+    "time",
+];
+const URL_KEYS: &[&str] = &["url", "link", "href"];
+const OUTLET_KEYS: &[&str] = &["outlet", "source", "publisher"];
+const LANG_KEYS: &[&str] = &["lang", "language"];
+const WRAPPER_KEYS: &[&str] = &[
+    "articles",
+    "items",
+    "data",
+    "results",
+    "records",
+    "entries",
+    "posts",
+    "stories",
+    "news",
+    "docs",
+    "documents",
+];
+
+/// Where a record is, for its origin and its errors.
+struct Loc {
+    /// The record's own origin (`path#line=N`, `path#item=N` or `path`).
+    doc_origin: String,
+    /// The origin errors carry (the file for JSON Lines, the record for arrays).
+    err_origin: String,
+    line: Option<usize>,
+}
+
+/// serde_json's message without its trailing ` at line L column C`.
+fn json_message(e: &serde_json::Error) -> String {
+    let s = e.to_string();
+    match s.rfind(" at line ") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}
+
+/// Reads JSON Lines.
+pub(crate) fn read_jsonl(
+    origin: &str,
+    decoded: &Decoded,
+    map: &FieldMap,
+) -> Vec<Result<RawDoc, IngestError>> {
+    let mut out = Vec::new();
+    for (i, line) in decoded.text.split('\n').enumerate() {
+        let n = i + 1;
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.trim().is_empty() {
+            continue;
+        }
+        let value: Value = match serde_json::from_str(line) {
+            Ok(v) => v,
+            Err(e) => {
+                out.push(Err(IngestError::Json {
+                    origin: origin.into(),
+                    line: n,
+                    column: e.column(),
+                    message: json_message(&e),
+                }));
+                continue;
+            }
+        };
+        let loc = Loc {
+            doc_origin: format!("{origin}#line={n}"),
+            err_origin: origin.into(),
+            line: Some(n),
+        };
+        out.push(match &value {
+            Value::Object(obj) => record(obj, map, &loc, &decoded.encoding, Format::Jsonl),
+            other => Err(IngestError::Json {
+                origin: origin.into(),
+                line: n,
+                column: 1,
+                message: format!(
+                    "expected an object (one record per line), found {}",
+                    kind(other)
+                ),
+            }),
+        });
+    }
+    out
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Reads a JSON document: an array of records, one record, or an object wrapping an array.
+pub(crate) fn read_json(
+    origin: &str,
+    decoded: &Decoded,
+    map: &FieldMap,
+) -> Vec<Result<RawDoc, IngestError>> {
+    let value: Value = match serde_json::from_str(&decoded.text) {
+        Ok(v) => v,
+        Err(e) => {
+            return vec![Err(IngestError::Json {
+                origin: origin.into(),
+                line: e.line(),
+                column: e.column(),
+                message: json_message(&e),
+            })];
+        }
+    };
+    match &value {
+        Value::Array(items) => read_items(origin, items, map, &decoded.encoding),
+        Value::Object(obj) => {
+            let is_record = has_text_field(obj, map);
+            if !is_record && let Some(items) = wrapped_array(obj) {
+                return read_items(origin, items, map, &decoded.encoding);
+            }
+            let loc = Loc {
+                doc_origin: origin.into(),
+                err_origin: origin.into(),
+                line: None,
+            };
+            vec![record(obj, map, &loc, &decoded.encoding, Format::Json)]
+        }
+        other => vec![Err(IngestError::Json {
+            origin: origin.into(),
+            line: 1,
+            column: 1,
+            message: format!(
+                "expected an object or an array of objects, found {}",
+                kind(other)
+            ),
+        })],
+    }
+}
+
+fn read_items(
+    origin: &str,
+    items: &[Value],
+    map: &FieldMap,
+    encoding: &str,
+) -> Vec<Result<RawDoc, IngestError>> {
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let item_origin = format!("{origin}#item={}", i + 1);
+            match item {
+                Value::Object(obj) => {
+                    let loc = Loc {
+                        doc_origin: item_origin.clone(),
+                        err_origin: item_origin,
+                        line: None,
+                    };
+                    record(obj, map, &loc, encoding, Format::Json)
+                }
+                other => Err(IngestError::Field {
+                    origin: item_origin,
+                    line: None,
+                    field: "(record)".into(),
+                    message: format!("expected an object, found {}", kind(other)),
+                }),
+            }
+        })
+        .collect()
+}
+
+fn has_text_field(obj: &Map<String, Value>, map: &FieldMap) -> bool {
+    match &map.text {
+        Some(p) => lookup(obj, p).is_some(),
+        None => TEXT_KEYS.iter().any(|k| obj.contains_key(*k)),
+    }
+}
+
+fn wrapped_array(obj: &Map<String, Value>) -> Option<&Vec<Value>> {
+    let is_records = |v: &Value| matches!(v, Value::Array(a) if a.iter().any(Value::is_object));
+    WRAPPER_KEYS
+        .iter()
+        .find_map(|k| obj.get(*k).filter(|v| is_records(v)))
+        .or_else(|| obj.values().find(|v| is_records(v)))
+        .and_then(Value::as_array)
+}
+
+/// The value at `path`: a literal key first, then a dotted path.
+fn lookup<'v>(obj: &'v Map<String, Value>, path: &str) -> Option<&'v Value> {
+    if let Some(v) = obj.get(path) {
+        return Some(v);
+    }
+    if !path.contains('.') {
+        return None;
+    }
+    let mut parts = path.split('.');
+    let mut cur = obj.get(parts.next()?)?;
+    for part in parts {
+        cur = match cur {
+            Value::Object(o) => o.get(part)?,
+            Value::Array(a) => a.get(part.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(cur)
+}
+
+/// How array values are joined.
+#[derive(Clone, Copy, PartialEq)]
+enum Join {
+    Paragraphs,
+    First,
+}
+
+fn looks_like_html(s: &str) -> bool {
+    static RE: OnceLock<regex::Regex> = OnceLock::new();
+    if !s.contains('<') {
+        return false;
+    }
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(r"(?i)</?(?:p|br|div|span|a|em|strong|b|i|h[1-6]|li|ul|ol|blockquote|figure|img|table)\b[^>]*>")
+            .expect("constant regex")
+    });
+    re.is_match(s)
+}
+
+/// Text of a value (see the module docs), `None` when empty.
+fn value_text(v: &Value, join: Join, depth: usize) -> Option<String> {
+    if depth > 16 {
+        return None;
+    }
+    let s = match v {
+        Value::String(s) => s.trim().to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::Array(items) => {
+            let mut parts = items.iter().filter_map(|i| value_text(i, join, depth + 1));
+            match join {
+                Join::First => parts.next()?,
+                Join::Paragraphs => parts.collect::<Vec<_>>().join("\n\n"),
+            }
+        }
+        Value::Object(o) => [
+            "name", "text", "value", "rendered", "content", "$date", "#text",
+        ]
+        .iter()
+        .find_map(|k| o.get(*k).and_then(|x| value_text(x, join, depth + 1)))?,
+        Value::Null | Value::Bool(_) => return None,
+    };
+    (!s.is_empty()).then_some(s)
+}
+
+/// The first usable value among `keys` (or the mapped key): (key, text).
+fn pick(
+    obj: &Map<String, Value>,
+    mapped: Option<&str>,
+    keys: &[&str],
+    join: Join,
+) -> Option<(String, String)> {
+    match mapped {
+        Some(p) => lookup(obj, p)
+            .and_then(|v| value_text(v, join, 0))
+            .map(|t| (p.to_string(), t)),
+        None => keys.iter().find_map(|k| {
+            obj.get(*k)
+                .and_then(|v| value_text(v, join, 0))
+                .map(|t| (k.to_string(), t))
+        }),
+    }
+}
+
+/// Normalises the text of a record: HTML reduced to text, single line breaks made paragraph
+/// breaks when the text has no blank line.
+fn record_text(raw: &str) -> String {
+    let t = if looks_like_html(raw) {
+        html_to_text(raw)
+    } else {
+        raw.replace("\r\n", "\n")
+    };
+    let t = if !t.contains("\n\n") && t.contains('\n') {
+        t.replace('\n', "\n\n")
+    } else {
+        t
+    };
+    tidy_paragraphs(&t)
+}
+
+fn record(
+    obj: &Map<String, Value>,
+    map: &FieldMap,
+    loc: &Loc,
+    encoding: &str,
+    format: Format,
+) -> Result<RawDoc, IngestError> {
+    let field_err = |field: &str, message: String| IngestError::Field {
+        origin: loc.err_origin.clone(),
+        line: loc.line,
+        field: field.to_string(),
+        message,
+    };
+    let text = pick(obj, map.text.as_deref(), TEXT_KEYS, Join::Paragraphs)
+        .map(|(_, t)| record_text(&t))
+        .filter(|t| !t.trim().is_empty());
+    let Some(text) = text else {
+        let tried = match &map.text {
+            Some(p) => format!("`{p}` (from --map)"),
+            None => TEXT_KEYS.join(", "),
+        };
+        return Err(IngestError::MissingText {
+            origin: loc.err_origin.clone(),
+            line: loc.line,
+            tried,
+        });
+    };
+    let mut d = RawDoc::new(loc.doc_origin.clone(), format, encoding.to_string(), text);
+    d.title = pick(obj, map.title.as_deref(), TITLE_KEYS, Join::First).map(|(_, t)| {
+        if looks_like_html(&t) {
+            html_to_text(&t).replace("\n\n", " ")
+        } else {
+            t
+        }
+    });
+    if let Some((key, s)) = pick(obj, map.published.as_deref(), PUBLISHED_KEYS, Join::First) {
+        d.published = Some(DateValue::parse_loose(&s).map_err(|e| field_err(&key, e.to_string()))?);
+    }
+    d.url = pick(obj, map.url.as_deref(), URL_KEYS, Join::First).map(|(_, t)| t);
+    d.outlet = pick(obj, map.outlet.as_deref(), OUTLET_KEYS, Join::First).map(|(_, t)| t);
+    if let Some((key, s)) = pick(obj, map.lang.as_deref(), LANG_KEYS, Join::First) {
+        d.lang = Some(
+            s.parse::<Lang>()
+                .map_err(|e| field_err(&key, e.to_string()))?,
+        );
+    }
+    Ok(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dec(s: &str) -> Decoded {
+        Decoded {
+            text: s.into(),
+            encoding: "UTF-8".into(),
+        }
+    }
+
+    #[test]
+    fn jsonl_records_and_errors() {
+        let src = "{\"title\":\"A\",\"body\":\"one\\ntwo\",\"date\":\"2012-01-03\",\"language\":\"en\"}\n\n{\"title\": \"B\", body: 1}\n{\"title\":\"C\"}\n[1]\n";
+        let r = read_jsonl("k.jsonl", &dec(src), &FieldMap::default());
+        assert_eq!(r.len(), 4);
+        let a = r[0].as_ref().unwrap();
+        assert_eq!(a.origin, "k.jsonl#line=1");
+        assert_eq!(a.text, "one\n\ntwo");
+        assert_eq!(a.published.unwrap().to_string(), "2012-01-03");
+        assert_eq!(a.lang, Some(Lang::En));
+        let e = r[1].as_ref().unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "k.jsonl line 3: invalid JSON at column 16: key must be a string"
+        );
+        let e = r[2].as_ref().unwrap_err();
+        assert!(
+            matches!(e, IngestError::MissingText { line: Some(4), .. }),
+            "{e}"
+        );
+        assert!(
+            e.to_string()
+                .starts_with("k.jsonl line 4: record has no text"),
+            "{e}"
+        );
+        assert!(matches!(r[3], Err(IngestError::Json { line: 5, .. })));
+    }
+
+    #[test]
+    fn mapping_and_paths() {
+        let m =
+            FieldMap::parse("title=meta.headline,text=story_text,published=meta.when,url=links.0")
+                .unwrap();
+        let src = r#"[{"meta":{"headline":"H","when":"2024-12-26 15:30:00"},"story_text":["p1","p2"],"links":["https://x.org/1"]}]"#;
+        let r = read_json("t.json", &dec(src), &m);
+        let d = r[0].as_ref().unwrap();
+        assert_eq!(d.origin, "t.json#item=1");
+        assert_eq!(d.title.as_deref(), Some("H"));
+        assert_eq!(d.text, "p1\n\np2");
+        assert_eq!(d.published.unwrap().to_string(), "2024-12-26");
+        assert_eq!(d.url.as_deref(), Some("https://x.org/1"));
+        // The mapping replaces the defaults for that field.
+        let r = read_json("t.json", &dec(r#"[{"text":"t"}]"#), &m);
+        let e = r[0].as_ref().unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "t.json#item=1: record has no text (looked for `story_text` (from --map))"
+        );
+    }
+
+    #[test]
+    fn wrapped_and_single() {
+        let r = read_json(
+            "w.json",
+            &dec(r#"{"status":"ok","articles":[{"content":"x"},{"content":"y"}]}"#),
+            &FieldMap::default(),
+        );
+        assert_eq!(r.len(), 2);
+        assert_eq!(r[1].as_ref().unwrap().text, "y");
+        let r = read_json(
+            "s.json",
+            &dec(r#"{"headline":"H","story":"S","publisher":{"name":"P"}}"#),
+            &FieldMap::default(),
+        );
+        let d = r[0].as_ref().unwrap();
+        assert_eq!(
+            (d.origin.as_str(), d.title.as_deref(), d.outlet.as_deref()),
+            ("s.json", Some("H"), Some("P"))
+        );
+    }
+
+    #[test]
+    fn bad_fields() {
+        let r = read_jsonl(
+            "k.jsonl",
+            &dec("{\"text\":\"t\",\"date\":\"sometime\"}\n{\"text\":\"t\",\"lang\":\"!!\"}"),
+            &FieldMap::default(),
+        );
+        let e = r[0].as_ref().unwrap_err();
+        assert!(
+            matches!(e, IngestError::Field { line: Some(1), field, .. } if field == "date"),
+            "{e}"
+        );
+        assert!(
+            e.to_string()
+                .starts_with("k.jsonl line 1: field `date`: invalid date `sometime`"),
+            "{e}"
+        );
+        assert!(matches!(
+            r[1],
+            Err(IngestError::Field { line: Some(2), .. })
+        ));
+        let r = read_json(
+            "a.json",
+            &dec("[{\"text\":\"t\",\"date\":\"x\"}]"),
+            &FieldMap::default(),
+        );
+        assert!(
+            r[0].as_ref()
+                .unwrap_err()
+                .to_string()
+                .starts_with("a.json#item=1: field `date`")
+        );
+    }
+
+    #[test]
+    fn html_text_in_json() {
+        let r = read_json(
+            "w.json",
+            &dec(r#"[{"content":{"rendered":"<p>One</p><p>Two &amp; three</p>"}}]"#),
+            &FieldMap::default(),
+        );
+        assert_eq!(r[0].as_ref().unwrap().text, "One\n\nTwo & three");
+    }
+
+    #[test]
+    fn malformed_document() {
+        let r = read_json(
+            "b.json",
+            &dec("[{\"a\":1},\n{\"a\" 2}]"),
+            &FieldMap::default(),
+        );
+        assert!(
+            matches!(
+                r[0],
+                Err(IngestError::Json {
+                    line: 2,
+                    column: 6,
+                    ..
+                })
+            ),
+            "{:?}",
+            r[0]
+        );
+    }
+}
