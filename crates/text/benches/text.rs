@@ -4,6 +4,8 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+use entente_core::{DateValue, Lang};
+use entente_text::dates::find_dates;
 use entente_text::{Mode, detect_spans, fold, normalize, tokenize};
 
 const PARAGRAPHS: [&str; 7] = [
@@ -18,6 +20,30 @@ const PARAGRAPHS: [&str; 7] = [
     "國家主席習近平在北京會見了來訪的俄羅斯總統，雙方就經濟合作和地區安全問題交換了意見。",
     "김정은 국무위원장은 평양에서 러시아 대통령과 회담을 갖고 양국 관계 발전 방안을 논의했다.",
     "ＧＤＰ　成長率は２０２５年に１．５％と予測された。\r\n\r\n\r\n  Exports   rose\t 3.5% \u{200B}in September. ",
+];
+
+/// Date-dense sentences for `find_dates` (one date expression or more in each).
+const DATE_PARAGRAPHS: [(&str, Lang); 5] = [
+    (
+        "両首脳は2025年10月25～28日に会談し、前日には令和7年度予算について協議した。",
+        Lang::Ja,
+    ),
+    (
+        "代表团于二〇二五年九月四日抵达平壤，昨天返回北京，主体114年的活动随后开始。",
+        Lang::ZhHans,
+    ),
+    (
+        "대표단은 10월 25~28일 평양을 방문했으며 어제 귀국했다. 주체113(2024)년 이후 처음이다.",
+        Lang::Ko,
+    ),
+    (
+        "Делегация находилась в Пхеньяне с 25 по 28 октября 2025 года, а вчера вернулась в Москву.",
+        Lang::Ru,
+    ),
+    (
+        "The ministers met on 4 September 2025 and again on Tuesday; talks resume in early October.",
+        Lang::En,
+    ),
 ];
 
 fn corpus(target_bytes: usize) -> String {
@@ -144,4 +170,44 @@ fn main() {
         black_box(detect_spans(black_box(&normalized)));
     });
     println!("detect_spans:                    {r:8.1} MB/s");
+
+    // find_dates runs per sentence during extraction: measure it that way.
+    let anchor = DateValue::ymd(2025, 10, 29).ok();
+    for (name, text, lang) in [
+        ("multilingual", &normalized, Lang::Und),
+        ("English", &ascii, Lang::En),
+        ("large vocabulary", &vocab, Lang::En),
+    ] {
+        let sentences: Vec<&str> = text.split_inclusive(['.', '。', '\n']).collect();
+        let mut n = 0usize;
+        let r = rate(text.len(), min, || {
+            n = 0;
+            for s in &sentences {
+                n += find_dates(black_box(s), &lang, anchor).len();
+            }
+            black_box(n);
+        });
+        let label = format!("find_dates, {name}:");
+        println!("{label:<32} {r:8.1} MB/s");
+    }
+    let mut dense = String::new();
+    let mut dense_sentences = Vec::new();
+    while dense.len() < 2 << 20 {
+        for (p, lang) in &DATE_PARAGRAPHS {
+            dense.push_str(p);
+            dense_sentences.push((*p, lang.clone()));
+        }
+    }
+    let mut found = 0usize;
+    let r = rate(dense.len(), min, || {
+        found = 0;
+        for (s, lang) in &dense_sentences {
+            found += find_dates(black_box(s), lang, anchor).len();
+        }
+        black_box(found);
+    });
+    println!(
+        "find_dates, date-dense:          {r:8.1} MB/s ({} dates per sentence)",
+        found as f64 / dense_sentences.len() as f64
+    );
 }

@@ -4,12 +4,15 @@
 //! * [`fold`](mod@fold) — character-variant folding (simplified / traditional / Japanese shinjitai)
 //!   used only for matching and search, never for display.
 //! * [`langid`](mod@langid) — document and paragraph language identification.
+//! * [`dates`](mod@dates) — date expressions (ja, zh, ko, ru, en; Japanese eras, Juche years,
+//!   relative words) as EDTF values.
 //! * [`tokenize`](mod@tokenize) — the language-aware token stream behind the search index
 //!   (CJK bigrams + unigrams, Russian and English stemming).
 //!
 //! The crate knows nothing about storage. Its tables are data files under `data/text/`,
 //! embedded at build time and validated on first use.
 
+pub mod dates;
 mod error;
 pub mod fold;
 pub mod langid;

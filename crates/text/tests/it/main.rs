@@ -1,6 +1,8 @@
 //! The crate's public API end to end: raw text → normalise → detect → tokenise, as ingest,
 //! the index and the query parser use it.
 
+mod dates;
+
 use entente_core::Lang;
 use entente_text::{Mode, Token, detect, detect_spans, fold, load_tables, normalize, tokens};
 
