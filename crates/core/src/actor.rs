@@ -1,0 +1,142 @@
+//! Actors: states, people, organisations, forums, outlets and places, with their names in
+//! every language and script, and the posts people held over time.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::DateValue;
+
+/// What kind of actor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActorKind {
+    State,
+    Person,
+    /// Party, ministry, government body, company, agency, military unit.
+    Organization,
+    /// SCO, BRICS, UN, CSTO, CIS and the like.
+    Forum,
+    Party,
+    Outlet,
+    /// Capitals, cities, regions, venues.
+    Place,
+}
+
+impl ActorKind {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            ActorKind::State => "state",
+            ActorKind::Person => "person",
+            ActorKind::Organization => "organization",
+            ActorKind::Forum => "forum",
+            ActorKind::Party => "party",
+            ActorKind::Outlet => "outlet",
+            ActorKind::Place => "place",
+        }
+    }
+}
+
+/// A post held by a person in an organisation or state over a period.
+/// `from`/`to` have the precision the record gives; `to = None` means still in post.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Position {
+    /// Post id from `data/actors/posts.toml` (e.g. `foreign_minister`, `head_of_state`).
+    pub post: String,
+    /// The organisation or state (actor id) the post belongs to, e.g. `RU`, `WPK`.
+    pub org: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<DateValue>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<DateValue>,
+    /// How the post is written in English for this holder, when it differs from the post's label
+    /// (e.g. "Chairman of the State Affairs Commission").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title_en: Option<String>,
+}
+
+impl Position {
+    /// Whether the post was held on `date` (any overlap for imprecise dates).
+    pub fn held_on(&self, date: &DateValue) -> bool {
+        let starts_ok = self.from.is_none_or(|f| f.start() <= date.end());
+        let ends_ok = self.to.is_none_or(|t| t.end() >= date.start());
+        starts_ok && ends_ok
+    }
+}
+
+/// An actor with its names. `id` is a Wikidata QID (`Q56226`), an ISO 3166-1 alpha-2 code for
+/// states (`KP`), a UN reference number for designated persons and entities (`KPi.066`), or a
+/// stable slug (`wpk`, `vostochny-cosmodrome`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Actor {
+    pub id: String,
+    pub kind: ActorKind,
+    /// The canonical English name ("Kim Jong Un", "Xi Jinping", "Vladimir Putin").
+    pub name_en: String,
+    /// Names by language tag (`en`, `ja`, `zh-Hans`, `zh-Hant`, `ko`, `ru`), the canonical
+    /// form first, then variants and romanisations ("Kim Jong-un", "Kim Jong-eun").
+    #[serde(default)]
+    pub names: BTreeMap<String, Vec<String>>,
+    /// Words that refer to the actor without being its name, by language tag: demonyms and
+    /// adjectives ("Russian", "российский", "North Korean"), metonyms. Matched as aliases.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub aliases: BTreeMap<String, Vec<String>>,
+    /// Wikidata QID when `id` is not one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wikidata: Option<String>,
+    /// The state the actor belongs to (ISO alpha-2), for people, organisations and places.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub positions: Vec<Position>,
+    /// Listed by the UN Security Council (1718 Committee); with its reference number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub un_designation: Option<String>,
+    /// Free text: what the record is based on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl Actor {
+    /// Every name in every language, with its language tag.
+    pub fn all_names(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.names
+            .iter()
+            .flat_map(|(lang, ns)| ns.iter().map(move |n| (lang.as_str(), n.as_str())))
+            .chain(std::iter::once(("en", self.name_en.as_str())))
+    }
+
+    /// The positions held on `date`.
+    pub fn positions_on<'a>(&'a self, date: &'a DateValue) -> impl Iterator<Item = &'a Position> {
+        self.positions.iter().filter(move |p| p.held_on(date))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> DateValue {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn positions_by_date() {
+        let p = Position {
+            post: "foreign_minister".into(),
+            org: "RU".into(),
+            from: Some(d("2004-03-09")),
+            to: None,
+            title_en: None,
+        };
+        assert!(p.held_on(&d("2024-06-19")));
+        assert!(!p.held_on(&d("2003")));
+        assert!(p.held_on(&d("2004")), "a year overlapping the start counts");
+        let ended = Position {
+            to: Some(d("2012-05-07")),
+            ..p
+        };
+        assert!(!ended.held_on(&d("2012-06")));
+        assert!(ended.held_on(&d("2012-05")));
+    }
+}

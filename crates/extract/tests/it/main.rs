@@ -1,0 +1,3 @@
+//! Integration tests of entente-extract: one binary, one module per area.
+
+mod gazetteer;
