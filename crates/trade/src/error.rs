@@ -1,0 +1,87 @@
+//! The one error type of the crate.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong in the trade store. Messages name the file, line and column
+/// (or the measure and field) so that an analyst can fix the input.
+#[derive(Debug, thiserror::Error)]
+pub enum TradeError {
+    /// One or more rows of an input file are invalid; nothing was written.
+    #[error("{} invalid row(s) in {}; nothing was imported:\n{}", .errors.len(), .file.display(), format_errors(.errors))]
+    Invalid {
+        file: PathBuf,
+        errors: Vec<RowError>,
+    },
+    /// The file as a whole cannot be read in the requested format.
+    #[error("{}: {message}", .file.display())]
+    Format { file: PathBuf, message: String },
+    #[error("{}: {source}", .path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A data file under `data/` (sanctions measures, HS concordance) is wrong.
+    #[error("{}: {message}", .file.display())]
+    Data { file: PathBuf, message: String },
+    /// A query argument is wrong (bad code, bad period).
+    #[error("{0}")]
+    Query(String),
+    #[error("query engine: {0}")]
+    Engine(#[from] datafusion::error::DataFusionError),
+    #[error("Parquet: {0}")]
+    Parquet(#[from] parquet::errors::ParquetError),
+    #[error("Arrow: {0}")]
+    Arrow(#[from] datafusion::arrow::error::ArrowError),
+    #[error("manifest {}: {message}", .file.display())]
+    Manifest { file: PathBuf, message: String },
+}
+
+/// One problem at one place in an input file.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RowError {
+    /// 1-based physical line where the record starts.
+    pub line: u64,
+    /// Column header (or `-` when the whole row is concerned).
+    pub column: String,
+    /// 1-based column number (0 when the whole row is concerned).
+    pub column_no: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for RowError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.column_no == 0 {
+            write!(f, "line {}: {}", self.line, self.message)
+        } else {
+            write!(
+                f,
+                "line {}, column {} ({}): {}",
+                self.line, self.column_no, self.column, self.message
+            )
+        }
+    }
+}
+
+fn format_errors(errors: &[RowError]) -> String {
+    let mut s = String::new();
+    for (i, e) in errors.iter().enumerate() {
+        if i == 20 {
+            s.push_str(&format!("  … and {} more\n", errors.len() - 20));
+            break;
+        }
+        s.push_str(&format!("  {e}\n"));
+    }
+    s.trim_end().to_string()
+}
+
+impl TradeError {
+    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        TradeError::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+pub type Result<T, E = TradeError> = std::result::Result<T, E>;

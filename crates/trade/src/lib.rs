@@ -1,0 +1,66 @@
+//! `entente-trade`: customs statistics in, analytic tables out.
+//!
+//! It reads the CSV that China Customs' online statistics platform exports, UN Comtrade CSV
+//! (classic and Comtrade Plus) and entente's canonical CSV; validates every row (an invalid
+//! file is rejected whole, with errors naming line and column); and stores the records as
+//! Parquet that any engine can read. Queries — totals, year-to-date comparisons, top-N
+//! products, series, free SQL — run on Apache DataFusion. HS labels, rollups and the
+//! concordance between HS editions live in [`hs`]; UN Security Council measures as data and
+//! the screen of trade lines against them in [`sanctions`].
+//!
+//! # Layout of `<data dir>/trade/`
+//!
+//! ```text
+//! trade/
+//!   manifest.json                                   one entry per imported file: sha256, format,
+//!                                                   (dataset, reporter, flow, period) groups,
+//!                                                   Parquet parts, superseded groups
+//!   records/reporter=CN/year=2025/part-<sha16>.parquet   current figures (hive partitioning)
+//!   vintages/reporter=CN/year=2025/part-<sha16>.parquet  earlier releases of replaced periods
+//!   hs/labels.csv                                   imported nomenclature labels
+//! ```
+//!
+//! Files carry the columns of [`store::file_schema`]; `reporter` and `year` come from the
+//! directory names. Rows are sorted by partner, flow, month and HS code, in row groups of
+//! 65,536 rows with page statistics, so filters on partner and period skip most data.
+//! Every row keeps its provenance: `source_file`, `source_sha256`, `source_line`.
+//!
+//! # Past one machine
+//!
+//! The layout is plain hive-partitioned Parquet, which distributed engines read unchanged:
+//! DataFusion Ballista (`CREATE EXTERNAL TABLE trade STORED AS PARQUET PARTITIONED BY
+//! (reporter, year) LOCATION 's3://…/trade/records/'`), Spark
+//! (`spark.read.parquet("…/trade/records")` discovers `reporter` and `year`), Trino's Hive
+//! connector (`partitioned_by = ARRAY['reporter','year']`, then `CALL system.sync_partition_metadata`)
+//! and DuckDB (`read_parquet('trade/records/**/*.parquet', hive_partitioning = true)`). Copy
+//! `records/` to object storage and point the engine at it; the SQL of [`query`] runs there as is.
+
+pub mod error;
+pub mod hs;
+pub mod model;
+pub mod parse;
+pub mod partners;
+pub mod query;
+pub mod sanctions;
+pub mod store;
+
+pub use error::{Result, RowError, TradeError};
+pub use hs::{Concordance, Nomenclature};
+pub use model::{Flow, Period, Record};
+pub use parse::{Format, ImportOptions};
+pub use query::{By, Scope, SeriesRow, SqlResult, TopRow, TotalsRow, YtdRow};
+pub use sanctions::{Measures, ScreenRow};
+pub use store::{ImportReport, TradeStore};
+
+impl TradeStore {
+    /// The imported nomenclature (empty when none was imported).
+    pub fn nomenclature(&self) -> Result<Nomenclature> {
+        Nomenclature::load(&self.root().join("hs"))
+    }
+}
+pub use chrono::NaiveDate;
+
+/// Today's date (UTC), the default `as_of` of the screen.
+pub fn today() -> NaiveDate {
+    chrono::Utc::now().date_naive()
+}

@@ -1,0 +1,363 @@
+//! Sanctions measures as data (`data/sanctions/*.toml`) and the screen of trade lines
+//! against them.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Result, TradeError};
+use crate::hs::Nomenclature;
+use crate::model::{Flow, Period};
+use crate::query::Scope;
+use crate::store::{TradeStore, f64_col, opt_f64, opt_str, string_col};
+
+/// The bundled UN Security Council measures on the DPRK.
+pub const UNSC_DPRK: &str = include_str!("../../../data/sanctions/unsc-dprk.toml");
+
+/// Which way goods move relative to the sanctioned state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    /// Supply, sale or transfer to the target.
+    To,
+    /// Procurement from the target.
+    From,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Ban,
+    Cap,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cap {
+    pub amount: f64,
+    pub unit: String,
+    pub period: String,
+    /// Cap units per metric ton, to compare customs quantities in kg or t with the cap.
+    #[serde(default)]
+    pub per_tonne: Option<f64>,
+}
+
+/// One provision.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Measure {
+    pub id: String,
+    pub resolution: u32,
+    pub paragraph: String,
+    pub adopted: NaiveDate,
+    pub direction: Direction,
+    pub kind: Kind,
+    pub items: String,
+    pub hs: Vec<String>,
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    #[serde(default)]
+    pub cap: Option<Cap>,
+    pub note: String,
+}
+
+impl Measure {
+    /// Whether an HS code is in scope.
+    pub fn covers(&self, hs: &str) -> bool {
+        let norm = |p: &String| p.replace('.', "");
+        self.hs.iter().any(|p| hs.starts_with(&norm(p)))
+            && !self.exclude.iter().any(|p| hs.starts_with(&norm(p)))
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MeasureFile {
+    #[serde(default)]
+    target: Option<String>,
+    measure: Vec<Measure>,
+}
+
+/// A validated set of measures against one target state.
+#[derive(Debug, Clone)]
+pub struct Measures {
+    /// ISO code of the sanctioned state.
+    pub target: String,
+    pub measures: Vec<Measure>,
+    pub file: PathBuf,
+}
+
+impl Measures {
+    /// The bundled UNSC measures on the DPRK.
+    pub fn unsc_dprk() -> Result<Self> {
+        Self::parse(UNSC_DPRK, Path::new("data/sanctions/unsc-dprk.toml"))
+    }
+
+    pub fn load(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|e| TradeError::io(path, e))?;
+        Self::parse(&text, path)
+    }
+
+    /// Parses and validates; errors name the measure and the field.
+    pub fn parse(text: &str, file: &Path) -> Result<Self> {
+        let bad = |message: String| TradeError::Data {
+            file: file.to_path_buf(),
+            message,
+        };
+        let f: MeasureFile =
+            toml::from_str(text).map_err(|e| bad(e.to_string().trim().to_string()))?;
+        let mut ids = std::collections::HashSet::new();
+        for (i, m) in f.measure.iter().enumerate() {
+            let who = if m.id.is_empty() {
+                format!("measure #{}", i + 1)
+            } else {
+                format!("measure `{}`", m.id)
+            };
+            if m.id.is_empty() {
+                return Err(bad(format!("{who}: field `id` is empty")));
+            }
+            if !ids.insert(m.id.clone()) {
+                return Err(bad(format!("{who}: duplicate id")));
+            }
+            if !(1..=9999).contains(&m.resolution) {
+                return Err(bad(format!(
+                    "{who}: field `resolution`: {} is not a resolution number",
+                    m.resolution
+                )));
+            }
+            if m.paragraph.trim().is_empty() {
+                return Err(bad(format!("{who}: field `paragraph` is empty")));
+            }
+            if m.hs.is_empty() {
+                return Err(bad(format!(
+                    "{who}: field `hs` is empty (list at least one HS prefix)"
+                )));
+            }
+            for (field, list) in [("hs", &m.hs), ("exclude", &m.exclude)] {
+                for p in list {
+                    let d = p.replace('.', "");
+                    if d.is_empty()
+                        || !d.chars().all(|c| c.is_ascii_digit())
+                        || d.len() % 2 == 1
+                        || d.len() > 10
+                    {
+                        return Err(bad(format!(
+                            "{who}: field `{field}`: `{p}` is not an HS prefix (2, 4, 6, 8 or 10 digits)"
+                        )));
+                    }
+                }
+            }
+            match (m.kind, &m.cap) {
+                (Kind::Cap, None) => {
+                    return Err(bad(format!(
+                        "{who}: kind = \"cap\" needs a [measure.cap] table (amount, unit, period)"
+                    )));
+                }
+                (Kind::Ban, Some(_)) => {
+                    return Err(bad(format!("{who}: field `cap` given for kind = \"ban\"")));
+                }
+                (Kind::Cap, Some(c)) if c.amount.is_nan() || c.amount <= 0.0 => {
+                    return Err(bad(format!("{who}: field `cap.amount` must be positive")));
+                }
+                _ => {}
+            }
+            if m.note.trim().is_empty() {
+                return Err(bad(format!(
+                    "{who}: field `note` is empty (say what is uncertain)"
+                )));
+            }
+        }
+        Ok(Measures {
+            target: f.target.unwrap_or_else(|| "KP".into()),
+            measures: f.measure,
+            file: file.to_path_buf(),
+        })
+    }
+}
+
+/// One measure as it applies to one screened line.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct AppliedMeasure {
+    pub id: String,
+    pub resolution: u32,
+    pub paragraph: String,
+    pub kind: Kind,
+    pub adopted: NaiveDate,
+    /// The measure applied already when the first shipment of the line in the window was made.
+    pub in_force_at_shipment: bool,
+    /// Value shipped on or after adoption, within the window.
+    pub value_usd_after_adoption: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cap: Option<CapUse>,
+}
+
+/// Quantity of a capped line against the cap.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CapUse {
+    pub cap_amount: f64,
+    pub cap_unit: String,
+    pub cap_period: String,
+    /// Quantity in the window, in the customs unit.
+    pub quantity: Option<f64>,
+    pub quantity_unit: Option<String>,
+    /// Quantity converted to the cap unit (when the customs unit is kg or t).
+    pub quantity_in_cap_unit: Option<f64>,
+    pub share_of_cap: Option<f64>,
+}
+
+/// One line of the screen.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ScreenRow {
+    pub hs: String,
+    pub label: Option<String>,
+    pub value_usd: f64,
+    pub first_period: String,
+    pub last_period: String,
+    pub measures: Vec<AppliedMeasure>,
+}
+
+/// Value, quantity and unit of one HS line in one month.
+type MonthFigures = (f64, Option<f64>, Option<String>);
+
+fn month_start(p: Period) -> NaiveDate {
+    NaiveDate::from_ymd_opt(p.year, u32::from(p.month.unwrap_or(1)), 1).unwrap_or(NaiveDate::MIN)
+}
+
+fn to_tonnes(q: f64, unit: &str) -> Option<f64> {
+    match unit.trim().to_lowercase().as_str() {
+        "千克" | "kg" | "kilogram" | "kilograms" | "公斤" => Some(q / 1000.0),
+        "吨" | "t" | "tonne" | "tonnes" | "metric ton" | "metric tons" => Some(q),
+        _ => None,
+    }
+}
+
+impl TradeStore {
+    /// Each HS line of `scope` with the measures that apply to it as of `as_of`.
+    pub fn screen(
+        &self,
+        scope: &Scope,
+        measures: &Measures,
+        as_of: NaiveDate,
+        labels: Option<(&Nomenclature, &str)>,
+    ) -> Result<Vec<ScreenRow>> {
+        let Some(flow) = scope.flow else {
+            return Err(TradeError::Query(
+                "screen needs a flow (--flow export|import)".into(),
+            ));
+        };
+        let direction = match (
+            scope.reporter == measures.target,
+            scope.partner == measures.target,
+            flow,
+        ) {
+            (false, true, Flow::Export) | (true, false, Flow::Import) => Direction::To,
+            (false, true, Flow::Import) | (true, false, Flow::Export) => Direction::From,
+            _ => {
+                return Err(TradeError::Query(format!(
+                    "screen: the measures in {} concern {}; use it as --partner (or --reporter)",
+                    measures.file.display(),
+                    measures.target
+                )));
+            }
+        };
+        let sql = format!(
+            "SELECT hs, year, month, sum(value_usd) AS v, sum(quantity) AS q, min(unit) AS u \
+             FROM records WHERE {} GROUP BY 1, 2, 3",
+            scope.where_sql()?
+        );
+        let ctx = self.session()?;
+        let batches = self.run(&ctx, &sql)?;
+        // hs -> period -> (value, quantity, unit)
+        let mut lines: BTreeMap<String, BTreeMap<Period, MonthFigures>> = BTreeMap::new();
+        for b in &batches {
+            let hs = string_col(b, "hs")?;
+            let year = f64_col(b, "year")?;
+            let month = f64_col(b, "month")?;
+            let v = f64_col(b, "v")?;
+            let q = f64_col(b, "q")?;
+            let u = string_col(b, "u")?;
+            for i in 0..b.num_rows() {
+                let p = Period {
+                    year: opt_f64(&year, i).unwrap_or(0.0) as i32,
+                    month: opt_f64(&month, i).and_then(|m| u8::try_from(m as i64).ok()),
+                };
+                let e = lines
+                    .entry(hs.value(i).to_string())
+                    .or_default()
+                    .entry(p)
+                    .or_insert((0.0, None, None));
+                e.0 += opt_f64(&v, i).unwrap_or(0.0);
+                if let Some(x) = opt_f64(&q, i) {
+                    e.1 = Some(e.1.unwrap_or(0.0) + x);
+                }
+                e.2 = e.2.take().or_else(|| opt_str(&u, i));
+            }
+        }
+        let mut out = Vec::new();
+        for (hs, periods) in lines {
+            let value: f64 = periods.values().map(|p| p.0).sum();
+            let (Some(first), Some(last)) = (
+                periods.keys().next().copied(),
+                periods.keys().last().copied(),
+            ) else {
+                continue;
+            };
+            let quantity = periods
+                .values()
+                .try_fold(0.0, |acc, p| p.1.map(|q| acc + q));
+            let unit = periods.values().find_map(|p| p.2.clone());
+            let mut applied = Vec::new();
+            for m in &measures.measures {
+                if m.direction != direction || m.adopted > as_of || !m.covers(&hs) {
+                    continue;
+                }
+                let after: f64 = periods
+                    .iter()
+                    .filter(|(p, _)| month_start(**p) >= m.adopted)
+                    .map(|(_, v)| v.0)
+                    .fold(0.0, |a, v| a + v);
+                let cap = m.cap.as_ref().map(|c| {
+                    let in_cap = match (quantity, &unit, c.per_tonne) {
+                        (Some(q), Some(u), Some(f)) => to_tonnes(q, u).map(|t| t * f),
+                        _ => None,
+                    };
+                    CapUse {
+                        cap_amount: c.amount,
+                        cap_unit: c.unit.clone(),
+                        cap_period: c.period.clone(),
+                        quantity,
+                        quantity_unit: unit.clone(),
+                        quantity_in_cap_unit: in_cap,
+                        share_of_cap: in_cap.map(|x| x / c.amount),
+                    }
+                });
+                applied.push(AppliedMeasure {
+                    id: m.id.clone(),
+                    resolution: m.resolution,
+                    paragraph: m.paragraph.clone(),
+                    kind: m.kind,
+                    adopted: m.adopted,
+                    in_force_at_shipment: m.adopted <= month_start(first),
+                    value_usd_after_adoption: after,
+                    cap,
+                });
+            }
+            out.push(ScreenRow {
+                label: labels.and_then(|(n, l)| n.label(&hs, l)),
+                hs,
+                value_usd: value,
+                first_period: first.to_string(),
+                last_period: last.to_string(),
+                measures: applied,
+            });
+        }
+        out.sort_by(|a, b| {
+            b.value_usd
+                .total_cmp(&a.value_usd)
+                .then_with(|| a.hs.cmp(&b.hs))
+        });
+        Ok(out)
+    }
+}

@@ -1,0 +1,9 @@
+//! Integration tests of entente-trade (one binary; modules per area).
+
+mod common;
+mod hs;
+mod import;
+mod interop;
+mod parse;
+mod query;
+mod screen;
