@@ -669,10 +669,9 @@ fn main() -> anyhow::Result<()> {
     }
     for q in &qs {
         let t = Instant::now();
-        let (hits, total) = repo.search(&to_query(q))?;
+        let (hits, _) = repo.search(&to_query(q))?;
         ent.push(t.elapsed());
         ent_hits += hits.len();
-        let _ = total;
         let t = Instant::now();
         fts_hits += fts_query(&conn, q)?;
         fts.push(t.elapsed());

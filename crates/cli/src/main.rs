@@ -47,8 +47,25 @@ enum Command {
     Sources(commands::sources::Command),
     /// Check that the store and the search index agree, and repair them.
     Doctor(commands::doctor::Args),
+    /// Extract events and statements from ingested sources (only new ones unless --all).
+    Extract(commands::kb::ExtractArgs),
+    /// List, show, confirm, reject, edit and add events.
+    #[command(subcommand)]
+    Events(commands::kb::EventsCommand),
+    /// The summit table: events in which all the given actors take part.
+    Chronology(commands::kb::ChronologyArgs),
+    /// High-level exchanges between two states per year, with a leader's share.
+    Exchanges(commands::kb::ExchangesArgs),
+    /// Score extraction against a gold set (NAME.md articles with NAME.json expected events).
+    Eval(commands::eval::Args),
     /// Run the demonstration: a fresh data directory under ./demo with the bundled examples.
     Demo(commands::demo::Args),
+    /// Customs statistics: import, totals, year-to-date, top products, series, SQL, sanctions screen.
+    #[command(subcommand)]
+    Trade(commands::trade::Command),
+    /// HS nomenclature: labels, rollups, edition concordance.
+    #[command(subcommand)]
+    Hs(commands::hs::Command),
 }
 
 fn main() -> ExitCode {
@@ -78,6 +95,13 @@ fn main() -> ExitCode {
         Command::Sources(c) => commands::sources::run(&ctx, c),
         Command::Doctor(a) => commands::doctor::run(&ctx, a),
         Command::Demo(a) => commands::demo::run(&ctx, a),
+        Command::Extract(a) => commands::kb::extract(&ctx, a),
+        Command::Eval(a) => commands::eval::run(&ctx, a),
+        Command::Events(c) => commands::kb::events(&ctx, c),
+        Command::Chronology(a) => commands::kb::chronology(&ctx, a),
+        Command::Exchanges(a) => commands::kb::exchanges(&ctx, a),
+        Command::Trade(c) => commands::trade::run(&ctx, c),
+        Command::Hs(c) => commands::hs::run(&ctx, c),
     };
     match result {
         Ok(code) => code,

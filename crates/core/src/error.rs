@@ -7,6 +7,12 @@ pub enum CoreError {
     InvalidId(String),
     #[error("invalid language `{0}`: expected a tag such as en, ru, ja, ko, zh-Hans, zh-Hant")]
     InvalidLang(String),
+    #[error("invalid {field} `{value}`: expected one of {expected}")]
+    InvalidValue {
+        field: &'static str,
+        value: String,
+        expected: &'static str,
+    },
     #[error("invalid date `{value}`: {reason}")]
     InvalidDate { value: String, reason: String },
 }

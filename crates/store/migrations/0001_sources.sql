@@ -37,7 +37,7 @@ CREATE TABLE source_bands (
     band_key INTEGER NOT NULL,
     seq      INTEGER NOT NULL REFERENCES sources(seq)
 );
-CREATE INDEX source_bands_key ON source_bands(band_key);
+CREATE INDEX source_bands_key ON source_bands(band_key, seq);
 
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,

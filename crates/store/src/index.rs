@@ -149,6 +149,8 @@ pub struct SearchQuery {
     pub sort: SortOrder,
     pub limit: usize,
     pub offset: usize,
+    /// Also count every match (costs a pass over all of them; top-k alone can skip most).
+    pub count: bool,
 }
 
 /// One matching source.
@@ -162,7 +164,8 @@ pub struct Hit {
 /// The hits of one page, the number of all matches, and the parsed query (for snippets).
 pub struct Matches {
     pub hits: Vec<Hit>,
-    pub total: usize,
+    /// Number of all matches, when counted.
+    pub total: Option<usize>,
     pub query: Box<dyn Query>,
 }
 
@@ -413,15 +416,18 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let limit = q.limit.max(1);
         let collector = TopDocs::with_limit(limit).and_offset(q.offset);
-        let count_collector = tantivy::collector::Count;
         let addrs: Vec<(f32, tantivy::DocAddress)>;
-        let total;
+        let mut total = None;
         match q.sort {
             SortOrder::Relevance => {
-                let (top, n) =
-                    searcher.search(&*query, &(collector.order_by_score(), count_collector))?;
-                addrs = top;
-                total = n;
+                let top = collector.order_by_score();
+                if q.count {
+                    let (t, n) = searcher.search(&*query, &(top, tantivy::collector::Count))?;
+                    addrs = t;
+                    total = Some(n);
+                } else {
+                    addrs = searcher.search(&*query, &top)?;
+                }
             }
             SortOrder::NewestFirst | SortOrder::OldestFirst => {
                 let order = if q.sort == SortOrder::NewestFirst {
@@ -429,15 +435,15 @@ impl SearchIndex {
                 } else {
                     Order::Asc
                 };
-                let (top, n) = searcher.search(
-                    &*query,
-                    &(
-                        collector.order_by_fast_field::<i64>("published", order),
-                        count_collector,
-                    ),
-                )?;
-                addrs = top.into_iter().map(|(_, a)| (0.0, a)).collect();
-                total = n;
+                let top = collector.order_by_fast_field::<i64>("published", order);
+                let found = if q.count {
+                    let (t, n) = searcher.search(&*query, &(top, tantivy::collector::Count))?;
+                    total = Some(n);
+                    t
+                } else {
+                    searcher.search(&*query, &top)?
+                };
+                addrs = found.into_iter().map(|(_, a)| (0.0, a)).collect();
             }
         }
         let mut hits = Vec::with_capacity(addrs.len());

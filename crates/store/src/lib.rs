@@ -8,12 +8,14 @@
 
 mod error;
 mod index;
+mod kb;
 mod migrations;
 mod repo;
 mod sqlite;
 
 pub use error::StoreError;
 pub use index::{Hit, Matches, SearchIndex, SearchQuery, SortOrder};
+pub use kb::{EventFilter, ExtractionOutcome, KnowledgeBase, participants_of, tally};
 pub use repo::{DoctorReport, OpenMode, Repo, SearchResult};
 pub use sqlite::SqliteStore;
 
@@ -61,7 +63,7 @@ pub struct ListQuery {
 }
 
 /// The knowledge base. Every write is one transaction: it happens whole or not at all.
-pub trait Store: Send {
+pub trait Store: KnowledgeBase + Send {
     /// Stores a source unless its id is already present. Near-duplicates of stored sources
     /// (MinHash LSH on `minhash`) are linked to their first copy.
     fn put_source(&mut self, src: &NewSource) -> Result<PutOutcome, StoreError>;

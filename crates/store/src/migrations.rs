@@ -8,7 +8,10 @@ use rusqlite::Connection;
 use crate::StoreError;
 
 /// (version, SQL). Never edit a released migration: add a new one.
-pub const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../migrations/0001_sources.sql"))];
+pub const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/0001_sources.sql")),
+    (2, include_str!("../migrations/0002_knowledge_base.sql")),
+];
 
 pub fn latest() -> i64 {
     MIGRATIONS.last().map(|m| m.0).unwrap_or(0)

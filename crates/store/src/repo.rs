@@ -107,6 +107,11 @@ impl Repo {
         &*self.store
     }
 
+    /// The store for writes that do not touch the search index (actors, events).
+    pub fn store_mut(&mut self) -> &mut dyn Store {
+        &mut *self.store
+    }
+
     pub fn index(&self) -> &SearchIndex {
         &self.index
     }
@@ -163,7 +168,10 @@ impl Repo {
     }
 
     /// Searches and decorates hits with metadata and snippets.
-    pub fn search(&self, q: &SearchQuery) -> Result<(Vec<SearchResult>, usize), StoreError> {
+    pub fn search(
+        &self,
+        q: &SearchQuery,
+    ) -> Result<(Vec<SearchResult>, Option<usize>), StoreError> {
         let crate::index::Matches { hits, total, query } = self.index.search(q)?;
         let generator = self.index.snippets(&*query, 200)?;
         let ids: Vec<SourceId> = hits.iter().map(|h| h.id).collect();

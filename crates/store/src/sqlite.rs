@@ -9,9 +9,12 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use crate::{ListQuery, PutOutcome, SourceSummary, Store, StoreError, migrations};
 
 pub struct SqliteStore {
-    conn: Connection,
+    pub(crate) conn: Connection,
     path: PathBuf,
 }
+
+/// Near-duplicate candidates examined per LSH band (see `put_source`).
+const MAX_CANDIDATES_PER_BAND: i64 = 8;
 
 const SUMMARY_COLS: &str =
     "id, seq, outlet, lang, published, title, url, length(text), near_duplicate_of";
@@ -228,13 +231,15 @@ impl Store for SqliteStore {
         let keys = minhash::band_keys(&src.minhash);
         let mut best: Option<(i64, String, Option<String>, f32)> = None;
         if !keys.is_empty() {
+            // A band shared by very many sources is boilerplate, not evidence: look at the
+            // earliest few per band only, which bounds the work per insert.
             let mut cand_stmt = tx.prepare_cached(
-                "SELECT DISTINCT s.seq, s.id, s.near_duplicate_of, s.minhash
-                 FROM source_bands b JOIN sources s ON s.seq = b.seq
-                 WHERE b.band_key = ?1",
+                "SELECT s.seq, s.id, s.near_duplicate_of, s.minhash
+                 FROM (SELECT seq FROM source_bands WHERE band_key = ?1 ORDER BY seq LIMIT ?2) b
+                 JOIN sources s ON s.seq = b.seq",
             )?;
             for key in &keys {
-                let rows = cand_stmt.query_map([key], |r| {
+                let rows = cand_stmt.query_map(params![key, MAX_CANDIDATES_PER_BAND], |r| {
                     Ok((
                         r.get::<_, i64>(0)?,
                         r.get::<_, String>(1)?,

@@ -2,8 +2,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
+use entente_core::DateValue;
 use entente_ingest::pipeline::{IngestOptions, Input};
-use entente_store::{OpenMode, SearchQuery};
+use entente_store::SearchQuery;
 
 use super::Ctx;
 use crate::output;
@@ -57,7 +58,7 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         data_dir: data_dir.clone(),
         quiet: ctx.quiet,
     };
-    let mut repo = demo_ctx.open(OpenMode::ReadWrite)?;
+    let (mut repo, extractor) = super::kb::open_with_extractor(&demo_ctx)?;
     println!("entente demo: data directory {}", data_dir.display());
     let summary = super::ingest::ingest_with_progress(
         &mut repo,
@@ -81,6 +82,7 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
             text: query.to_string(),
             langs: langs.iter().map(|s| s.to_string()).collect(),
             limit: 3,
+            count: true,
             ..Default::default()
         };
         let (results, total) = repo.search(&q)?;
@@ -89,7 +91,10 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         } else {
             format!(" --lang {}", langs.join(" --lang "))
         };
-        println!("\n$ entente search {query}{filter}   ({total} matches)");
+        println!(
+            "\n$ entente search {query}{filter}   ({} matches)",
+            total.unwrap_or_default()
+        );
         for r in results {
             println!(
                 "  {} {} [{}] {}\n      {}",
@@ -101,6 +106,26 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
             );
         }
     }
+    let extracted = entente_extract::run::extract_sources(
+        repo.store_mut(),
+        &extractor,
+        &[],
+        false,
+        &mut |_, _| {},
+    )?;
+    println!(
+        "\nextracted {} events and {} statements from {} sources",
+        extracted.new_events, extracted.statements, extracted.sources
+    );
+    println!("\n$ entente chronology --actors \"Xi Jinping,Vladimir Putin\" --from 2022-02-24");
+    let chrono = super::kb::chronology_views(
+        &repo,
+        &["Xi Jinping".to_string(), "Vladimir Putin".to_string()],
+        &[],
+        Some(DateValue::ymd(2022, 2, 24)?),
+        None,
+    )?;
+    super::kb::print_chronology(&chrono);
     println!(
         "\ndone in {:.1} s. Try: entente --data-dir {} search \"Putin Kim\"",
         started.elapsed().as_secs_f64(),

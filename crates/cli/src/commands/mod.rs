@@ -1,9 +1,13 @@
 pub mod demo;
 pub mod doctor;
+pub mod eval;
+pub mod hs;
 pub mod ingest;
 pub mod init;
+pub mod kb;
 pub mod search;
 pub mod sources;
+pub mod trade;
 
 use std::path::PathBuf;
 

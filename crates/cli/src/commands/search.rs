@@ -67,6 +67,8 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         },
         limit: a.limit,
         offset: a.offset,
+        // People read the total; programs reading JSON Lines page instead.
+        count: !a.json,
     };
     let (results, total) = repo.search(&q)?;
     if a.json {
@@ -97,8 +99,9 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     println!("{t}");
     if !ctx.quiet {
         println!(
-            "{} of {total} matches (from {})",
+            "{} of {} matches (from {})",
             results.len(),
+            total.unwrap_or(results.len()),
             a.offset + 1
         );
     }

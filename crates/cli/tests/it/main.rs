@@ -3,6 +3,7 @@
 mod bad_input;
 mod basics;
 mod crash;
+mod kb;
 mod real_data;
 
 use std::path::{Path, PathBuf};

@@ -190,7 +190,7 @@ fn migrations_apply_once_and_refuse_newer_schemas() {
     let path = dir.path().join("kb.sqlite");
     {
         let mut s = SqliteStore::open(&path).unwrap();
-        assert_eq!(s.schema_version().unwrap(), 1);
+        assert_eq!(s.schema_version().unwrap(), 2);
         s.put_source(&source(STORY, Lang::En, None, "KCNA"))
             .unwrap();
     }

@@ -1,0 +1,162 @@
+//! `entente eval DIR`: ingest a gold set into a scratch data directory, extract, and score.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use entente_extract::analysis::{self, Names};
+use entente_extract::eval;
+use entente_ingest::pipeline::{IngestOptions, Input, Status};
+
+use super::Ctx;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// A directory of NAME.md articles, each with its expected events in NAME.json.
+    dir: PathBuf,
+    /// Print every document's gold and predicted events where they differ.
+    #[arg(long)]
+    show_misses: bool,
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
+    let scratch = tempfile::tempdir().context("creating a scratch data directory")?;
+    let sctx = Ctx {
+        data_dir: scratch.path().to_path_buf(),
+        quiet: true,
+    };
+    let (mut repo, ex) = super::kb::open_with_extractor(&sctx)?;
+    // Every NAME.md with a NAME.json beside it (a README.md is not an article).
+    let mut inputs = Vec::new();
+    for entry in
+        std::fs::read_dir(&a.dir).with_context(|| format!("reading {}", a.dir.display()))?
+    {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "md") && path.with_extension("json").is_file() {
+            inputs.push(Input::Path(path));
+        }
+    }
+    if inputs.is_empty() {
+        anyhow::bail!(
+            "{} has no NAME.md articles with NAME.json beside them",
+            a.dir.display()
+        );
+    }
+    inputs.sort_by_key(|i| i.name());
+    let summary =
+        super::ingest::ingest_with_progress(&mut repo, &inputs, &IngestOptions::default(), true)?;
+    if let Some(f) = summary.failures().next() {
+        anyhow::bail!(
+            "could not ingest the gold set: {}",
+            f.error.as_deref().unwrap_or(&f.origin)
+        );
+    }
+    // Score each document's own extraction, before the knowledge base merges it with what
+    // other documents said (a background "April 2019" rightly joins the dated event there).
+    let store = repo.store();
+    let mut names = Names::new(store);
+    let mut docs = Vec::new();
+    for item in &summary.items {
+        let Some(id) = item.id else { continue };
+        if item.status == Status::Unchanged {
+            anyhow::bail!("{} has the same text as another gold article", item.origin);
+        }
+        let path = PathBuf::from(&item.origin);
+        let gold = eval::read_gold(&path).map_err(|e| anyhow::anyhow!(e))?;
+        let src = store
+            .get_source(&id)?
+            .with_context(|| format!("source {id} vanished"))?;
+        let out = ex.extract(&entente_extract::Input {
+            source_id: id,
+            text: &src.text,
+            lang: &src.lang,
+            published: src.published,
+        });
+        let views = out
+            .events
+            .iter()
+            .enumerate()
+            .map(|(n, d)| analysis::draft_view(store, &mut names, d, n))
+            .collect::<Result<Vec<_>, _>>()?;
+        let name = path
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        docs.push((name, gold, views));
+    }
+    docs.sort_by(|x, y| x.0.cmp(&y.0));
+    let report = eval::score(&docs);
+    if a.json {
+        println!("{}", serde_json::to_string(&report)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    if a.show_misses {
+        for (name, gold, pred) in &docs {
+            let g: Vec<String> = gold
+                .iter()
+                .map(|e| {
+                    format!(
+                        "{} {} {:?} [{}]",
+                        e.kind,
+                        e.date.as_deref().unwrap_or("?"),
+                        e.place,
+                        e.participants
+                            .iter()
+                            .map(|p| p.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                })
+                .collect();
+            let p: Vec<String> = pred
+                .iter()
+                .map(|e| {
+                    format!(
+                        "{} {} {:?} [{}]",
+                        e.kind,
+                        e.date.as_deref().unwrap_or("?"),
+                        e.place.as_ref().map(|p| &p.name_en),
+                        e.participants
+                            .iter()
+                            .map(|p| p.name_en.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                })
+                .collect();
+            let mut gs = g.clone();
+            let mut ps = p.clone();
+            gs.sort();
+            ps.sort();
+            if gs != ps {
+                println!(
+                    "{name}\n  gold: {}\n  got:  {}",
+                    g.join("\n        "),
+                    p.join("\n        ")
+                );
+            }
+        }
+    }
+    let mut t = crate::output::table(&["", "precision", "recall", "F1", "tp / predicted / gold"]);
+    for (label, m) in [
+        ("events", &report.events),
+        ("dates", &report.dates),
+        ("participants", &report.participants),
+        ("places", &report.places),
+    ] {
+        t.add_row(vec![
+            label.to_string(),
+            format!("{:.3}", m.precision),
+            format!("{:.3}", m.recall),
+            format!("{:.3}", m.f1),
+            format!("{} / {} / {}", m.tp, m.predicted, m.gold),
+        ]);
+    }
+    println!("{t}");
+    if !ctx.quiet {
+        println!("{} documents", report.documents);
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,531 @@
+//! Knowledge-base commands: extract, events, chronology, exchanges.
+
+use std::process::ExitCode;
+
+use anyhow::Context;
+use entente_core::{Citation, DateValue, Edtf, EventDraft, EventType, Participant, Role, Status};
+use entente_extract::analysis::{self, EventView, Names};
+use entente_extract::run;
+use entente_store::{EventFilter, OpenMode, Repo};
+
+use super::Ctx;
+use crate::output;
+
+/// Opens the repository and an extractor over the bundled gazetteer plus the analyst's actors.
+pub fn open_with_extractor(ctx: &Ctx) -> anyhow::Result<(Repo, entente_extract::Extractor)> {
+    let mut repo = ctx.open(OpenMode::ReadWrite)?;
+    let bundled =
+        entente_extract::gazetteer::Gazetteer::bundled().context("loading data/actors")?;
+    run::sync_bundled_actors(repo.store_mut(), &bundled)?;
+    let gaz = run::gazetteer_for(repo.store())?;
+    let lexicon = entente_extract::lexicon::Lexicon::bundled().context("loading data/triggers")?;
+    Ok((repo, entente_extract::Extractor::new(gaz, lexicon)))
+}
+
+#[derive(clap::Args)]
+pub struct ExtractArgs {
+    /// Re-extract every source (after a gazetteer or lexicon change this happens anyway).
+    #[arg(long)]
+    all: bool,
+    /// Only these sources (ids or unique prefixes).
+    sources: Vec<String>,
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn extract(ctx: &Ctx, a: ExtractArgs) -> anyhow::Result<ExitCode> {
+    let (mut repo, ex) = open_with_extractor(ctx)?;
+    let ids = a
+        .sources
+        .iter()
+        .map(|s| repo.store().resolve_id(s))
+        .collect::<Result<Vec<_>, _>>()?;
+    let bar = if ctx.quiet || a.json {
+        indicatif::ProgressBar::hidden()
+    } else {
+        output::progress_bar()
+    };
+    let summary = run::extract_sources(repo.store_mut(), &ex, &ids, a.all, &mut |done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    })?;
+    bar.finish_and_clear();
+    if a.json {
+        println!("{}", serde_json::to_string(&summary)?);
+    } else if !ctx.quiet {
+        println!(
+            "{} sources extracted: {} new events, {} merged into known events, {} statements{}",
+            summary.sources,
+            summary.new_events,
+            summary.merged,
+            summary.statements,
+            if summary.dropped > 0 {
+                format!(", {} events without evidence removed", summary.dropped)
+            } else {
+                String::new()
+            }
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(clap::Args, Clone)]
+pub struct FilterArgs {
+    /// Only events in which this actor takes part (name or id); repeatable: all must take part.
+    #[arg(long)]
+    actor: Vec<String>,
+    /// Only these types (meeting, visit, call, message, attendance, delegation, agreement…).
+    #[arg(long = "type", value_delimiter = ',')]
+    types: Vec<EventType>,
+    /// Events on or after (YYYY, YYYY-MM, YYYY-MM-DD).
+    #[arg(long)]
+    from: Option<DateValue>,
+    /// Events on or before.
+    #[arg(long)]
+    to: Option<DateValue>,
+    /// Only these statuses (extracted, confirmed, rejected).
+    #[arg(long, value_delimiter = ',')]
+    status: Vec<Status>,
+}
+
+impl FilterArgs {
+    fn filter(&self, repo: &Repo) -> anyhow::Result<EventFilter> {
+        Ok(EventFilter {
+            actors: self
+                .actor
+                .iter()
+                .map(|a| analysis::resolve_actor(repo.store(), a))
+                .collect::<Result<_, _>>()?,
+            types: self.types.clone(),
+            from: self.from.map(|d| d.start()),
+            to: self.to.map(|d| d.end()),
+            statuses: self.status.clone(),
+            source: None,
+        })
+    }
+}
+
+#[derive(clap::Subcommand)]
+pub enum EventsCommand {
+    /// List events (JSON Lines with --json).
+    List {
+        #[command(flatten)]
+        filter: FilterArgs,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one event with its citations.
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Mark events as confirmed (extraction will not change them).
+    Confirm { ids: Vec<String> },
+    /// Mark events as rejected (they stay out of chronologies and counts).
+    Reject { ids: Vec<String> },
+    /// Change an event's fields (the event is then protected from re-extraction).
+    Edit {
+        id: String,
+        #[arg(long = "type")]
+        kind: Option<EventType>,
+        /// EDTF date: 2025-09-04, 2025-09, 2025-10-25/2025-10-28.
+        #[arg(long)]
+        date: Option<Edtf>,
+        /// Place (name or id).
+        #[arg(long)]
+        place: Option<String>,
+        #[arg(long)]
+        framework: Option<String>,
+        /// Add a participant: NAME_OR_ID[:ROLE] (role host, guest, sender, recipient, head, member, participant).
+        #[arg(long = "add")]
+        add: Vec<String>,
+        /// Remove a participant (name or id).
+        #[arg(long = "remove")]
+        remove: Vec<String>,
+    },
+    /// Add an event by hand, citing a span of a source.
+    Add {
+        #[arg(long = "type")]
+        kind: EventType,
+        #[arg(long)]
+        date: Option<Edtf>,
+        #[arg(long)]
+        place: Option<String>,
+        #[arg(long)]
+        framework: Option<String>,
+        /// Participant: NAME_OR_ID[:ROLE]; repeatable.
+        #[arg(long = "participant", required = true)]
+        participants: Vec<String>,
+        /// The source that reports it (id or prefix).
+        #[arg(long)]
+        source: String,
+        /// The quoted text in that source (must occur in it).
+        #[arg(long)]
+        quote: String,
+    },
+}
+
+fn participant(repo: &Repo, spec: &str) -> anyhow::Result<Participant> {
+    let (name, role) = match spec.rsplit_once(':') {
+        Some((n, r)) if r.parse::<Role>().is_ok() => (n, r.parse::<Role>()?),
+        _ => (spec, Role::Participant),
+    };
+    Ok(Participant {
+        actor_id: analysis::resolve_actor(repo.store(), name)?,
+        role,
+    })
+}
+
+fn print_events(views: &[EventView], json: bool, quiet: bool) -> anyhow::Result<()> {
+    if json {
+        return output::json_lines(views);
+    }
+    let mut t = output::table(&[
+        "id",
+        "date",
+        "type",
+        "place",
+        "framework",
+        "participants",
+        "status",
+        "sources",
+    ]);
+    for v in views {
+        t.add_row(vec![
+            v.id.clone(),
+            v.date.clone().unwrap_or_else(|| "?".into()),
+            v.kind.to_string(),
+            v.place
+                .as_ref()
+                .map(|p| p.name_en.clone())
+                .unwrap_or_default(),
+            v.framework.clone().unwrap_or_default(),
+            v.participants
+                .iter()
+                .map(|p| format!("{} ({})", p.name_en, p.role))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            format!("{} {:.2}", v.status.as_str(), v.confidence),
+            v.citations
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{} {}",
+                        c.outlet.as_deref().unwrap_or("?"),
+                        c.published.as_deref().unwrap_or("")
+                    )
+                })
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ]);
+    }
+    println!("{t}");
+    if !quiet {
+        println!("{} events", views.len());
+    }
+    Ok(())
+}
+
+pub fn events(ctx: &Ctx, c: EventsCommand) -> anyhow::Result<ExitCode> {
+    let mut repo = ctx.open(OpenMode::ReadWrite)?;
+    match c {
+        EventsCommand::List { filter, json } => {
+            let f = filter.filter(&repo)?;
+            let store = repo.store();
+            let mut names = Names::new(store);
+            let views = store
+                .events(&f)?
+                .iter()
+                .map(|e| analysis::event_view(store, &mut names, e))
+                .collect::<Result<Vec<_>, _>>()?;
+            print_events(&views, json, ctx.quiet)?;
+        }
+        EventsCommand::Show { id, json } => {
+            let store = repo.store();
+            let e = store
+                .event(&id)?
+                .with_context(|| format!("no event with id {id}"))?;
+            let v = analysis::event_view(store, &mut Names::new(store), &e)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&v)?);
+            } else {
+                print_events(std::slice::from_ref(&v), false, true)?;
+                for c in &v.citations {
+                    println!(
+                        "\n[{} {} {}] {}..{}\n  «{}»\n  {}",
+                        c.outlet.as_deref().unwrap_or("?"),
+                        c.published.as_deref().unwrap_or(""),
+                        c.source_id.short(),
+                        c.start,
+                        c.end,
+                        c.quote,
+                        c.url.as_deref().unwrap_or("")
+                    );
+                }
+            }
+        }
+        EventsCommand::Confirm { ids } | EventsCommand::Reject { ids } if ids.is_empty() => {
+            anyhow::bail!("give at least one event id");
+        }
+        EventsCommand::Confirm { ids } => {
+            for id in &ids {
+                repo.store_mut().set_event_status(id, Status::Confirmed)?;
+            }
+            if !ctx.quiet {
+                println!("{} confirmed", ids.len());
+            }
+        }
+        EventsCommand::Reject { ids } => {
+            for id in &ids {
+                repo.store_mut().set_event_status(id, Status::Rejected)?;
+            }
+            if !ctx.quiet {
+                println!("{} rejected", ids.len());
+            }
+        }
+        EventsCommand::Edit {
+            id,
+            kind,
+            date,
+            place,
+            framework,
+            add,
+            remove,
+        } => {
+            let mut e = repo
+                .store()
+                .event(&id)?
+                .with_context(|| format!("no event with id {id}"))?;
+            if let Some(k) = kind {
+                e.kind = k;
+            }
+            if date.is_some() {
+                e.date = date;
+            }
+            if let Some(p) = place {
+                e.place = Some(analysis::resolve_actor(repo.store(), &p)?);
+            }
+            if framework.is_some() {
+                e.framework = framework;
+            }
+            for r in &remove {
+                let rid = analysis::resolve_actor(repo.store(), r)?;
+                e.participants.retain(|p| p.actor_id != rid);
+            }
+            for spec in &add {
+                let p = participant(&repo, spec)?;
+                e.participants.retain(|q| q.actor_id != p.actor_id);
+                e.participants.push(p);
+            }
+            repo.store_mut().update_event(&e)?;
+            if !ctx.quiet {
+                println!("event {id} updated (protected from re-extraction)");
+            }
+        }
+        EventsCommand::Add {
+            kind,
+            date,
+            place,
+            framework,
+            participants,
+            source,
+            quote,
+        } => {
+            let sid = repo.store().resolve_id(&source)?;
+            let text = repo.store().source_text(&sid)?.unwrap_or_default();
+            let quote = entente_text::normalize(&quote);
+            let start = text
+                .find(&quote)
+                .with_context(|| format!("the quote does not occur in source {sid}: «{quote}»"))?;
+            let draft = EventDraft {
+                kind,
+                date,
+                place: place
+                    .map(|p| analysis::resolve_actor(repo.store(), &p))
+                    .transpose()?,
+                framework,
+                participants: participants
+                    .iter()
+                    .map(|p| participant(&repo, p))
+                    .collect::<anyhow::Result<_>>()?,
+                quantities: vec![],
+                confidence: 1.0,
+                citations: vec![Citation {
+                    source_id: sid,
+                    start,
+                    end: start + quote.len(),
+                    quote,
+                }],
+            };
+            let id = repo.store_mut().add_event(&draft)?;
+            println!("{id}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(clap::Args)]
+pub struct ChronologyArgs {
+    /// Actors who all take part, comma-separated names or ids ("Xi Jinping,Vladimir Putin").
+    #[arg(long, value_delimiter = ',', required = true)]
+    actors: Vec<String>,
+    /// Event types (default: meeting, visit, call).
+    #[arg(long, value_delimiter = ',')]
+    types: Vec<EventType>,
+    #[arg(long)]
+    from: Option<DateValue>,
+    #[arg(long)]
+    to: Option<DateValue>,
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn chronology(ctx: &Ctx, a: ChronologyArgs) -> anyhow::Result<ExitCode> {
+    let repo = ctx.open(OpenMode::ReadOnly)?;
+    let views = chronology_views(&repo, &a.actors, &a.types, a.from, a.to)?;
+    if a.json {
+        output::json_lines(&views)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    print_chronology(&views);
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn chronology_views(
+    repo: &Repo,
+    actors: &[String],
+    types: &[EventType],
+    from: Option<DateValue>,
+    to: Option<DateValue>,
+) -> anyhow::Result<Vec<EventView>> {
+    let filter = EventFilter {
+        actors: actors
+            .iter()
+            .map(|a| analysis::resolve_actor(repo.store(), a.trim()))
+            .collect::<Result<_, _>>()?,
+        types: if types.is_empty() {
+            vec![EventType::Meeting, EventType::Visit, EventType::Call]
+        } else {
+            types.to_vec()
+        },
+        from: from.map(|d| d.start()),
+        to: to.map(|d| d.end()),
+        ..Default::default()
+    };
+    Ok(analysis::chronology(repo.store(), &filter)?)
+}
+
+pub fn print_chronology(views: &[EventView]) {
+    let mut t = output::table(&[
+        "date",
+        "type",
+        "place",
+        "framework",
+        "participants",
+        "sources",
+    ]);
+    for v in views {
+        t.add_row(vec![
+            v.date.clone().unwrap_or_else(|| "?".into()),
+            v.kind.to_string(),
+            v.place
+                .as_ref()
+                .map(|p| p.name_en.clone())
+                .unwrap_or_default(),
+            v.framework.clone().unwrap_or_default(),
+            v.participants
+                .iter()
+                .map(|p| p.name_en.clone())
+                .collect::<Vec<_>>()
+                .join(", "),
+            v.citations
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{} {}",
+                        c.outlet.as_deref().unwrap_or("?"),
+                        c.published.as_deref().unwrap_or("")
+                    )
+                })
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect::<Vec<_>>()
+                .join("; "),
+        ]);
+    }
+    println!("{t}");
+}
+
+#[derive(clap::Args)]
+pub struct ExchangesArgs {
+    /// Two states, ISO codes: RU,KP.
+    #[arg(long, value_delimiter = ',', required = true, num_args = 1)]
+    between: Vec<String>,
+    /// Count per year or per month.
+    #[arg(long, default_value = "year", value_parser = ["year", "month"])]
+    by: String,
+    /// Also count the exchanges this leader took part in.
+    #[arg(long = "with")]
+    with: Option<String>,
+    #[arg(long)]
+    from: Option<DateValue>,
+    #[arg(long)]
+    to: Option<DateValue>,
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn exchanges(ctx: &Ctx, a: ExchangesArgs) -> anyhow::Result<ExitCode> {
+    let repo = ctx.open(OpenMode::ReadOnly)?;
+    let [x, y] = a.between.as_slice() else {
+        anyhow::bail!("--between takes two state codes, e.g. RU,KP");
+    };
+    let (x, y) = (x.trim().to_ascii_uppercase(), y.trim().to_ascii_uppercase());
+    let leader = a
+        .with
+        .as_deref()
+        .map(|w| analysis::resolve_actor(repo.store(), w))
+        .transpose()?;
+    let filter = EventFilter {
+        from: a.from.map(|d| d.start()),
+        to: a.to.map(|d| d.end()),
+        ..Default::default()
+    };
+    let rows = analysis::exchanges(
+        repo.store(),
+        &x,
+        &y,
+        leader.as_deref(),
+        a.by == "month",
+        &filter,
+    )?;
+    if a.json {
+        return output::json_lines(&rows).map(|_| ExitCode::SUCCESS);
+    }
+    let with_name = a.with.clone().unwrap_or_default();
+    let mut t = output::table(&[
+        "period",
+        "exchanges",
+        &format!("with {with_name}"),
+        "change",
+        "events",
+    ]);
+    for r in &rows {
+        t.add_row(vec![
+            r.period.clone(),
+            r.exchanges.to_string(),
+            r.with_leader.map(|n| n.to_string()).unwrap_or_default(),
+            match (r.change, r.change_pct) {
+                (Some(c), Some(p)) => format!("{c:+} ({p:+.0}%)"),
+                (Some(c), None) => format!("{c:+}"),
+                _ => String::new(),
+            },
+            output::clip(&r.event_ids.join(" "), 60),
+        ]);
+    }
+    println!("{t}");
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,174 @@
+use crate::*;
+
+fn extracted_examples() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    ok(
+        dir.path(),
+        &[
+            "ingest",
+            "-q",
+            repo_root().join("examples").to_str().unwrap(),
+        ],
+    );
+    let s: serde_json::Value =
+        serde_json::from_str(&ok(dir.path(), &["extract", "--json"])).unwrap();
+    assert!(s["new_events"].as_u64().unwrap() >= 8, "{s}");
+    dir
+}
+
+#[test]
+fn extraction_builds_a_cited_chronology() {
+    let dir = extracted_examples();
+    let data = dir.path();
+    let chrono = json_lines(&ok(
+        data,
+        &[
+            "chronology",
+            "--actors",
+            "Kim Jong Un,Vladimir Putin",
+            "--json",
+        ],
+    ));
+    let vostochny = chrono
+        .iter()
+        .find(|e| e["date"] == "2023-09-13" && e["type"] == "meeting")
+        .unwrap_or_else(|| panic!("no 2023-09-13 meeting in {chrono:#?}"));
+    assert_eq!(vostochny["place"]["name_en"], "Vostochny Cosmodrome");
+    let names: Vec<&str> = vostochny["participants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name_en"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"Kim Jong Un") && names.contains(&"Vladimir Putin"),
+        "{names:?}"
+    );
+    // The Japanese and the Korean report of that meeting are one event with two citations,
+    // each quoting exactly the cited span of its source.
+    let cites = vostochny["citations"].as_array().unwrap();
+    assert!(cites.len() >= 2, "{vostochny:#}");
+    for c in cites {
+        let shown: serde_json::Value = serde_json::from_str(&ok(
+            data,
+            &[
+                "sources",
+                "show",
+                c["source_id"].as_str().unwrap(),
+                "--json",
+            ],
+        ))
+        .unwrap();
+        let text = shown["text"].as_str().unwrap();
+        let (s, e) = (
+            c["start"].as_u64().unwrap() as usize,
+            c["end"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(&text[s..e], c["quote"].as_str().unwrap());
+    }
+    // Chronology filters by date; Xi–Putin since the 2022 invasion excludes nothing earlier.
+    let xp = json_lines(&ok(
+        data,
+        &[
+            "chronology",
+            "--actors",
+            "Xi Jinping,Vladimir Putin",
+            "--from",
+            "2022-02-24",
+            "--json",
+        ],
+    ));
+    assert!(!xp.is_empty());
+    assert!(
+        xp.iter()
+            .all(|e| e["date"].as_str().unwrap_or("9999") >= "2022-02-24")
+    );
+}
+
+#[test]
+fn exchanges_count_by_year_with_the_leader() {
+    let dir = extracted_examples();
+    let rows = json_lines(&ok(
+        dir.path(),
+        &[
+            "exchanges",
+            "--between",
+            "RU,KP",
+            "--with",
+            "Kim Jong Un",
+            "--json",
+        ],
+    ));
+    let y2023 = rows
+        .iter()
+        .find(|r| r["period"] == "2023")
+        .expect("2023 row");
+    assert!(y2023["exchanges"].as_u64().unwrap() >= 1);
+    assert!(y2023["with_leader"].as_u64().unwrap() >= 1);
+    let y2024 = rows
+        .iter()
+        .find(|r| r["period"] == "2024")
+        .expect("2024 row");
+    assert_eq!(
+        y2024["change"].as_i64().unwrap(),
+        y2024["exchanges"].as_i64().unwrap() - y2023["exchanges"].as_i64().unwrap()
+    );
+    assert!(!y2024["event_ids"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn analyst_decisions_survive_re_extraction() {
+    let dir = extracted_examples();
+    let data = dir.path();
+    let events = json_lines(&ok(data, &["events", "list", "--json"]));
+    let a = events[0]["id"].as_str().unwrap().to_string();
+    let b = events[1]["id"].as_str().unwrap().to_string();
+    ok(data, &["events", "reject", &a]);
+    ok(data, &["events", "edit", &b, "--framework", "state visit"]);
+    ok(data, &["extract", "--all"]);
+    let after = json_lines(&ok(data, &["events", "list", "--json"]));
+    let find = |id: &str| {
+        after
+            .iter()
+            .find(|e| e["id"] == id)
+            .unwrap_or_else(|| panic!("{id} gone"))
+            .clone()
+    };
+    assert_eq!(find(&a)["status"], "rejected");
+    assert_eq!(find(&b)["framework"], "state visit");
+    // Rejected events stay out of chronologies.
+    let chrono = ok(
+        data,
+        &[
+            "chronology",
+            "--actors",
+            "Vladimir Putin",
+            "--types",
+            "meeting,visit,call,message,attendance,agreement,delegation",
+            "--json",
+        ],
+    );
+    assert!(!chrono.contains(&a));
+    // Unknown actors are a clear error.
+    let o = run(data, &["chronology", "--actors", "Nobody Atall", "--json"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("Nobody Atall"), "{}", stderr(&o));
+}
+
+#[test]
+fn the_gold_set_scores() {
+    let o = ok(
+        std::path::Path::new("/nonexistent-unused"),
+        &[
+            "eval",
+            repo_root().join("eval/gold").to_str().unwrap(),
+            "--json",
+        ],
+    );
+    let r: serde_json::Value = serde_json::from_str(&o).unwrap();
+    assert!(r["documents"].as_u64().unwrap() >= 80);
+    // Floors at the level reached (see the closing note); raise them as extraction improves.
+    assert!(r["events"]["f1"].as_f64().unwrap() >= 0.78, "{r}");
+    assert!(r["dates"]["f1"].as_f64().unwrap() >= 0.65, "{r}");
+    assert!(r["participants"]["f1"].as_f64().unwrap() >= 0.74, "{r}");
+}

@@ -1,0 +1,342 @@
+//! Trigger, framework and speech lexicons from `data/triggers/`, compiled into one
+//! Aho-Corasick automaton over folded text.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use entente_core::EventType;
+use serde::Deserialize;
+
+use crate::ExtractError;
+use crate::gazetteer::fold_for_match;
+
+const EVENTS: (&str, &str) = (
+    "events.toml",
+    include_str!("../../../data/triggers/events.toml"),
+);
+const FRAMEWORKS: (&str, &str) = (
+    "frameworks.toml",
+    include_str!("../../../data/triggers/frameworks.toml"),
+);
+const SPEECH: (&str, &str) = (
+    "speech.toml",
+    include_str!("../../../data/triggers/speech.toml"),
+);
+const TYPES: (&str, &str) = (
+    "types.toml",
+    include_str!("../../../data/triggers/types.toml"),
+);
+const CEREMONIES: (&str, &str) = (
+    "ceremonies.toml",
+    include_str!("../../../data/triggers/ceremonies.toml"),
+);
+const REFERENCE: (&str, &str) = (
+    "reference.toml",
+    include_str!("../../../data/triggers/reference.toml"),
+);
+const ANAPHORA: (&str, &str) = (
+    "anaphora.toml",
+    include_str!("../../../data/triggers/anaphora.toml"),
+);
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReferenceFile {
+    before: Vec<String>,
+    after: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AnaphoraFile {
+    terms: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EventsFile {
+    trigger: Vec<TriggerEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TriggerEntry {
+    #[serde(rename = "type")]
+    kind: String,
+    weight: f32,
+    #[serde(default)]
+    ja: Vec<String>,
+    #[serde(default)]
+    zh: Vec<String>,
+    #[serde(default)]
+    ko: Vec<String>,
+    #[serde(default)]
+    ru: Vec<String>,
+    #[serde(default)]
+    en: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FrameworksFile {
+    framework: Vec<FrameworkEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FrameworkEntry {
+    id: String,
+    terms: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SpeechFile {
+    ja: Vec<String>,
+    zh: Vec<String>,
+    ko: Vec<String>,
+    ru: Vec<String>,
+    en: Vec<String>,
+}
+
+/// What a lexicon hit signals.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cue {
+    Trigger {
+        kind: EventType,
+        weight: f32,
+    },
+    Framework(String),
+    Speech,
+    /// "the two leaders", 両首脳, стороны: the participants of the event just reported.
+    Anaphora,
+    /// Something one attends: a parade, a ceremony, a summit.
+    Ceremony,
+}
+
+#[derive(Debug, Clone)]
+struct Term {
+    cue: Cue,
+    /// Latin/Cyrillic terms must start at a word boundary; `prefix` terms may continue.
+    bounded: bool,
+    prefix: bool,
+}
+
+/// One lexicon hit in a text: byte span and the cue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    pub start: usize,
+    pub end: usize,
+    pub cue: Cue,
+}
+
+pub struct Lexicon {
+    /// Words before / after a date that make it a reference point ("since 2007").
+    reference_before: Vec<String>,
+    reference_after: Vec<String>,
+    ac: AhoCorasick,
+    terms: Vec<Term>,
+    /// A short hash of the lexicon files, recorded with each extraction.
+    pub version: String,
+}
+
+fn parse<T: for<'de> Deserialize<'de>>((file, text): (&str, &str)) -> Result<T, ExtractError> {
+    toml::from_str(text).map_err(|e| ExtractError::Lexicon {
+        file: format!("data/triggers/{file}"),
+        line: e
+            .span()
+            .map(|s| text[..s.start.min(text.len())].lines().count().max(1)),
+        message: e.message().to_string(),
+    })
+}
+
+fn is_word_script(s: &str) -> bool {
+    s.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, 'А'..='я' | 'Ё' | 'ё'))
+}
+
+impl Lexicon {
+    /// The bundled lexicons, validated.
+    pub fn bundled() -> Result<Lexicon, ExtractError> {
+        let events: EventsFile = parse(EVENTS)?;
+        let frameworks: FrameworksFile = parse(FRAMEWORKS)?;
+        let speech: SpeechFile = parse(SPEECH)?;
+        let types: toml::Table = parse(TYPES)?;
+        let anaphora: AnaphoraFile = parse(ANAPHORA)?;
+        let ceremonies: AnaphoraFile = parse(CEREMONIES)?;
+        let reference: ReferenceFile = parse(REFERENCE)?;
+        let mut keys = Vec::new();
+        let mut terms = Vec::new();
+        let push = |raw: &str, cue: Cue, keys: &mut Vec<String>, terms: &mut Vec<Term>| {
+            let (body, prefix) = match raw.strip_suffix('*') {
+                Some(b) => (b, true),
+                None => (raw, false),
+            };
+            keys.push(fold_for_match(body));
+            terms.push(Term {
+                cue,
+                bounded: is_word_script(body),
+                prefix,
+            });
+        };
+        for t in &events.trigger {
+            let kind: EventType =
+                t.kind
+                    .parse()
+                    .map_err(|e: entente_core::CoreError| ExtractError::Lexicon {
+                        file: "data/triggers/events.toml".into(),
+                        line: None,
+                        message: e.to_string(),
+                    })?;
+            if !types.contains_key(kind.as_str()) || !(0.0..=1.0).contains(&t.weight) {
+                return Err(ExtractError::Lexicon {
+                    file: "data/triggers/events.toml".into(),
+                    line: None,
+                    message: format!(
+                        "trigger `{}`: type missing from types.toml or weight outside 0..1",
+                        t.kind
+                    ),
+                });
+            }
+            for term in
+                t.ja.iter()
+                    .chain(&t.zh)
+                    .chain(&t.ko)
+                    .chain(&t.ru)
+                    .chain(&t.en)
+            {
+                push(
+                    term,
+                    Cue::Trigger {
+                        kind,
+                        weight: t.weight,
+                    },
+                    &mut keys,
+                    &mut terms,
+                );
+            }
+        }
+        for f in &frameworks.framework {
+            for term in &f.terms {
+                push(term, Cue::Framework(f.id.clone()), &mut keys, &mut terms);
+            }
+        }
+        for term in speech
+            .ja
+            .iter()
+            .chain(&speech.zh)
+            .chain(&speech.ko)
+            .chain(&speech.ru)
+            .chain(&speech.en)
+        {
+            push(term, Cue::Speech, &mut keys, &mut terms);
+        }
+        for term in &anaphora.terms {
+            push(term, Cue::Anaphora, &mut keys, &mut terms);
+        }
+        for term in &ceremonies.terms {
+            push(term, Cue::Ceremony, &mut keys, &mut terms);
+        }
+        if let Some(empty) = keys.iter().position(|k| k.trim().is_empty()) {
+            return Err(ExtractError::Lexicon {
+                file: "data/triggers".into(),
+                line: None,
+                message: format!("empty term (number {empty})"),
+            });
+        }
+        let ac = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .build(&keys)
+            .map_err(|e| ExtractError::Lexicon {
+                file: "data/triggers".into(),
+                line: None,
+                message: e.to_string(),
+            })?;
+        let mut h = blake3::Hasher::new();
+        for (_, text) in [
+            EVENTS, FRAMEWORKS, SPEECH, TYPES, ANAPHORA, CEREMONIES, REFERENCE,
+        ] {
+            h.update(text.as_bytes());
+        }
+        Ok(Lexicon {
+            reference_before: reference.before.iter().map(|w| w.to_lowercase()).collect(),
+            reference_after: reference.after.iter().map(|w| w.to_lowercase()).collect(),
+            ac,
+            terms,
+            version: h.finalize().to_hex()[..12].to_string(),
+        })
+    }
+
+    /// Whether the date at `start..end` of `text` is a reference point ("since 2007",
+    /// 「2019年4月以来」) rather than the date of what is reported.
+    pub fn is_reference_date(&self, text: &str, start: usize, end: usize) -> bool {
+        let before = text[..start].trim_end().to_lowercase();
+        let after = text[end..].trim_start();
+        self.reference_before.iter().any(|w| {
+            before.ends_with(w.as_str())
+                && before[..before.len() - w.len()]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| !c.is_alphanumeric())
+        }) || self
+            .reference_after
+            .iter()
+            .any(|w| after.starts_with(w.as_str()))
+    }
+
+    /// Every lexicon hit in `folded` (text folded with `fold_for_match`, same byte offsets
+    /// as the original), with word-boundary rules for Latin and Cyrillic terms.
+    pub fn find(&self, folded: &str) -> Vec<Hit> {
+        let bytes = folded.as_bytes();
+        let is_word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric());
+        let mut out = Vec::new();
+        for m in self.ac.find_overlapping_iter(folded) {
+            let term = &self.terms[m.pattern().as_usize()];
+            if term.bounded {
+                let before = folded[..m.start()].chars().next_back();
+                if is_word(before) {
+                    continue;
+                }
+                if !term.prefix {
+                    let after = folded.get(m.end()..).and_then(|s| s.chars().next());
+                    if is_word(after) {
+                        continue;
+                    }
+                }
+            }
+            let mut end = m.end();
+            if term.prefix {
+                while end < bytes.len() {
+                    let Some(c) = folded[end..].chars().next() else {
+                        break;
+                    };
+                    if !c.is_alphanumeric() {
+                        break;
+                    }
+                    end += c.len_utf8();
+                }
+            }
+            out.push(Hit {
+                start: m.start(),
+                end,
+                cue: term.cue.clone(),
+            });
+        }
+        out.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
+        // Longest match wins: 会晤 inside 视频会晤 or 会談 inside 電話会談 is part of the call,
+        // not a meeting of its own.
+        // Only triggers compete: a ceremony word or a framework may sit inside a trigger.
+        let spans: Vec<(usize, usize)> = out
+            .iter()
+            .filter(|h| matches!(h.cue, Cue::Trigger { .. }))
+            .map(|h| (h.start, h.end))
+            .collect();
+        out.retain(|h| {
+            !matches!(h.cue, Cue::Trigger { .. })
+                || !spans
+                    .iter()
+                    .any(|&(s, e)| s <= h.start && h.end <= e && (e - s) > (h.end - h.start))
+        });
+        out.dedup();
+        out
+    }
+}

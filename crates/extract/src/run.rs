@@ -1,0 +1,96 @@
+//! Running extraction over stored sources, incrementally.
+
+use entente_core::SourceId;
+use entente_store::Store;
+use serde::Serialize;
+
+use crate::gazetteer::Gazetteer;
+use crate::{ExtractError, Extractor, Input, same_event};
+
+/// Origin recorded for actors that come from the bundled `data/actors/`.
+pub const BUNDLED: &str = "bundled";
+
+/// Counts of one extraction run.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RunSummary {
+    pub sources: usize,
+    pub new_events: usize,
+    pub merged: usize,
+    pub statements: usize,
+    pub dropped: usize,
+}
+
+/// Writes the bundled actors into the store (so they can be listed and shown), leaving alone
+/// any actor an analyst changed or added. Returns how many were written.
+pub fn sync_bundled_actors(store: &mut dyn Store, gaz: &Gazetteer) -> Result<usize, ExtractError> {
+    let mut fresh = Vec::new();
+    for a in gaz.actors() {
+        match store.actor_origin(&a.id)? {
+            Some(origin) if origin != BUNDLED => continue,
+            Some(_) if store.actor(&a.id)?.as_ref() == Some(a) => continue,
+            _ => fresh.push(a.clone()),
+        }
+    }
+    Ok(store.upsert_actors(&fresh, BUNDLED)?)
+}
+
+/// The gazetteer to match with: the bundled one, with the analyst's additions and changes
+/// from the store laid over it.
+pub fn gazetteer_for(store: &dyn Store) -> Result<Gazetteer, ExtractError> {
+    let mut gaz = Gazetteer::bundled()?;
+    let mut own = Vec::new();
+    for a in store.actors()? {
+        if store.actor_origin(&a.id)?.as_deref() != Some(BUNDLED) {
+            own.push(a);
+        }
+    }
+    if !own.is_empty() {
+        gaz.overlay_actors(own, "the knowledge base")?;
+    }
+    Ok(gaz)
+}
+
+/// Extracts events and statements from `ids` (or, when empty, every source not yet extracted
+/// with this extractor's version; with `all`, every source) and stores them, one transaction
+/// per source.
+pub fn extract_sources(
+    store: &mut dyn Store,
+    ex: &Extractor,
+    ids: &[SourceId],
+    all: bool,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<RunSummary, ExtractError> {
+    let todo = if ids.is_empty() {
+        store.sources_to_extract(ex.version(), all)?
+    } else {
+        ids.to_vec()
+    };
+    let mut summary = RunSummary::default();
+    // Re-extracting everything (after a lexicon or gazetteer change, or --all) starts from
+    // the analysts' events alone, so nothing extracted earlier lingers on merged events.
+    if ids.is_empty() && todo.len() as u64 == store.count_sources()? && !todo.is_empty() {
+        summary.dropped += store.reset_extraction()?;
+    }
+    for (i, id) in todo.iter().enumerate() {
+        let Some(src) = store.get_source(id)? else {
+            return Err(ExtractError::Store(entente_store::StoreError::NotFound(
+                id.to_hex(),
+            )));
+        };
+        let out = ex.extract(&Input {
+            source_id: *id,
+            text: &src.text,
+            lang: &src.lang,
+            published: src.published,
+        });
+        let applied =
+            store.apply_extraction(id, ex.version(), &out.events, &out.statements, &same_event)?;
+        summary.sources += 1;
+        summary.new_events += applied.new_events;
+        summary.merged += applied.merged;
+        summary.statements += applied.statements;
+        summary.dropped += applied.dropped;
+        progress(i + 1, todo.len());
+    }
+    Ok(summary)
+}
