@@ -1,8 +1,6 @@
 use std::fmt;
 use std::str::FromStr;
 
-use serde::{Deserialize, Serialize};
-
 use crate::CoreError;
 
 /// Identity of a source: the first 128 bits of the BLAKE3 hash of its normalised text.
@@ -67,18 +65,7 @@ pub fn validate_prefix(s: &str) -> Result<String, CoreError> {
     }
 }
 
-impl Serialize for SourceId {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.to_hex())
-    }
-}
-
-impl<'de> Deserialize<'de> for SourceId {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        s.parse().map_err(serde::de::Error::custom)
-    }
-}
+crate::serde_as_string!(SourceId);
 
 #[cfg(test)]
 mod tests {

@@ -1,8 +1,6 @@
 use std::fmt;
 use std::str::FromStr;
 
-use serde::{Deserialize, Serialize};
-
 use crate::CoreError;
 
 /// A document or paragraph language.
@@ -94,18 +92,7 @@ impl FromStr for Lang {
     }
 }
 
-impl Serialize for Lang {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.tag())
-    }
-}
-
-impl<'de> Deserialize<'de> for Lang {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        s.parse().map_err(serde::de::Error::custom)
-    }
-}
+crate::serde_as_string!(Lang);
 
 #[cfg(test)]
 mod tests {

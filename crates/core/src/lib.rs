@@ -5,6 +5,26 @@
 //! network. Keeping it I/O-free lets the store, the readers and the analysis code agree
 //! on one vocabulary without depending on each other.
 
+/// Implements `Serialize` / `Deserialize` through `Display` / `FromStr`, for the model's
+/// value types that travel as strings (ids, languages, dates).
+macro_rules! serde_as_string {
+    ($t:ty) => {
+        impl serde::Serialize for $t {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_str(self)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $t {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = String::deserialize(d)?;
+                s.parse().map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
+pub(crate) use serde_as_string;
+
 pub mod actor;
 pub mod date;
 pub mod edtf;

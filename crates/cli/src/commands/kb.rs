@@ -177,6 +177,23 @@ fn participant(repo: &Repo, spec: &str) -> anyhow::Result<Participant> {
     })
 }
 
+/// The distinct "outlet date" pairs of an event's citations, for a table cell.
+fn sources_cell(v: &EventView, sep: &str) -> String {
+    v.citations
+        .iter()
+        .map(|c| {
+            format!(
+                "{} {}",
+                c.outlet.as_deref().unwrap_or("?"),
+                c.published.as_deref().unwrap_or("")
+            )
+        })
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect::<Vec<_>>()
+        .join(sep)
+}
+
 fn print_events(views: &[EventView], json: bool, quiet: bool) -> anyhow::Result<()> {
     if json {
         return output::json_lines(views);
@@ -207,19 +224,7 @@ fn print_events(views: &[EventView], json: bool, quiet: bool) -> anyhow::Result<
                 .collect::<Vec<_>>()
                 .join("\n"),
             format!("{} {:.2}", v.status.as_str(), v.confidence),
-            v.citations
-                .iter()
-                .map(|c| {
-                    format!(
-                        "{} {}",
-                        c.outlet.as_deref().unwrap_or("?"),
-                        c.published.as_deref().unwrap_or("")
-                    )
-                })
-                .collect::<std::collections::BTreeSet<_>>()
-                .into_iter()
-                .collect::<Vec<_>>()
-                .join("\n"),
+            sources_cell(v, "\n"),
         ]);
     }
     println!("{t}");
@@ -441,19 +446,7 @@ pub fn print_chronology(views: &[EventView]) {
                 .map(|p| p.name_en.clone())
                 .collect::<Vec<_>>()
                 .join(", "),
-            v.citations
-                .iter()
-                .map(|c| {
-                    format!(
-                        "{} {}",
-                        c.outlet.as_deref().unwrap_or("?"),
-                        c.published.as_deref().unwrap_or("")
-                    )
-                })
-                .collect::<std::collections::BTreeSet<_>>()
-                .into_iter()
-                .collect::<Vec<_>>()
-                .join("; "),
+            sources_cell(v, "; "),
         ]);
     }
     println!("{t}");
