@@ -70,6 +70,16 @@ impl Measure {
         self.hs.iter().any(|p| hs.starts_with(&norm(p)))
             && !self.exclude.iter().any(|p| hs.starts_with(&norm(p)))
     }
+
+    /// Whether an aggregated HS code (a chapter or heading) contains goods in scope without
+    /// being wholly in scope: chapter 27 contains coal (2701) and refined petroleum (2710).
+    pub fn covers_part(&self, hs: &str) -> bool {
+        !self.covers(hs)
+            && self.hs.iter().any(|p| {
+                let p = p.replace('.', "");
+                p.len() > hs.len() && p.starts_with(hs)
+            })
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -189,6 +199,9 @@ pub struct AppliedMeasure {
     pub in_force_at_shipment: bool,
     /// Value shipped on or after adoption, within the window.
     pub value_usd_after_adoption: f64,
+    /// The line is an aggregate (chapter, heading) that only partly falls in the measure's
+    /// scope; its value is an upper bound of what the measure concerns.
+    pub partial: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cap: Option<CapUse>,
 }
@@ -310,7 +323,8 @@ impl TradeStore {
             let unit = periods.values().find_map(|p| p.2.clone());
             let mut applied = Vec::new();
             for m in &measures.measures {
-                if m.direction != direction || m.adopted > as_of || !m.covers(&hs) {
+                let partial = m.covers_part(&hs);
+                if m.direction != direction || m.adopted > as_of || !(m.covers(&hs) || partial) {
                     continue;
                 }
                 let after: f64 = periods
@@ -318,7 +332,8 @@ impl TradeStore {
                     .filter(|(p, _)| month_start(**p) >= m.adopted)
                     .map(|(_, v)| v.0)
                     .fold(0.0, |a, v| a + v);
-                let cap = m.cap.as_ref().map(|c| {
+                // A cap cannot be measured against an aggregate that holds other goods too.
+                let cap = m.cap.as_ref().filter(|_| !partial).map(|c| {
                     let in_cap = match (quantity, &unit, c.per_tonne) {
                         (Some(q), Some(u), Some(f)) => to_tonnes(q, u).map(|t| t * f),
                         _ => None,
@@ -341,6 +356,7 @@ impl TradeStore {
                     adopted: m.adopted,
                     in_force_at_shipment: m.adopted <= month_start(first),
                     value_usd_after_adoption: after,
+                    partial,
                     cap,
                 });
             }

@@ -643,7 +643,13 @@ fn screen(ctx: &Ctx, a: ScreenArgs) -> anyhow::Result<ExitCode> {
                         .as_ref()
                         .and_then(|c| c.share_of_cap.map(|s| format!(" {:.1}% of cap", s * 100.0)))
                         .unwrap_or_default();
-                    format!("{} ¶{} {:?}{cap}", m.resolution, m.paragraph, m.kind).to_lowercase()
+                    let part = if m.partial {
+                        " (part of this code)"
+                    } else {
+                        ""
+                    };
+                    format!("{} ¶{} {:?}{cap}{part}", m.resolution, m.paragraph, m.kind)
+                        .to_lowercase()
                 })
                 .collect();
             let at: Vec<&str> = r

@@ -124,3 +124,50 @@ fn invalid_measures_name_measure_and_field() {
         assert!(e.contains("bad.toml") && e.contains(needle), "{e}");
     }
 }
+
+#[test]
+fn aggregated_lines_are_flagged_as_partly_covered() {
+    let m = Measures::unsc_dprk().unwrap();
+    let coal = m
+        .measures
+        .iter()
+        .find(|x| x.covers("27011200"))
+        .expect("a measure covering coal");
+    assert!(coal.covers_part("27"), "chapter 27 contains coal");
+    assert!(!coal.covers("27"), "but is not wholly coal");
+    assert!(
+        !coal.covers_part("2701"),
+        "2701 is wholly in scope, not partly"
+    );
+    assert!(!coal.covers_part("28"));
+
+    // The real Comtrade rows are chapter totals: China's 2017 imports of HS 27 from the DPRK
+    // are flagged as partly under the coal ban, and no cap share is claimed for them.
+    let Some(file) = crate::common::shared(
+        "un-comtrade-hs27-hs44-pmacg/comtrade_oil_CHN-PRK-RUS_pairs_1988-2017.csv",
+    ) else {
+        return;
+    };
+    let (_d, s) = crate::common::store();
+    s.import_file(
+        &file,
+        entente_trade::Format::Comtrade,
+        &entente_trade::ImportOptions {
+            reporter: None,
+            flow: None,
+            cumulative: false,
+        },
+    )
+    .unwrap();
+    let mut sc = Scope::new("CN", "KP");
+    sc.flow = Some(Flow::Import);
+    sc.from = Some(Period::year(2017));
+    sc.to = Some(Period::year(2017));
+    let rows = s.screen(&sc, &m, date("2025-12-01"), None).unwrap();
+    let ch27 = rows.iter().find(|r| r.hs == "27").expect("chapter 27 line");
+    assert!(!ch27.measures.is_empty(), "{ch27:?}");
+    assert!(
+        ch27.measures.iter().all(|x| x.partial && x.cap.is_none()),
+        "{ch27:?}"
+    );
+}
