@@ -69,6 +69,17 @@ pub struct ManifestEntry {
     pub parts: Vec<String>,
 }
 
+impl ManifestEntry {
+    /// The first and last period this file supplied, as text (`None` for an empty file).
+    pub fn period_span(&self) -> (Option<String>, Option<String>) {
+        let periods = self.groups.iter().map(|g| g.period);
+        (
+            periods.clone().min().map(|p| p.to_string()),
+            periods.max().map(|p| p.to_string()),
+        )
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Group {
     pub dataset: String,
@@ -191,18 +202,8 @@ impl TradeStore {
                 rows: e.rows,
                 skipped: 0,
                 encoding: e.encoding.clone(),
-                first_period: e
-                    .groups
-                    .iter()
-                    .map(|g| g.period)
-                    .min()
-                    .map(|p| p.to_string()),
-                last_period: e
-                    .groups
-                    .iter()
-                    .map(|g| g.period)
-                    .max()
-                    .map(|p| p.to_string()),
+                first_period: e.period_span().0,
+                last_period: e.period_span().1,
                 superseded_rows: 0,
             });
         }

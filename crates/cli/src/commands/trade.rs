@@ -488,18 +488,8 @@ pub fn run(ctx: &Ctx, cmd: Command) -> anyhow::Result<ExitCode> {
                     format: e.format,
                     imported_at: e.imported_at.clone(),
                     rows: e.rows,
-                    first_period: e
-                        .groups
-                        .iter()
-                        .map(|g| g.period)
-                        .min()
-                        .map(|p| p.to_string()),
-                    last_period: e
-                        .groups
-                        .iter()
-                        .map(|g| g.period)
-                        .max()
-                        .map(|p| p.to_string()),
+                    first_period: e.period_span().0,
+                    last_period: e.period_span().1,
                     superseded_groups: e.superseded.len(),
                 })
                 .collect();
