@@ -84,6 +84,10 @@ impl ManifestEntry {
 pub struct Group {
     pub dataset: String,
     pub reporter: String,
+    /// A release revises the partners it contains, not the reporter's other partners.
+    /// Empty in manifests written before partners were recorded (then: every partner).
+    #[serde(default)]
+    pub partner: String,
     pub flow: Flow,
     pub period: Period,
 }
@@ -232,34 +236,41 @@ impl TradeStore {
         let mut groups: BTreeSet<Group> = BTreeSet::new();
         match &parsed {
             Input::Records(p) => {
-                let mut seen: std::collections::HashSet<(&str, &str, Flow, Period)> =
+                let mut seen: std::collections::HashSet<(&str, &str, &str, Flow, Period)> =
                     Default::default();
                 for r in &p.records {
-                    seen.insert((r.dataset, r.reporter.as_str(), r.flow, r.period));
+                    seen.insert((
+                        r.dataset,
+                        r.reporter.as_str(),
+                        r.partner.as_str(),
+                        r.flow,
+                        r.period,
+                    ));
                 }
-                groups.extend(
-                    seen.into_iter()
-                        .map(|(dataset, reporter, flow, period)| Group {
-                            dataset: dataset.to_string(),
-                            reporter: reporter.to_string(),
-                            flow,
-                            period,
-                        }),
-                );
+                groups.extend(seen.into_iter().map(
+                    |(dataset, reporter, partner, flow, period)| Group {
+                        dataset: dataset.to_string(),
+                        reporter: reporter.to_string(),
+                        partner: partner.to_string(),
+                        flow,
+                        period,
+                    },
+                ));
             }
             Input::Bulk(b) => {
                 let mut last = None;
                 for r in &b.rows {
-                    // reporter, year, partner, flow, month: the group is this minus the partner.
+                    // reporter, year, partner, flow, month: the group.
                     let k = r.key >> 38;
                     if last == Some(k) {
                         continue;
                     }
                     last = Some(k);
-                    let (reporter, year, _, flow, month, _) = crate::model::split_key(r.key);
+                    let (reporter, year, partner, flow, month, _) = crate::model::split_key(r.key);
                     groups.insert(Group {
                         dataset: "csv".into(),
                         reporter,
+                        partner,
                         flow,
                         period: if month == 0 {
                             Period::year(year)
@@ -277,7 +288,14 @@ impl TradeStore {
             let hit: Vec<Group> = entry
                 .groups
                 .iter()
-                .filter(|g| groups.contains(*g))
+                .filter(|g| {
+                    groups.contains(*g)
+                        || (g.partner.is_empty()
+                            && groups.iter().any(|n| {
+                                (&n.dataset, &n.reporter, n.flow, n.period)
+                                    == (&g.dataset, &g.reporter, g.flow, g.period)
+                            }))
+                })
                 .filter(|g| !entry.superseded.iter().any(|s| &s.group == *g))
                 .cloned()
                 .collect();
@@ -428,6 +446,7 @@ impl TradeStore {
                     .column_by_name("month")
                     .and_then(|c| c.as_any().downcast_ref::<Int32Array>().cloned());
                 let dataset = string_col(b, "dataset")?;
+                let partner = string_col(b, "partner")?;
                 let mask: datafusion::arrow::array::BooleanArray = (0..b.num_rows())
                     .map(|i| {
                         let m = month.as_ref().and_then(|m| {
@@ -441,6 +460,7 @@ impl TradeStore {
                             g.flow.as_str() == flow.value(i)
                                 && g.period.month == m
                                 && g.dataset == dataset.value(i)
+                                && (g.partner.is_empty() || g.partner == partner.value(i))
                         }))
                     })
                     .collect();

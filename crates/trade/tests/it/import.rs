@@ -177,6 +177,46 @@ fn newer_release_replaces_and_keeps_vintage() {
 }
 
 #[test]
+fn a_release_for_one_partner_leaves_other_partners_alone() {
+    let (d, s) = store();
+    let kp = d.path().join("kp.csv");
+    let us = d.path().join("us.csv");
+    std::fs::write(
+        &kp,
+        "reporter,partner,flow,period,hs,value_usd\nCN,KP,export,2016,2710,100\nCN,RU,export,2016,2710,700\n",
+    )
+    .unwrap();
+    std::fs::write(
+        &us,
+        "reporter,partner,flow,period,hs,value_usd\nCN,US,export,2016,2710,5\nCN,RU,export,2016,2710,750\n",
+    )
+    .unwrap();
+    s.import_file(&kp, Format::Csv, &ImportOptions::default())
+        .unwrap();
+    let r = s
+        .import_file(&us, Format::Csv, &ImportOptions::default())
+        .unwrap();
+    // Only the RU line is revised; KP's figure stays current.
+    assert_eq!(r.superseded_rows, 1);
+    let cur = s
+        .sql("SELECT partner, value_usd FROM trade ORDER BY partner")
+        .unwrap();
+    let got: Vec<(String, f64)> = cur
+        .rows
+        .iter()
+        .map(|r| (r[0].as_str().unwrap().to_string(), r[1].as_f64().unwrap()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("KP".into(), 100.0),
+            ("RU".into(), 750.0),
+            ("US".into(), 5.0)
+        ]
+    );
+}
+
+#[test]
 fn comtrade_classic_real_sample() {
     let Some(f) =
         shared("un-comtrade-hs27-hs44-pmacg/comtrade_oil_CHN-PRK-RUS_pairs_1988-2017.csv")
