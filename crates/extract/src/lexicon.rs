@@ -1,12 +1,11 @@
 //! Trigger, framework and speech lexicons from `data/triggers/`, compiled into one
 //! Aho-Corasick automaton over folded text.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use entente_core::EventType;
 use serde::Deserialize;
 
 use crate::ExtractError;
-use crate::gazetteer::fold_for_match;
+use crate::terms::TermMatcher;
 
 const EVENTS: (&str, &str) = (
     "events.toml",
@@ -112,14 +111,6 @@ pub enum Cue {
     Ceremony,
 }
 
-#[derive(Debug, Clone)]
-struct Term {
-    cue: Cue,
-    /// Latin/Cyrillic terms must start at a word boundary; `prefix` terms may continue.
-    bounded: bool,
-    prefix: bool,
-}
-
 /// One lexicon hit in a text: byte span and the cue.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hit {
@@ -132,8 +123,9 @@ pub struct Lexicon {
     /// Words before / after a date that make it a reference point ("since 2007").
     reference_before: Vec<String>,
     reference_after: Vec<String>,
-    ac: AhoCorasick,
-    terms: Vec<Term>,
+    matcher: TermMatcher,
+    /// The cue of each term of `matcher`.
+    cues: Vec<Cue>,
     /// A short hash of the lexicon files, recorded with each extraction.
     pub version: String,
 }
@@ -148,12 +140,6 @@ fn parse<T: for<'de> Deserialize<'de>>((file, text): (&str, &str)) -> Result<T, 
     })
 }
 
-fn is_word_script(s: &str) -> bool {
-    s.chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, 'А'..='я' | 'Ё' | 'ё'))
-}
-
 impl Lexicon {
     /// The bundled lexicons, validated.
     pub fn bundled() -> Result<Lexicon, ExtractError> {
@@ -164,19 +150,11 @@ impl Lexicon {
         let anaphora: AnaphoraFile = parse(ANAPHORA)?;
         let ceremonies: AnaphoraFile = parse(CEREMONIES)?;
         let reference: ReferenceFile = parse(REFERENCE)?;
-        let mut keys = Vec::new();
-        let mut terms = Vec::new();
-        let push = |raw: &str, cue: Cue, keys: &mut Vec<String>, terms: &mut Vec<Term>| {
-            let (body, prefix) = match raw.strip_suffix('*') {
-                Some(b) => (b, true),
-                None => (raw, false),
-            };
-            keys.push(fold_for_match(body));
-            terms.push(Term {
-                cue,
-                bounded: is_word_script(body),
-                prefix,
-            });
+        let mut keys: Vec<String> = Vec::new();
+        let mut terms: Vec<Cue> = Vec::new();
+        let push = |raw: &str, cue: Cue, keys: &mut Vec<String>, terms: &mut Vec<Cue>| {
+            keys.push(raw.to_string());
+            terms.push(cue);
         };
         for t in &events.trigger {
             let kind: EventType =
@@ -236,21 +214,11 @@ impl Lexicon {
         for term in &ceremonies.terms {
             push(term, Cue::Ceremony, &mut keys, &mut terms);
         }
-        if let Some(empty) = keys.iter().position(|k| k.trim().is_empty()) {
-            return Err(ExtractError::Lexicon {
-                file: "data/triggers".into(),
-                line: None,
-                message: format!("empty term (number {empty})"),
-            });
-        }
-        let ac = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::Standard)
-            .build(&keys)
-            .map_err(|e| ExtractError::Lexicon {
-                file: "data/triggers".into(),
-                line: None,
-                message: e.to_string(),
-            })?;
+        let matcher = TermMatcher::new(&keys).map_err(|message| ExtractError::Lexicon {
+            file: "data/triggers".into(),
+            line: None,
+            message,
+        })?;
         let mut h = blake3::Hasher::new();
         for (_, text) in [
             EVENTS, FRAMEWORKS, SPEECH, TYPES, ANAPHORA, CEREMONIES, REFERENCE,
@@ -260,8 +228,8 @@ impl Lexicon {
         Ok(Lexicon {
             reference_before: reference.before.iter().map(|w| w.to_lowercase()).collect(),
             reference_after: reference.after.iter().map(|w| w.to_lowercase()).collect(),
-            ac,
-            terms,
+            matcher,
+            cues: terms,
             version: h.finalize().to_hex()[..12].to_string(),
         })
     }
@@ -286,41 +254,16 @@ impl Lexicon {
     /// Every lexicon hit in `folded` (text folded with `fold_for_match`, same byte offsets
     /// as the original), with word-boundary rules for Latin and Cyrillic terms.
     pub fn find(&self, folded: &str) -> Vec<Hit> {
-        let bytes = folded.as_bytes();
-        let is_word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric());
-        let mut out = Vec::new();
-        for m in self.ac.find_overlapping_iter(folded) {
-            let term = &self.terms[m.pattern().as_usize()];
-            if term.bounded {
-                let before = folded[..m.start()].chars().next_back();
-                if is_word(before) {
-                    continue;
-                }
-                if !term.prefix {
-                    let after = folded.get(m.end()..).and_then(|s| s.chars().next());
-                    if is_word(after) {
-                        continue;
-                    }
-                }
-            }
-            let mut end = m.end();
-            if term.prefix {
-                while end < bytes.len() {
-                    let Some(c) = folded[end..].chars().next() else {
-                        break;
-                    };
-                    if !c.is_alphanumeric() {
-                        break;
-                    }
-                    end += c.len_utf8();
-                }
-            }
-            out.push(Hit {
-                start: m.start(),
-                end,
-                cue: term.cue.clone(),
-            });
-        }
+        let mut out: Vec<Hit> = self
+            .matcher
+            .find(folded)
+            .into_iter()
+            .map(|h| Hit {
+                start: h.start,
+                end: h.end,
+                cue: self.cues[h.term].clone(),
+            })
+            .collect();
         out.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
         // Longest match wins: 会晤 inside 视频会晤 or 会談 inside 電話会談 is part of the call,
         // not a meeting of its own.

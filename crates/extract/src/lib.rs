@@ -11,6 +11,7 @@ pub mod gazetteer;
 pub mod lexicon;
 pub mod run;
 pub mod sentences;
+pub mod terms;
 
 pub use events::{Extraction, Extractor, Input, same_event};
 
