@@ -99,6 +99,8 @@ struct Fields {
     text: Field,
     lang: Field,
     outlet: Field,
+    /// The outlet as stored, untokenised, for per-outlet counts (trends).
+    outlet_key: Field,
     published: Field,
 }
 
@@ -121,6 +123,7 @@ fn schema() -> (Schema, Fields) {
         text: b.add_text_field("text", text_opts),
         lang: b.add_text_field("lang", STRING),
         outlet: b.add_text_field("outlet", outlet_opts),
+        outlet_key: b.add_text_field("outlet_key", STRING | FAST),
         published: b.add_i64_field("published", INDEXED | FAST),
     };
     (b.build(), fields)
@@ -194,7 +197,29 @@ impl SearchIndex {
             path: dir.to_path_buf(),
             source: tantivy::TantivyError::from(e),
         })?;
-        let index = Index::open_or_create(mmap, schema.clone()).map_err(wrap)?;
+        let index = match Index::exists(&mmap).map_err(|e| wrap(e.into()))? {
+            true => {
+                let old = Index::open(mmap.clone()).map_err(wrap)?;
+                if old.schema() == schema {
+                    old
+                } else if writable {
+                    // An index from an older version: it is derived data, so rebuild it
+                    // from the store (the caller catches up from seq 0).
+                    drop(old);
+                    clear_dir(dir)?;
+                    Index::create(mmap, schema.clone(), Default::default()).map_err(wrap)?
+                } else {
+                    return Err(StoreError::Query {
+                        query: String::new(),
+                        message: format!(
+                            "the search index in {} was built by an older version of entente; run `entente doctor` to rebuild it",
+                            dir.display()
+                        ),
+                    });
+                }
+            }
+            false => Index::create(mmap, schema.clone(), Default::default()).map_err(wrap)?,
+        };
         index.tokenizers().register(ANALYZER, analyzer(Mode::Index));
         let query_tokenizers = TokenizerManager::default();
         query_tokenizers.register(ANALYZER, analyzer(Mode::Query));
@@ -257,6 +282,7 @@ impl SearchIndex {
         }
         if let Some(o) = &src.outlet {
             document.add_text(f.outlet, o);
+            document.add_text(f.outlet_key, o);
         }
         let w = self.writer()?;
         w.delete_term(Term::from_field_text(f.id, &id));
@@ -459,6 +485,32 @@ impl SearchIndex {
         Ok(Matches { hits, total, query })
     }
 
+    /// How many documents match `q` (every document with `None`) per publication day and
+    /// outlet, read from fast fields: no stored document is loaded. The basis of trends.
+    pub fn day_outlet_counts(&self, q: Option<&SearchQuery>) -> Result<Vec<DayCount>, StoreError> {
+        let query: Box<dyn Query> = match q {
+            Some(q) => self.build_query(q)?,
+            None => Box::new(tantivy::query::AllQuery),
+        };
+        let searcher = self.reader.searcher();
+        let counts = searcher.search(&*query, &DayOutletCollector)?;
+        let mut out: Vec<DayCount> = counts
+            .into_iter()
+            .map(|((day, outlet), docs)| DayCount {
+                day: (day != NO_DATE)
+                    .then(|| {
+                        chrono::NaiveDate::from_ymd_opt(1970, 1, 1)
+                            .and_then(|e| e.checked_add_signed(chrono::TimeDelta::days(day)))
+                    })
+                    .flatten(),
+                outlet,
+                docs,
+            })
+            .collect();
+        out.sort_by(|a, b| (a.day, &a.outlet).cmp(&(b.day, &b.outlet)));
+        Ok(out)
+    }
+
     /// A snippet generator for the text field of `query`.
     pub fn snippets(
         &self,
@@ -470,4 +522,111 @@ impl SearchIndex {
         generator.set_max_num_chars(max_chars);
         Ok(generator)
     }
+}
+
+/// Matching documents on one publication day from one outlet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DayCount {
+    /// `None` for undated sources.
+    pub day: Option<chrono::NaiveDate>,
+    pub outlet: Option<String>,
+    pub docs: u64,
+}
+
+type DayOutletKey = (i64, Option<String>);
+
+/// Counts matching documents per (`published`, `outlet_key`) from the fast fields.
+struct DayOutletCollector;
+
+struct DayOutletSegment {
+    published: tantivy::columnar::Column<i64>,
+    outlet: Option<tantivy::columnar::StrColumn>,
+    /// (day, outlet term ordinal or `u64::MAX`) -> count
+    counts: std::collections::HashMap<(i64, u64), u64>,
+}
+
+impl tantivy::collector::Collector for DayOutletCollector {
+    type Fruit = std::collections::HashMap<DayOutletKey, u64>;
+    type Child = DayOutletSegment;
+
+    fn for_segment(
+        &self,
+        _ord: tantivy::SegmentOrdinal,
+        segment: &tantivy::SegmentReader,
+    ) -> tantivy::Result<DayOutletSegment> {
+        let ff = segment.fast_fields();
+        Ok(DayOutletSegment {
+            published: ff.i64("published")?,
+            outlet: ff.str("outlet_key")?,
+            counts: Default::default(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(
+        &self,
+        fruits: Vec<std::collections::HashMap<DayOutletKey, u64>>,
+    ) -> tantivy::Result<Self::Fruit> {
+        let mut all = fruits.into_iter();
+        let mut out = all.next().unwrap_or_default();
+        for f in all {
+            for (k, n) in f {
+                *out.entry(k).or_default() += n;
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl tantivy::collector::SegmentCollector for DayOutletSegment {
+    type Fruit = std::collections::HashMap<DayOutletKey, u64>;
+
+    fn collect(&mut self, doc: tantivy::DocId, _score: tantivy::Score) {
+        let day = self.published.first(doc).unwrap_or(NO_DATE);
+        let outlet = self
+            .outlet
+            .as_ref()
+            .and_then(|c| c.term_ords(doc).next())
+            .unwrap_or(u64::MAX);
+        *self.counts.entry((day, outlet)).or_default() += 1;
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        let mut out = std::collections::HashMap::with_capacity(self.counts.len());
+        let mut name = String::new();
+        for ((day, ord), n) in self.counts {
+            let outlet = match (&self.outlet, ord) {
+                (Some(c), o) if o != u64::MAX => {
+                    name.clear();
+                    match c.ord_to_str(o, &mut name) {
+                        Ok(true) => Some(name.clone()),
+                        _ => None,
+                    }
+                }
+                _ => None,
+            };
+            *out.entry((day, outlet)).or_default() += n;
+        }
+        out
+    }
+}
+
+/// Removes every file of a directory (an outdated index), keeping the directory.
+fn clear_dir(dir: &Path) -> Result<(), StoreError> {
+    let io = |e| StoreError::Io {
+        path: dir.to_path_buf(),
+        source: e,
+    };
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let path = entry.map_err(io)?.path();
+        if path.is_dir() {
+            std::fs::remove_dir_all(&path).map_err(io)?;
+        } else {
+            std::fs::remove_file(&path).map_err(io)?;
+        }
+    }
+    Ok(())
 }
