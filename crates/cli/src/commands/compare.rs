@@ -1,0 +1,444 @@
+//! `entente compare` (how outlets reported one event) and `entente trend` (phrase, concept
+//! and ladder trends).
+
+use std::collections::BTreeMap;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use entente_compare::absence;
+use entente_compare::trend::{self, Bucket, TrendFilter};
+use entente_compare::{Comparison, Document, Lexicon};
+use entente_core::{DateValue, SourceId};
+use entente_store::{EventFilter, OpenMode, Repo};
+
+use super::Ctx;
+use super::kb::open_with_extractor;
+use crate::output;
+
+#[derive(clap::Args)]
+pub struct CompareArgs {
+    /// Sources to compare (ids or unique prefixes); two or more.
+    sources: Vec<String>,
+    /// Compare every source of this event, grouped by outlet.
+    #[arg(long, conflicts_with = "sources")]
+    event: Option<String>,
+    /// With --event: only reports from these outlets, one each (the longest); repeatable.
+    #[arg(long, requires = "event")]
+    outlet: Vec<String>,
+    /// Skip the notable-absence check against earlier events.
+    #[arg(long)]
+    no_absences: bool,
+    #[arg(long)]
+    json: bool,
+}
+
+/// Loads the documents of a comparison from the store.
+pub fn documents(repo: &Repo, ids: &[SourceId]) -> anyhow::Result<Vec<Document>> {
+    let mut docs = Vec::new();
+    for id in ids {
+        let s = repo
+            .store()
+            .get_source(id)?
+            .with_context(|| format!("source {} is not in the store", id.to_hex()))?;
+        docs.push(Document {
+            id: s.id,
+            outlet: s.outlet.clone(),
+            lang: s.lang.clone(),
+            published: s.published,
+            title: s.title.clone(),
+            url: s.url.clone(),
+            text: s.text.clone(),
+        });
+    }
+    Ok(docs)
+}
+
+/// Runs a comparison: of the given sources, or of every source of `event` (grouped by outlet).
+pub fn run_comparison(
+    repo: &Repo,
+    extractor: &entente_extract::Extractor,
+    lexicon: &Lexicon,
+    sources: &[String],
+    event: Option<&str>,
+    outlets: &[String],
+    with_absences: bool,
+) -> anyhow::Result<Comparison> {
+    let store = repo.store();
+    let ids: Vec<SourceId> = match event {
+        Some(e) => {
+            let ev = store
+                .event(e)?
+                .with_context(|| format!("no event `{e}` (see `entente events list`)"))?;
+            let mut ids: Vec<SourceId> = ev.citations.iter().map(|c| c.source_id).collect();
+            ids.sort();
+            ids.dedup();
+            ids
+        }
+        None => sources
+            .iter()
+            .map(|s| store.resolve_id(s))
+            .collect::<Result<Vec<_>, _>>()?,
+    };
+    let mut docs = documents(repo, &ids)?;
+    if event.is_some() {
+        docs.sort_by(|a, b| {
+            (&a.outlet, a.published, a.lang.tag()).cmp(&(&b.outlet, b.published, b.lang.tag()))
+        });
+    }
+    if !outlets.is_empty() {
+        let mut picked = Vec::new();
+        for o in outlets {
+            let best = docs
+                .iter()
+                .filter(|d| {
+                    d.outlet
+                        .as_deref()
+                        .is_some_and(|x| x.eq_ignore_ascii_case(o.trim()))
+                })
+                .max_by_key(|d| (d.text.len(), std::cmp::Reverse(d.id)));
+            match best {
+                Some(d) => picked.push(d.clone()),
+                None => anyhow::bail!(
+                    "no report from `{o}` cites this event; its outlets are: {}",
+                    docs.iter()
+                        .filter_map(|d| d.outlet.clone())
+                        .collect::<std::collections::BTreeSet<_>>()
+                        .into_iter()
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            }
+        }
+        docs = picked;
+    }
+    if docs.len() < 2 {
+        anyhow::bail!(
+            "a comparison needs at least two sources; {} given{}",
+            docs.len(),
+            if event.is_some() {
+                " (the event is cited by only one source)"
+            } else {
+                ""
+            }
+        );
+    }
+    let mut cmp = entente_compare::compare(&docs, lexicon, extractor);
+    if with_absences && let Some(ev) = absence::principal_event(store, &docs, event)? {
+        cmp.absences = absence::absences(store, lexicon, &docs, &ev)?;
+    }
+    Ok(cmp)
+}
+
+pub fn compare(ctx: &Ctx, a: CompareArgs) -> anyhow::Result<ExitCode> {
+    if a.event.is_none() && a.sources.len() < 2 {
+        anyhow::bail!("give two or more sources (ids or prefixes), or --event EVENT_ID");
+    }
+    let (repo, extractor) = open_with_extractor(ctx)?;
+    let lexicon = Lexicon::bundled().context("loading data/concepts")?;
+    let cmp = run_comparison(
+        &repo,
+        &extractor,
+        &lexicon,
+        &a.sources,
+        a.event.as_deref(),
+        &a.outlet,
+        !a.no_absences,
+    )?;
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&cmp)?);
+    } else {
+        print_comparison(&cmp, &lexicon);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn letter(i: usize) -> String {
+    char::from(b'A' + (i % 26) as u8).to_string()
+}
+
+fn concept_label(lexicon: &Lexicon, id: &str) -> String {
+    lexicon
+        .concept(id)
+        .and_then(|c| c.label.get("en").cloned())
+        .unwrap_or_else(|| id.to_string())
+}
+
+/// The analyst's side-by-side table, then what only one source says, the concept matrix
+/// and notable absences.
+pub fn print_comparison(cmp: &Comparison, lexicon: &Lexicon) {
+    let letters: BTreeMap<&str, String> = cmp
+        .sources
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id.as_str(), letter(i)))
+        .collect();
+    let name = |id: &str| -> String {
+        let s = cmp.sources.iter().find(|s| s.id == id);
+        format!(
+            "[{}] {} ({})",
+            letters.get(id).cloned().unwrap_or_default(),
+            s.and_then(|s| s.outlet.clone())
+                .unwrap_or_else(|| "?".into()),
+            s.map(|s| s.lang.as_str()).unwrap_or("?")
+        )
+    };
+    println!("Sources");
+    for s in &cmp.sources {
+        println!(
+            "  [{}] {}  {} ({})  {}  {}",
+            letters[s.id.as_str()],
+            &s.id[..12],
+            s.outlet.as_deref().unwrap_or("?"),
+            s.lang,
+            s.published.as_deref().unwrap_or("undated"),
+            output::clip(s.title.as_deref().unwrap_or(""), 60)
+        );
+    }
+    // One table per pair of sources that share statements.
+    let mut by_pair: BTreeMap<(String, String), Vec<&entente_compare::align::Pair>> =
+        BTreeMap::new();
+    for p in &cmp.pairs {
+        by_pair
+            .entry((p.a.source_id.clone(), p.b.source_id.clone()))
+            .or_default()
+            .push(p);
+    }
+    for ((sa, sb), pairs) in &by_pair {
+        println!("\nReported by both: {} and {}", name(sa), name(sb));
+        let mut t = output::table(&[&name(sa), &name(sb), "score", "differs"]);
+        for p in pairs {
+            let mut differs = Vec::new();
+            if !p.differs.concepts_only_a.is_empty() {
+                differs.push(format!(
+                    "only {}: {}",
+                    letters[sa.as_str()],
+                    p.differs.concepts_only_a.join(", ")
+                ));
+            }
+            if !p.differs.concepts_only_b.is_empty() {
+                differs.push(format!(
+                    "only {}: {}",
+                    letters[sb.as_str()],
+                    p.differs.concepts_only_b.join(", ")
+                ));
+            }
+            t.add_row(vec![
+                output::clip(&p.a.text, 160),
+                output::clip(&p.b.text, 160),
+                format!("{:.2}", p.score),
+                differs.join("\n"),
+            ]);
+        }
+        println!("{t}");
+    }
+    for s in &cmp.sources {
+        let Some(only) = cmp.only.get(&s.id) else {
+            continue;
+        };
+        if only.is_empty() {
+            continue;
+        }
+        println!("\nOnly in {}", name(&s.id));
+        for o in only {
+            let tags = if o.concepts.is_empty() {
+                String::new()
+            } else {
+                format!("  [{}]", o.concepts.join(", "))
+            };
+            println!("  - {}{tags}", output::clip(&o.text, 200));
+        }
+    }
+    if !cmp.concepts.is_empty() {
+        println!("\nConcepts");
+        let mut header = vec!["concept".to_string()];
+        header.extend(cmp.sources.iter().map(|s| letters[s.id.as_str()].clone()));
+        let refs: Vec<&str> = header.iter().map(String::as_str).collect();
+        let mut t = output::table(&refs);
+        for (c, row) in &cmp.concepts {
+            let mut cells = vec![format!("{} ({c})", concept_label(lexicon, c))];
+            cells.extend(cmp.sources.iter().map(|s| {
+                if row.get(&s.id).copied().unwrap_or(false) {
+                    "✓".to_string()
+                } else {
+                    "—".to_string()
+                }
+            }));
+            t.add_row(cells);
+        }
+        println!("{t}");
+    }
+    for (id, concepts) in &cmp.noted_absent {
+        println!(
+            "\n{} remarks that these were not mentioned: {}",
+            name(id),
+            concepts.join(", ")
+        );
+    }
+    if !cmp.absences.is_empty() {
+        println!(
+            "\nNotable absences (used in earlier meetings between the same leaders, in none of these sources)"
+        );
+        for ab in &cmp.absences {
+            println!(
+                "  - {} ({}): last seen {} in event {} (source {}), used in {} earlier event{}",
+                concept_label(lexicon, &ab.concept),
+                ab.concept,
+                ab.last_seen.date.as_deref().unwrap_or("undated"),
+                ab.last_seen.event_id,
+                &ab.last_seen.source_id[..12.min(ab.last_seen.source_id.len())],
+                ab.events,
+                if ab.events == 1 { "" } else { "s" }
+            );
+        }
+    }
+}
+
+#[derive(clap::Args)]
+pub struct TrendArgs {
+    /// A word or phrase (quoted automatically; AND / OR expressions are passed through).
+    #[arg(required_unless_present_any = ["concept", "ladder"])]
+    phrase: Option<String>,
+    /// A concept id from data/concepts (all its terms in every language).
+    #[arg(long, conflicts_with_all = ["phrase", "ladder"])]
+    concept: Option<String>,
+    /// A ladder id from data/concepts/ladders.toml (needs --actors).
+    #[arg(long, requires = "actors", conflicts_with = "phrase")]
+    ladder: Option<String>,
+    /// Two states for a ladder trend, ISO codes: RU,KP.
+    #[arg(long, value_delimiter = ',')]
+    actors: Vec<String>,
+    /// Group by `outlet` and/or a period (`month`, `quarter`, `year`); repeatable.
+    #[arg(long, value_delimiter = ',', default_value = "year")]
+    by: Vec<String>,
+    /// Show matches per 1,000 sources of the period (and outlet).
+    #[arg(long)]
+    normalize: bool,
+    /// Only sources in these languages.
+    #[arg(long, value_delimiter = ',')]
+    lang: Vec<String>,
+    /// Only sources from these outlets.
+    #[arg(long)]
+    outlet: Vec<String>,
+    #[arg(long)]
+    from: Option<DateValue>,
+    #[arg(long)]
+    to: Option<DateValue>,
+    #[arg(long)]
+    json: bool,
+}
+
+/// Splits `--by` into the period and whether to split by outlet.
+pub fn parse_by(by: &[String]) -> anyhow::Result<(Bucket, bool)> {
+    let mut bucket = None;
+    let mut outlet = false;
+    for b in by {
+        match b.trim() {
+            "outlet" => outlet = true,
+            other => {
+                if bucket.replace(other.parse::<Bucket>()?).is_some() {
+                    anyhow::bail!("--by takes one period (month, quarter or year)");
+                }
+            }
+        }
+    }
+    Ok((bucket.unwrap_or(Bucket::Year), outlet))
+}
+
+fn bar(v: f64, max: f64) -> String {
+    if max <= 0.0 {
+        return String::new();
+    }
+    "█".repeat(((v / max) * 30.0).round() as usize)
+}
+
+pub fn trend(ctx: &Ctx, a: TrendArgs) -> anyhow::Result<ExitCode> {
+    let lexicon = Lexicon::bundled().context("loading data/concepts")?;
+    let (bucket, by_outlet) = parse_by(&a.by)?;
+    if let Some(ladder) = &a.ladder {
+        let repo = ctx.open(OpenMode::ReadOnly)?;
+        let [x, y] = a.actors.as_slice() else {
+            anyhow::bail!("--actors takes two state codes, e.g. RU,KP");
+        };
+        let (x, y) = (x.trim().to_ascii_uppercase(), y.trim().to_ascii_uppercase());
+        let filter = EventFilter {
+            from: a.from.map(|d| d.start()),
+            to: a.to.map(|d| d.end()),
+            ..Default::default()
+        };
+        let t = trend::ladder_trend(repo.store(), &lexicon, ladder, &x, &y, bucket, &filter)?;
+        if a.json {
+            println!("{}", serde_json::to_string_pretty(&t)?);
+            return Ok(ExitCode::SUCCESS);
+        }
+        let (_, l) = lexicon.ladder(ladder)?;
+        println!(
+            "{} between {x} and {y}, strongest wording per exchange (rank 1 = weakest)",
+            l.label.get("en").cloned().unwrap_or_else(|| l.id.clone())
+        );
+        let mut header: Vec<String> = vec!["period".into(), "exchanges".into()];
+        header.extend(l.levels.iter().map(|v| format!("{} ({})", v.id, v.rank)));
+        header.extend(["strongest".into(), "mean rank".into()]);
+        let refs: Vec<&str> = header.iter().map(String::as_str).collect();
+        let mut tab = output::table(&refs);
+        for r in &t.rows {
+            let mut cells = vec![r.period.clone(), r.events.to_string()];
+            cells.extend(r.levels.iter().map(|(_, n)| n.to_string()));
+            cells.push(r.top.clone().unwrap_or_default());
+            cells.push(r.mean_rank.map(|m| format!("{m:.2}")).unwrap_or_default());
+            tab.add_row(cells);
+        }
+        println!("{tab}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let repo = ctx.open(OpenMode::ReadOnly)?;
+    let (expr, concept) = match (&a.phrase, &a.concept) {
+        (_, Some(c)) => (
+            trend::concept_query(lexicon.require_concept(c)?),
+            Some(c.as_str()),
+        ),
+        (Some(p), None) => (trend::phrase_query(p), None),
+        (None, None) => anyhow::bail!("give a phrase, --concept ID or --ladder ID"),
+    };
+    let filter = TrendFilter {
+        langs: a.lang.clone(),
+        outlets: a.outlet.clone(),
+        from: a.from,
+        to: a.to,
+    };
+    let t = trend::trend(repo.index(), &expr, concept, bucket, by_outlet, &filter)?;
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&t)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let value = |r: &trend::TrendRow| {
+        if a.normalize {
+            r.per_1000.unwrap_or(0.0)
+        } else {
+            r.matches as f64
+        }
+    };
+    let max = t.rows.iter().map(value).fold(0.0, f64::max);
+    let mut header = vec!["period"];
+    if by_outlet {
+        header.push("outlet");
+    }
+    header.extend(["matches", "sources", "per 1,000", ""]);
+    let mut tab = output::table(&header);
+    for r in &t.rows {
+        let mut cells = vec![r.period.clone()];
+        if by_outlet {
+            cells.push(r.outlet.clone().unwrap_or_else(|| "(none)".into()));
+        }
+        cells.push(r.matches.to_string());
+        cells.push(r.sources.to_string());
+        cells.push(r.per_1000.map(|p| format!("{p:.1}")).unwrap_or_default());
+        cells.push(bar(value(r), max));
+        tab.add_row(cells);
+    }
+    println!("{}", output::clip(&format!("query: {expr}"), 200));
+    println!("{tab}");
+    if t.undated > 0 {
+        println!("({} matching sources have no publication date)", t.undated);
+    }
+    Ok(ExitCode::SUCCESS)
+}
