@@ -56,6 +56,14 @@ enum Command {
     Chronology(commands::kb::ChronologyArgs),
     /// High-level exchanges between two states per year, with a leader's share.
     Exchanges(commands::kb::ExchangesArgs),
+    /// How outlets reported the same event: aligned statements, omissions, concepts, absences.
+    Compare(commands::compare::CompareArgs),
+    /// How often a phrase or concept is used per period and outlet; intensity ladders.
+    Trend(commands::compare::TrendArgs),
+    /// Render a briefing (HTML, Markdown or PDF) from a spec, every figure footnoted.
+    Brief(commands::brief::BriefArgs),
+    /// Export the relationship map (states, leaders, relations) as GraphML, GEXF or JSON.
+    Graph(commands::brief::GraphArgs),
     /// Score extraction against a gold set (NAME.md articles with NAME.json expected events).
     Eval(commands::eval::Args),
     /// Run the demonstration: a fresh data directory under ./demo with the bundled examples.
@@ -100,6 +108,10 @@ fn main() -> ExitCode {
         Command::Events(c) => commands::kb::events(&ctx, c),
         Command::Chronology(a) => commands::kb::chronology(&ctx, a),
         Command::Exchanges(a) => commands::kb::exchanges(&ctx, a),
+        Command::Compare(a) => commands::compare::compare(&ctx, a),
+        Command::Trend(a) => commands::compare::trend(&ctx, a),
+        Command::Brief(a) => commands::brief::brief(&ctx, a),
+        Command::Graph(a) => commands::brief::graph(&ctx, a),
         Command::Trade(c) => commands::trade::run(&ctx, c),
         Command::Hs(c) => commands::hs::run(&ctx, c),
     };

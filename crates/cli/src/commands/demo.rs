@@ -46,6 +46,61 @@ fn examples_dir(given: Option<PathBuf>) -> anyhow::Result<PathBuf> {
     )
 }
 
+/// The article inputs of the demo: the sample articles at the top of `examples/` and the
+/// demonstration corpus under `examples/demo/` (its `corpus/` and `compare/` folders).
+fn article_inputs(examples: &Path) -> anyhow::Result<Vec<Input>> {
+    let mut top: Vec<PathBuf> = std::fs::read_dir(examples)
+        .with_context(|| format!("reading {}", examples.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file())
+        .collect();
+    top.sort();
+    let mut inputs: Vec<Input> = top.into_iter().map(Input::Path).collect();
+    for sub in ["demo/corpus", "demo/compare"] {
+        let d = examples.join(sub);
+        if d.is_dir() {
+            inputs.push(Input::Path(d));
+        }
+    }
+    Ok(inputs)
+}
+
+/// Imports the demo customs files and the bundled HS labels into the trade store.
+fn import_trade(data_dir: &Path, examples: &Path) -> anyhow::Result<(usize, usize)> {
+    let store = entente_trade::TradeStore::open(data_dir.join("trade"))?;
+    let dir = examples.join("demo/trade");
+    let mut files: Vec<PathBuf> = match std::fs::read_dir(&dir) {
+        Ok(rd) => rd
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.extension().is_some_and(|x| x == "csv")
+                    && p.file_name()
+                        .is_some_and(|n| n.to_string_lossy().starts_with("cn-"))
+            })
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    files.sort();
+    let mut rows = 0;
+    for f in &files {
+        let r = store
+            .import_file(
+                f,
+                entente_trade::Format::Csv,
+                &entente_trade::ImportOptions::default(),
+            )
+            .with_context(|| format!("importing {}", f.display()))?;
+        rows += r.rows;
+    }
+    let labels = examples.join("../data/hs/hs2022-headings.csv");
+    if labels.is_file() {
+        let mut nm = store.nomenclature()?;
+        nm.import_file(&labels)?;
+        nm.save()?;
+    }
+    Ok((files.len(), rows))
+}
+
 pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     let started = std::time::Instant::now();
     let examples = examples_dir(a.examples)?;
@@ -62,12 +117,13 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     println!("entente demo: data directory {}", data_dir.display());
     let summary = super::ingest::ingest_with_progress(
         &mut repo,
-        &[Input::Path(examples.clone())],
+        &article_inputs(&examples)?,
         &IngestOptions::default(),
         ctx.quiet,
     )?;
     println!(
-        "ingested {}: {} new, {} unchanged, {} near-duplicate, {} failed",
+        "ingested {} articles from {}: {} new, {} unchanged, {} near-duplicate, {} failed",
+        summary.new + summary.unchanged + summary.near_duplicate + summary.failed,
         examples.display(),
         summary.new,
         summary.unchanged,
@@ -77,6 +133,11 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     for f in summary.failures() {
         println!("  failed: {}", f.error.as_deref().unwrap_or(""));
     }
+    let (files, rows) = import_trade(&data_dir, &examples)?;
+    println!(
+        "imported {rows} customs rows from {files} files of {}/demo/trade",
+        examples.display()
+    );
     for (query, langs) in QUERIES {
         let q = SearchQuery {
             text: query.to_string(),
@@ -117,18 +178,102 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         "\nextracted {} events and {} statements from {} sources",
         extracted.new_events, extracted.statements, extracted.sources
     );
-    println!("\n$ entente chronology --actors \"Xi Jinping,Vladimir Putin\" --from 2022-02-24");
+    println!("\n$ entente chronology --actors \"Xi Jinping,Vladimir Putin\" --from 2022-01-01");
     let chrono = super::kb::chronology_views(
         &repo,
         &["Xi Jinping".to_string(), "Vladimir Putin".to_string()],
-        &[],
-        Some(DateValue::ymd(2022, 2, 24)?),
+        &[
+            entente_core::EventType::Meeting,
+            entente_core::EventType::Visit,
+            entente_core::EventType::Call,
+        ],
+        Some(DateValue::ymd(2022, 1, 1)?),
         None,
     )?;
     super::kb::print_chronology(&chrono);
+
+    let lexicon = entente_compare::Lexicon::bundled().context("loading data/concepts")?;
+    let xi_kim = entente_extract::analysis::chronology(
+        repo.store(),
+        &entente_store::EventFilter {
+            actors: vec![
+                entente_extract::analysis::resolve_actor(repo.store(), "Xi Jinping")?,
+                entente_extract::analysis::resolve_actor(repo.store(), "Kim Jong Un")?,
+            ],
+            from: Some(DateValue::ymd(2025, 9, 4)?.start()),
+            to: Some(DateValue::ymd(2025, 9, 4)?.end()),
+            types: vec![entente_core::EventType::Meeting],
+            ..Default::default()
+        },
+    )?;
+    if let Some(ev) = xi_kim.iter().max_by_key(|e| e.citations.len()) {
+        println!(
+            "\n$ entente compare --event {} --outlet KCNA --outlet Xinhua   (the Xi–Kim talks of 2025-09-04)",
+            ev.id
+        );
+        let outlets = ["KCNA".to_string(), "Xinhua".to_string()];
+        let cmp = super::compare::run_comparison(
+            &repo,
+            &extractor,
+            &lexicon,
+            &[],
+            Some(&ev.id),
+            &outlets,
+            true,
+        )?;
+        super::compare::print_comparison(&cmp, &lexicon);
+    }
+    println!("\n$ entente trend --ladder meeting-verbs --actors RU,KP");
+    let ladder = entente_compare::trend::ladder_trend(
+        repo.store(),
+        &lexicon,
+        "meeting-verbs",
+        "RU",
+        "KP",
+        entente_compare::trend::Bucket::Year,
+        &entente_store::EventFilter {
+            from: Some(DateValue::ymd(2022, 1, 1)?.start()),
+            ..Default::default()
+        },
+    )?;
+    for r in &ladder.rows {
+        println!(
+            "  {}  {:>2} exchanges  strongest wording: {:<14} mean rank {}",
+            r.period,
+            r.events,
+            r.top.as_deref().unwrap_or("—"),
+            r.mean_rank
+                .map(|m| format!("{m:.2}"))
+                .unwrap_or_else(|| "—".into())
+        );
+    }
+    drop(repo);
+
+    let spec = examples.join("demo/briefing.toml");
+    let briefing_started = std::time::Instant::now();
+    let doc = super::brief::build(&demo_ctx, &spec)?;
+    let html = a.dir.join("briefing.html");
+    super::brief::write(&doc, &html, super::brief::Format::Html)?;
     println!(
-        "\ndone in {:.1} s. Try: entente --data-dir {} search \"Putin Kim\"",
+        "\nbriefing: {} ({} sections, {} sources cited, rendered in {:.2} s)",
+        html.display(),
+        doc.sections.len(),
+        doc.footnotes.len(),
+        briefing_started.elapsed().as_secs_f64()
+    );
+    if entente_brief::Chromium::locate().is_ok() {
+        let pdf = a.dir.join("briefing.pdf");
+        match entente_brief::print_pdf(&html, &pdf) {
+            Ok(()) => println!("briefing: {}", pdf.display()),
+            Err(e) => println!("(no PDF: {e})"),
+        }
+    } else {
+        println!("(no PDF: Chromium is not installed; apt-get install chromium)");
+    }
+    println!(
+        "\ndone in {:.1} s. Open {} in a browser. Try: entente --data-dir {} search \"Putin Kim\"",
         started.elapsed().as_secs_f64(),
+        html.display(),
         data_dir.display()
     );
     Ok(if summary.failed > 0 {

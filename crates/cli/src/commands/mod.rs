@@ -1,3 +1,5 @@
+pub mod brief;
+pub mod compare;
 pub mod demo;
 pub mod doctor;
 pub mod eval;

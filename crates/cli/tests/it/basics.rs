@@ -21,9 +21,12 @@ fn init_is_idempotent_and_honours_entente_home() {
 fn examples_ingest_search_and_show() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path();
-    let examples = repo_root().join("examples");
-    let summary: serde_json::Value =
-        serde_json::from_str(&ok(data, &["ingest", "--json", examples.to_str().unwrap()])).unwrap();
+    let files = example_files();
+    let ingest: Vec<&str> = ["ingest", "--json"]
+        .into_iter()
+        .chain(files.iter().map(String::as_str))
+        .collect();
+    let summary: serde_json::Value = serde_json::from_str(&ok(data, &ingest)).unwrap();
     assert_eq!(summary["failed"], 0, "{summary}");
     // The Shift_JIS copy of a Japanese article is the same source as its UTF-8 original.
     assert_eq!(summary["unchanged"], 1, "{summary}");
@@ -43,8 +46,7 @@ fn examples_ingest_search_and_show() {
     assert_eq!(summary["near_duplicate"], 1, "{summary}");
 
     // Re-ingesting everything changes nothing.
-    let again: serde_json::Value =
-        serde_json::from_str(&ok(data, &["ingest", "--json", examples.to_str().unwrap()])).unwrap();
+    let again: serde_json::Value = serde_json::from_str(&ok(data, &ingest)).unwrap();
     assert_eq!(again["new"], 0);
     assert_eq!(again["near_duplicate"], 0);
 

@@ -2,14 +2,12 @@ use crate::*;
 
 fn extracted_examples() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    ok(
-        dir.path(),
-        &[
-            "ingest",
-            "-q",
-            repo_root().join("examples").to_str().unwrap(),
-        ],
-    );
+    let files = example_files();
+    let ingest: Vec<&str> = ["ingest", "-q"]
+        .into_iter()
+        .chain(files.iter().map(String::as_str))
+        .collect();
+    ok(dir.path(), &ingest);
     let s: serde_json::Value =
         serde_json::from_str(&ok(dir.path(), &["extract", "--json"])).unwrap();
     assert!(s["new_events"].as_u64().unwrap() >= 8, "{s}");

@@ -2,6 +2,8 @@
 
 mod bad_input;
 mod basics;
+mod brief;
+mod compare;
 mod crash;
 mod kb;
 mod real_data;
@@ -15,6 +17,18 @@ pub fn bin() -> &'static str {
 
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The sample articles at the top of `examples/` (not the demo corpus under `examples/demo/`).
+pub fn example_files() -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(repo_root().join("examples"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .map(|p| p.to_str().unwrap().to_string())
+        .collect();
+    v.sort();
+    v
 }
 
 /// `../shared/data` beside the repository, when present.
