@@ -11,6 +11,7 @@
 //!   snippet()), and `grep -c -F` over the raw JSON Lines files.
 //!
 //! Usage: cargo run --release -p entente-bench --bin bench-search -- [N] [--keep DIR]
+//! (`--generate-only` writes the corpus to DIR/corpus and stops: bench/brief.sh uses it)
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -231,6 +232,10 @@ fn main() -> anyhow::Result<()> {
         bytes as f64 / 1e6,
         t.elapsed().as_secs_f64()
     );
+
+    if args.iter().any(|a| a == "--generate-only") {
+        return Ok(());
+    }
 
     // --- entente ingest ---
     let t = Instant::now();

@@ -172,10 +172,13 @@ pub fn absences(
             events,
         })
         .collect();
-    // Most used first: a word in every earlier summit and gone now is the finding.
+    // Substantive concepts before courtesy ones; then the most used first: a word in every
+    // earlier summit and gone now is the finding.
+    let protocol = |c: &str| lexicon.concept(c).is_some_and(|c| c.protocol);
     out.sort_by(|a, b| {
-        b.events
-            .cmp(&a.events)
+        protocol(&a.concept)
+            .cmp(&protocol(&b.concept))
+            .then(b.events.cmp(&a.events))
             .then(b.last_seen.date.cmp(&a.last_seen.date))
             .then(a.concept.cmp(&b.concept))
     });

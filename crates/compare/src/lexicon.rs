@@ -66,6 +66,10 @@ pub struct Concept {
     pub label: BTreeMap<String, String>,
     #[serde(default)]
     pub note: Option<String>,
+    /// Courtesy and protocol (invitations, congratulations, anniversaries): listed after
+    /// the substantive concepts among notable absences.
+    #[serde(default)]
+    pub protocol: bool,
     /// The file the concept came from, without `.toml` (`security`, `economy`).
     #[serde(skip_deserializing)]
     pub group: String,
@@ -480,7 +484,7 @@ fn check_keys(name: &str, text: &str) -> Result<(), CompareError> {
                 return Err(err(
                     name,
                     format!(
-                        "{what} `{id}`: unknown key `{k}` (expected id, label, note and terms in {})",
+                        "{what} `{id}`: unknown key `{k}` (expected id, label, note, protocol and terms in {})",
                         LANG_KEYS.join(", ")
                     ),
                 ));
@@ -495,7 +499,7 @@ fn check_keys(name: &str, text: &str) -> Result<(), CompareError> {
         .flatten()
     {
         if let Some(t) = c.as_table() {
-            check("concept", t, &["id", "label", "note"])?;
+            check("concept", t, &["id", "label", "note", "protocol"])?;
         }
     }
     for l in table

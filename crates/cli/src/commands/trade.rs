@@ -242,6 +242,40 @@ fn csv_field(s: &str) -> String {
     }
 }
 
+/// The fields of one JSON object in document order.
+struct OrderedFields(Vec<(String, serde_json::Value)>);
+
+impl<'de> serde::Deserialize<'de> for OrderedFields {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = OrderedFields;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut m: A,
+            ) -> Result<OrderedFields, A::Error> {
+                let mut out = Vec::new();
+                while let Some((k, v)) = m.next_entry::<String, serde_json::Value>()? {
+                    out.push((k, v));
+                }
+                Ok(OrderedFields(out))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// Whole-valued floats as integers (US$ values), others as written.
+fn csv_number(n: &serde_json::Number) -> String {
+    match n.as_f64() {
+        Some(f) if n.is_f64() && f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
+        _ => n.to_string(),
+    }
+}
+
 /// Writes rows as JSON Lines, CSV (nested values as compact JSON), or returns false for a table.
 pub fn emit<T: Serialize>(rows: &[T], out: OutArgs) -> anyhow::Result<bool> {
     if out.json {
@@ -249,17 +283,21 @@ pub fn emit<T: Serialize>(rows: &[T], out: OutArgs) -> anyhow::Result<bool> {
         return Ok(true);
     }
     if out.csv {
-        let values: Vec<serde_json::Value> = rows
+        // Columns in the order the row type declares its fields (a serde_json::Value map
+        // would sort them alphabetically).
+        let values: Vec<Vec<(String, serde_json::Value)>> = rows
             .iter()
-            .map(serde_json::to_value)
-            .collect::<Result<_, _>>()?;
+            .map(|r| {
+                let text = serde_json::to_string(r)?;
+                let OrderedFields(fields) = serde_json::from_str(&text)?;
+                Ok(fields)
+            })
+            .collect::<Result<_, serde_json::Error>>()?;
         let mut header: Vec<String> = Vec::new();
         for v in &values {
-            if let serde_json::Value::Object(m) = v {
-                for k in m.keys() {
-                    if !header.contains(k) {
-                        header.push(k.clone());
-                    }
+            for (k, _) in v {
+                if !header.contains(k) {
+                    header.push(k.clone());
                 }
             }
         }
@@ -274,9 +312,10 @@ pub fn emit<T: Serialize>(rows: &[T], out: OutArgs) -> anyhow::Result<bool> {
         for v in &values {
             let line: Vec<String> = header
                 .iter()
-                .map(|h| match v.get(h) {
+                .map(|h| match v.iter().find(|(k, _)| k == h).map(|(_, x)| x) {
                     None | Some(serde_json::Value::Null) => String::new(),
                     Some(serde_json::Value::String(s)) => csv_field(s),
+                    Some(serde_json::Value::Number(n)) => csv_number(n),
                     Some(other) => csv_field(&other.to_string()),
                 })
                 .collect();

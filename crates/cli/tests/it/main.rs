@@ -7,6 +7,7 @@ mod compare;
 mod crash;
 mod kb;
 mod real_data;
+mod trade;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -154,3 +154,79 @@ fn gb18030_original_and_utf8_copy_are_one_source() {
     let hits = json_lines(&ok(&data, &["search", "改良种用驴", "--json"]));
     assert_eq!(hits.len(), 1);
 }
+
+/// Trends and comparisons on the real KCNA English stories of 2011–2012.
+#[test]
+fn kcna_trends_and_comparison_on_real_text() {
+    let Some(shared) = shared_data() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let kcna = shared
+        .join("kcna-english-2011-2012-xmarquez/kcna_en_2011-2012_china_russia_mentions.jsonl");
+    ok(data, &["ingest", "-q", kcna.to_str().unwrap()]);
+    // "Medvedev" peaks in August 2011 (Kim Jong Il's visit to Russia and the Ulan-Ude talks).
+    let t: serde_json::Value = serde_json::from_str(&ok(
+        data,
+        &[
+            "trend",
+            "Medvedev",
+            "--by",
+            "month",
+            "--normalize",
+            "--json",
+        ],
+    ))
+    .unwrap();
+    let rows = t["rows"].as_array().unwrap();
+    let peak = rows
+        .iter()
+        .max_by_key(|r| r["matches"].as_u64().unwrap())
+        .unwrap();
+    assert_eq!(peak["period"], "2011-08", "{t:#}");
+    for r in rows {
+        assert!(r["matches"].as_u64().unwrap() <= r["sources"].as_u64().unwrap());
+    }
+    // A concept across the whole dump, per year.
+    let c: serde_json::Value = serde_json::from_str(&ok(
+        data,
+        &[
+            "trend",
+            "--concept",
+            "traditional_friendship",
+            "--by",
+            "year",
+            "--json",
+        ],
+    ))
+    .unwrap();
+    assert!(
+        c["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["matches"].as_u64().unwrap() > 10),
+        "{c:#}"
+    );
+    // Two KCNA stories on the Ulan-Ude talks align statement by statement.
+    let hits = json_lines(&ok(
+        data,
+        &[
+            "search",
+            "\"Kim Jong Il\" Medvedev talks Ulan-Ude",
+            "--from",
+            "2011-08-20",
+            "--to",
+            "2011-08-31",
+            "--json",
+            "-n",
+            "2",
+        ],
+    ));
+    assert_eq!(hits.len(), 2, "{hits:?}");
+    let a = hits[0]["source_id"].as_str().unwrap();
+    let b = hits[1]["source_id"].as_str().unwrap();
+    let cmp: serde_json::Value =
+        serde_json::from_str(&ok(data, &["compare", a, b, "--no-absences", "--json"])).unwrap();
+    assert!(!cmp["pairs"].as_array().unwrap().is_empty(), "{cmp:#}");
+    assert_eq!(cmp["sources"][0]["outlet"], hits[0]["outlet"]);
+}
