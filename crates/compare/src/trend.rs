@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{Datelike, NaiveDate};
 use entente_core::SourceId;
 use entente_extract::gazetteer::fold_for_match;
-use entente_store::{DayCount, EventFilter, SearchIndex, SearchQuery, Store};
+use entente_store::{EventFilter, MonthCount, SearchIndex, SearchQuery, Store};
 use serde::Serialize;
 
 use crate::CompareError;
@@ -144,18 +144,18 @@ pub fn trend(
     by_outlet: bool,
     filter: &TrendFilter,
 ) -> Result<Trend, CompareError> {
-    let matches = index.day_outlet_counts(Some(&query(expr.to_string(), filter)))?;
+    let matches = index.month_outlet_counts(Some(&query(expr.to_string(), filter)))?;
     let no_filter = filter.langs.is_empty()
         && filter.outlets.is_empty()
         && filter.from.is_none()
         && filter.to.is_none();
     let volume = if no_filter {
-        index.day_outlet_counts(None)?
+        index.month_outlet_counts(None)?
     } else {
-        index.day_outlet_counts(Some(&query(String::new(), filter)))?
+        index.month_outlet_counts(Some(&query(String::new(), filter)))?
     };
-    let key = |c: &DayCount| -> Option<(String, Option<String>)> {
-        let day = c.day?;
+    let key = |c: &MonthCount| -> Option<(String, Option<String>)> {
+        let day = c.month?;
         Some((
             by.label(day),
             if by_outlet { c.outlet.clone() } else { None },
@@ -168,7 +168,7 @@ pub fn trend(
         match key(c) {
             Some(k) => {
                 *m.entry(k).or_default() += c.docs;
-                let d = c.day.unwrap_or_default();
+                let d = c.month.unwrap_or_default();
                 first = Some(first.map_or(d, |f| f.min(d)));
                 last = Some(last.map_or(d, |l| l.max(d)));
             }

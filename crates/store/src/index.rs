@@ -308,6 +308,16 @@ impl SearchIndex {
         Ok(())
     }
 
+    /// Waits for the writer's background segment merges to end and gives the writer up
+    /// (after a bulk load, before measuring queries). The index stays readable.
+    pub fn finish_merges(&mut self) -> Result<(), StoreError> {
+        if let Some(w) = self.writer.take() {
+            w.wait_merging_threads()?;
+        }
+        self.reader.reload()?;
+        Ok(())
+    }
+
     /// Discards uncommitted changes.
     pub fn rollback(&mut self) -> Result<(), StoreError> {
         self.writer()?.rollback()?;
@@ -485,29 +495,36 @@ impl SearchIndex {
         Ok(Matches { hits, total, query })
     }
 
-    /// How many documents match `q` (every document with `None`) per publication day and
-    /// outlet, read from fast fields: no stored document is loaded. The basis of trends.
-    pub fn day_outlet_counts(&self, q: Option<&SearchQuery>) -> Result<Vec<DayCount>, StoreError> {
+    /// How many documents match `q` (every document with `None`) per publication month and
+    /// outlet, read from fast fields: no stored document is loaded. The basis of trends
+    /// (months roll up into quarters and years).
+    pub fn month_outlet_counts(
+        &self,
+        q: Option<&SearchQuery>,
+    ) -> Result<Vec<MonthCount>, StoreError> {
         let query: Box<dyn Query> = match q {
             Some(q) => self.build_query(q)?,
             None => Box::new(tantivy::query::AllQuery),
         };
         let searcher = self.reader.searcher();
-        let counts = searcher.search(&*query, &DayOutletCollector)?;
-        let mut out: Vec<DayCount> = counts
+        let counts = searcher.search(&*query, &MonthOutletCollector)?;
+        let mut out: Vec<MonthCount> = counts
             .into_iter()
-            .map(|((day, outlet), docs)| DayCount {
-                day: (day != NO_DATE)
+            .map(|((month, outlet), docs)| MonthCount {
+                month: (month != NO_MONTH)
                     .then(|| {
-                        chrono::NaiveDate::from_ymd_opt(1970, 1, 1)
-                            .and_then(|e| e.checked_add_signed(chrono::TimeDelta::days(day)))
+                        chrono::NaiveDate::from_ymd_opt(
+                            month.div_euclid(12) as i32,
+                            month.rem_euclid(12) as u32 + 1,
+                            1,
+                        )
                     })
                     .flatten(),
                 outlet,
                 docs,
             })
             .collect();
-        out.sort_by(|a, b| (a.day, &a.outlet).cmp(&(b.day, &b.outlet)));
+        out.sort_by(|a, b| (a.month, &a.outlet).cmp(&(b.month, &b.outlet)));
         Ok(out)
     }
 
@@ -524,41 +541,92 @@ impl SearchIndex {
     }
 }
 
-/// Matching documents on one publication day from one outlet.
+/// Matching documents published in one month by one outlet.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DayCount {
-    /// `None` for undated sources.
-    pub day: Option<chrono::NaiveDate>,
+pub struct MonthCount {
+    /// The first day of the month; `None` for undated sources.
+    pub month: Option<chrono::NaiveDate>,
     pub outlet: Option<String>,
     pub docs: u64,
 }
 
-type DayOutletKey = (i64, Option<String>);
+/// Month index (`year * 12 + month - 1`) of undated sources.
+const NO_MONTH: i64 = i64::MIN;
 
-/// Counts matching documents per (`published`, `outlet_key`) from the fast fields.
-struct DayOutletCollector;
+type MonthOutletKey = (i64, Option<String>);
 
-struct DayOutletSegment {
+/// Counts matching documents per (publication month, outlet) from the fast fields. Each
+/// segment counts into a dense table (months × outlets) and hands over a few hundred
+/// totals, so the cost is one table increment per matching document.
+struct MonthOutletCollector;
+
+struct MonthOutletSegment {
     published: tantivy::columnar::Column<i64>,
     outlet: Option<tantivy::columnar::StrColumn>,
-    /// (day, outlet term ordinal or `u64::MAX`) -> count
-    counts: std::collections::HashMap<(i64, u64), u64>,
+    /// Month index of each day of the segment's range, from `min_day`.
+    month_of_day: Vec<i64>,
+    min_day: i64,
+    min_month: i64,
+    /// Outlets + 1 (the last slot: no outlet).
+    width: u64,
+    /// `(month - min_month) * width + outlet`
+    dense: Vec<u64>,
+    /// Undated sources and anything outside the table, by (month, outlet ordinal).
+    sparse: std::collections::HashMap<(i64, u64), u64>,
 }
 
-impl tantivy::collector::Collector for DayOutletCollector {
-    type Fruit = std::collections::HashMap<DayOutletKey, u64>;
-    type Child = DayOutletSegment;
+/// Longest day range a segment tabulates densely (about 270 years).
+const DENSE_DAYS: i64 = 100_000;
+
+fn month_index(epoch_days: i64) -> i64 {
+    let d = chrono::NaiveDate::from_ymd_opt(1970, 1, 1)
+        .and_then(|e| e.checked_add_signed(chrono::TimeDelta::days(epoch_days)));
+    match d {
+        Some(d) => {
+            use chrono::Datelike;
+            i64::from(d.year()) * 12 + i64::from(d.month0())
+        }
+        None => NO_MONTH,
+    }
+}
+
+impl tantivy::collector::Collector for MonthOutletCollector {
+    type Fruit = std::collections::HashMap<MonthOutletKey, u64>;
+    type Child = MonthOutletSegment;
 
     fn for_segment(
         &self,
         _ord: tantivy::SegmentOrdinal,
         segment: &tantivy::SegmentReader,
-    ) -> tantivy::Result<DayOutletSegment> {
+    ) -> tantivy::Result<MonthOutletSegment> {
         let ff = segment.fast_fields();
-        Ok(DayOutletSegment {
-            published: ff.i64("published")?,
-            outlet: ff.str("outlet_key")?,
-            counts: Default::default(),
+        let published = ff.i64("published")?;
+        let outlet = ff.str("outlet_key")?;
+        let width = outlet.as_ref().map_or(0, |c| c.num_terms() as u64) + 1;
+        // Undated sources carry NO_DATE, far below every real day: start the table at the
+        // first real day.
+        let (mut min_day, max_day) = (published.min_value(), published.max_value());
+        if min_day == NO_DATE {
+            min_day = max_day.min(0);
+        }
+        let mut month_of_day = Vec::new();
+        let mut dense = Vec::new();
+        let mut min_month = 0;
+        if max_day >= min_day && max_day - min_day < DENSE_DAYS && max_day != NO_DATE {
+            month_of_day = (min_day..=max_day).map(month_index).collect();
+            min_month = month_of_day.first().copied().unwrap_or(0);
+            let months = month_of_day.last().copied().unwrap_or(0) - min_month + 1;
+            dense = vec![0; (months as u64 * width) as usize];
+        }
+        Ok(MonthOutletSegment {
+            published,
+            outlet,
+            month_of_day,
+            min_day,
+            min_month,
+            width,
+            dense,
+            sparse: Default::default(),
         })
     }
 
@@ -568,7 +636,7 @@ impl tantivy::collector::Collector for DayOutletCollector {
 
     fn merge_fruits(
         &self,
-        fruits: Vec<std::collections::HashMap<DayOutletKey, u64>>,
+        fruits: Vec<std::collections::HashMap<MonthOutletKey, u64>>,
     ) -> tantivy::Result<Self::Fruit> {
         let mut all = fruits.into_iter();
         let mut out = all.next().unwrap_or_default();
@@ -581,8 +649,8 @@ impl tantivy::collector::Collector for DayOutletCollector {
     }
 }
 
-impl tantivy::collector::SegmentCollector for DayOutletSegment {
-    type Fruit = std::collections::HashMap<DayOutletKey, u64>;
+impl tantivy::collector::SegmentCollector for MonthOutletSegment {
+    type Fruit = std::collections::HashMap<MonthOutletKey, u64>;
 
     fn collect(&mut self, doc: tantivy::DocId, _score: tantivy::Score) {
         let day = self.published.first(doc).unwrap_or(NO_DATE);
@@ -590,25 +658,46 @@ impl tantivy::collector::SegmentCollector for DayOutletSegment {
             .outlet
             .as_ref()
             .and_then(|c| c.term_ords(doc).next())
-            .unwrap_or(u64::MAX);
-        *self.counts.entry((day, outlet)).or_default() += 1;
+            .unwrap_or(self.width - 1);
+        if day >= self.min_day
+            && let Some(&m) = self.month_of_day.get((day - self.min_day) as usize)
+        {
+            let i = (m - self.min_month) as u64 * self.width + outlet;
+            if let Some(slot) = self.dense.get_mut(i as usize) {
+                *slot += 1;
+                return;
+            }
+        }
+        let month = if day == NO_DATE {
+            NO_MONTH
+        } else {
+            month_index(day)
+        };
+        *self.sparse.entry((month, outlet)).or_default() += 1;
     }
 
-    fn harvest(self) -> Self::Fruit {
-        let mut out = std::collections::HashMap::with_capacity(self.counts.len());
+    fn harvest(mut self) -> Self::Fruit {
+        for (i, &n) in self.dense.iter().enumerate() {
+            if n > 0 {
+                let i = i as u64;
+                let month = self.min_month + (i / self.width) as i64;
+                *self.sparse.entry((month, i % self.width)).or_default() += n;
+            }
+        }
+        let mut out = std::collections::HashMap::with_capacity(self.sparse.len());
         let mut name = String::new();
-        for ((day, ord), n) in self.counts {
-            let outlet = match (&self.outlet, ord) {
-                (Some(c), o) if o != u64::MAX => {
+        for ((month, ord), n) in self.sparse {
+            let outlet = match &self.outlet {
+                Some(c) if ord != self.width - 1 => {
                     name.clear();
-                    match c.ord_to_str(o, &mut name) {
+                    match c.ord_to_str(ord, &mut name) {
                         Ok(true) => Some(name.clone()),
                         _ => None,
                     }
                 }
                 _ => None,
             };
-            *out.entry((day, outlet)).or_default() += n;
+            *out.entry((month, outlet)).or_default() += n;
         }
         out
     }

@@ -14,7 +14,7 @@ mod repo;
 mod sqlite;
 
 pub use error::StoreError;
-pub use index::{DayCount, Hit, Matches, SearchIndex, SearchQuery, SortOrder};
+pub use index::{Hit, Matches, MonthCount, SearchIndex, SearchQuery, SortOrder};
 pub use kb::{EventFilter, ExtractionOutcome, KnowledgeBase, participants_of, tally};
 pub use repo::{DoctorReport, OpenMode, Repo, SearchResult};
 pub use sqlite::SqliteStore;

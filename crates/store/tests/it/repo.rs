@@ -336,3 +336,47 @@ fn a_second_writer_is_refused_but_readers_are_not() {
     let reader = Repo::open(dir.path(), OpenMode::ReadOnly).unwrap();
     assert_eq!(reader.store().count_sources().unwrap(), 10);
 }
+
+#[test]
+fn month_outlet_counts_tally_matches_and_volume_from_fast_fields() {
+    let mut docs = corpus();
+    let mut undated = source("金正恩 会谈 无日期的报道。", Lang::ZhHans, None, "Xinhua");
+    undated.outlet = None;
+    docs.push(undated);
+    let (_d, repo) = repo_with(&docs);
+    let all = repo.index().month_outlet_counts(None).unwrap();
+    assert_eq!(all.iter().map(|c| c.docs).sum::<u64>(), docs.len() as u64);
+    // The undated, outlet-less source is counted once, with neither.
+    assert!(
+        all.iter()
+            .any(|c| c.month.is_none() && c.outlet.is_none() && c.docs == 1)
+    );
+    let sept = chrono::NaiveDate::from_ymd_opt(2023, 9, 1).unwrap();
+    let nhk_sept = all
+        .iter()
+        .find(|c| c.month == Some(sept) && c.outlet.as_deref() == Some("NHK"))
+        .unwrap();
+    assert!(nhk_sept.docs >= 1);
+    // Matches of a query: only the documents that contain it, by month and outlet.
+    let m = repo
+        .index()
+        .month_outlet_counts(Some(&text("金正恩")))
+        .unwrap();
+    let total: u64 = m.iter().map(|c| c.docs).sum();
+    let expected = repo
+        .search(&SearchQuery {
+            count: true,
+            ..text("金正恩")
+        })
+        .unwrap()
+        .1
+        .unwrap();
+    assert_eq!(total as usize, expected);
+    for c in &m {
+        let v = all
+            .iter()
+            .find(|a| a.month == c.month && a.outlet == c.outlet)
+            .unwrap();
+        assert!(c.docs <= v.docs);
+    }
+}
