@@ -532,9 +532,12 @@ fn candidates(tx: &Transaction<'_>, d: &EventDraft) -> Result<Vec<Event>, StoreE
                 .collect::<Result<_, _>>()?
         }
     };
+    // Deciding "same event" and merging need the fields, not the evidence: a much-reported
+    // event has thousands of citations, and loading them for every draft made extraction
+    // quadratic in the reports of an event.
     let mut out = Vec::new();
     for id in ids {
-        if let Some(e) = load_event(tx, &id)? {
+        if let Some(e) = load_event_with(tx, &id, false)? {
             out.push(e);
         }
     }
@@ -670,6 +673,15 @@ fn add_citation(
 }
 
 fn load_event(conn: &rusqlite::Connection, id: &str) -> Result<Option<Event>, StoreError> {
+    load_event_with(conn, id, true)
+}
+
+/// An event with or without its citations.
+fn load_event_with(
+    conn: &rusqlite::Connection,
+    id: &str,
+    with_citations: bool,
+) -> Result<Option<Event>, StoreError> {
     let row = conn
         .prepare_cached(
             "SELECT type, date, place_id, framework, quantities, status, confidence, edited FROM events WHERE id = ?1",
@@ -707,7 +719,9 @@ fn load_event(conn: &rusqlite::Connection, id: &str) -> Result<Option<Event>, St
         }
         ps
     };
-    let citations: Vec<Citation> = {
+    let citations: Vec<Citation> = if !with_citations {
+        Vec::new()
+    } else {
         let mut stmt = conn.prepare_cached(
             "SELECT source_id, start, end, quote FROM citations WHERE event_id = ?1 ORDER BY id",
         )?;
