@@ -337,46 +337,41 @@ pub fn run(
                 }
             }
         });
-        for work in rx {
-            match work {
-                Work::Doc(src) => {
-                    let outcome = repo.add(&src)?;
-                    let mut item = ItemReport {
-                        origin: src.origin.clone(),
-                        status: Status::New,
-                        id: Some(src.id),
-                        near_duplicate_of: None,
-                        encoding: Some(src.encoding.clone()),
-                        error: None,
-                    };
-                    match outcome {
-                        PutOutcome::New { .. } => summary.new += 1,
-                        PutOutcome::Unchanged { .. } => {
-                            summary.unchanged += 1;
-                            item.status = Status::Unchanged;
-                        }
-                        PutOutcome::NearDuplicate { of, .. } => {
-                            summary.near_duplicate += 1;
-                            item.status = Status::NearDuplicate;
-                            item.near_duplicate_of = Some(of);
+        // Documents are stored in batches (one transaction, one savepoint per document):
+        // a commit per document cost more than the document itself.
+        let mut batch: Vec<NewSource> = Vec::with_capacity(STORE_BATCH);
+        while let Ok(first) = rx.recv() {
+            let mut works = vec![first];
+            while works.len() < STORE_BATCH {
+                match rx.try_recv() {
+                    Ok(w) => works.push(w),
+                    Err(_) => break,
+                }
+            }
+            for work in works {
+                match work {
+                    Work::Doc(src) => batch.push(*src),
+                    other => {
+                        store_batch(repo, &mut batch, &mut summary, progress)?;
+                        match other {
+                            Work::Failed { origin, error } => {
+                                summary.failed += 1;
+                                summary.items.push(ItemReport {
+                                    origin,
+                                    status: Status::Failed,
+                                    id: None,
+                                    near_duplicate_of: None,
+                                    encoding: None,
+                                    error: Some(error),
+                                });
+                            }
+                            Work::InputDone { bytes } => progress(Progress::InputDone { bytes }),
+                            Work::Doc(_) => {}
                         }
                     }
-                    summary.items.push(item);
-                    progress(Progress::Document);
                 }
-                Work::Failed { origin, error } => {
-                    summary.failed += 1;
-                    summary.items.push(ItemReport {
-                        origin,
-                        status: Status::Failed,
-                        id: None,
-                        near_duplicate_of: None,
-                        encoding: None,
-                        error: Some(error),
-                    });
-                }
-                Work::InputDone { bytes } => progress(Progress::InputDone { bytes }),
             }
+            store_batch(repo, &mut batch, &mut summary, progress)?;
         }
         Ok(())
     });
@@ -385,6 +380,59 @@ pub fn run(
     result?;
     flushed?;
     Ok(summary)
+}
+
+/// Most documents stored in one transaction.
+const STORE_BATCH: usize = 64;
+
+/// Stores the batched documents and records what happened to each; a store failure stops
+/// the run (after the documents before it are committed).
+fn store_batch(
+    repo: &mut Repo,
+    batch: &mut Vec<NewSource>,
+    summary: &mut Summary,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<(), IngestError> {
+    if batch.is_empty() {
+        return Ok(());
+    }
+    let outcomes = repo.add_batch(batch)?;
+    let mut first_error = None;
+    for (src, outcome) in batch.drain(..).zip(outcomes) {
+        let outcome = match outcome {
+            Ok(o) => o,
+            Err(e) => {
+                first_error.get_or_insert(e);
+                continue;
+            }
+        };
+        let mut item = ItemReport {
+            origin: src.origin,
+            status: Status::New,
+            id: Some(src.id),
+            near_duplicate_of: None,
+            encoding: Some(src.encoding),
+            error: None,
+        };
+        match outcome {
+            PutOutcome::New { .. } => summary.new += 1,
+            PutOutcome::Unchanged { .. } => {
+                summary.unchanged += 1;
+                item.status = Status::Unchanged;
+            }
+            PutOutcome::NearDuplicate { of, .. } => {
+                summary.near_duplicate += 1;
+                item.status = Status::NearDuplicate;
+                item.near_duplicate_of = Some(of);
+            }
+        }
+        summary.items.push(item);
+        progress(Progress::Document);
+    }
+    match first_error {
+        Some(e) => Err(e.into()),
+        None => Ok(()),
+    }
 }
 
 impl From<StoreError> for IngestError {

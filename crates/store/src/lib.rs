@@ -67,6 +67,13 @@ pub trait Store: KnowledgeBase + Send {
     /// Stores a source unless its id is already present. Near-duplicates of stored sources
     /// (MinHash LSH on `minhash`) are linked to their first copy.
     fn put_source(&mut self, src: &NewSource) -> Result<PutOutcome, StoreError>;
+    /// Stores several sources in one transaction, each document still whole or not at all:
+    /// a document that fails is rolled back alone and reported in its slot. The outer `Err`
+    /// is for failures of the transaction itself (disk full, a corrupt database).
+    fn put_sources(
+        &mut self,
+        srcs: &[NewSource],
+    ) -> Result<Vec<Result<PutOutcome, StoreError>>, StoreError>;
     fn get_source(&self, id: &SourceId) -> Result<Option<Source>, StoreError>;
     /// Resolves a full id or a unique prefix of at least 4 hex characters.
     fn resolve_id(&self, prefix: &str) -> Result<SourceId, StoreError>;

@@ -159,6 +159,25 @@ impl Repo {
         Ok(outcome)
     }
 
+    /// Stores several sources in one transaction (each document still atomic, see
+    /// [`Store::put_sources`]) and queues the stored ones for indexing.
+    pub fn add_batch(
+        &mut self,
+        srcs: &[NewSource],
+    ) -> Result<Vec<Result<PutOutcome, StoreError>>, StoreError> {
+        let outcomes = self.store.put_sources(srcs)?;
+        for (src, o) in srcs.iter().zip(&outcomes) {
+            if let Ok(PutOutcome::New { seq, .. } | PutOutcome::NearDuplicate { seq, .. }) = o {
+                self.index.add(src, *seq)?;
+                self.pending += 1;
+            }
+        }
+        if self.pending >= COMMIT_EVERY {
+            self.flush()?;
+        }
+        Ok(outcomes)
+    }
+
     /// Commits the index so that everything stored so far is searchable.
     pub fn flush(&mut self) -> Result<(), StoreError> {
         let seq = self.store.max_seq()?;

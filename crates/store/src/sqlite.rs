@@ -37,6 +37,12 @@ impl SqliteStore {
             .map_err(wrap)?;
         conn.pragma_update(None, "foreign_keys", "ON")
             .map_err(wrap)?;
+        // Memory-mapped reads: ingest and extraction revisit the same index pages (bands,
+        // citations) for every document; through read() each visit was a copy.
+        conn.pragma_update(None, "mmap_size", 1i64 << 30)
+            .map_err(wrap)?;
+        conn.pragma_update(None, "cache_size", -32768)
+            .map_err(wrap)?;
         migrations::migrate(&mut conn, path)?;
         Ok(SqliteStore {
             conn,
@@ -212,116 +218,36 @@ impl RawSource {
 impl Store for SqliteStore {
     fn put_source(&mut self, src: &NewSource) -> Result<PutOutcome, StoreError> {
         let now = Utc::now().to_rfc3339();
-        let id = src.id.to_hex();
         let tx = self.conn.transaction()?;
-        let exists: Option<i64> = tx
-            .query_row("SELECT seq FROM sources WHERE id = ?1", [&id], |r| r.get(0))
-            .optional()?;
-        if exists.is_some() {
-            tx.execute(
-                "INSERT OR IGNORE INTO source_origins(source_id, origin, encoding, seen_at)
-                 VALUES (?1, ?2, ?3, ?4)",
-                params![id, src.origin, src.encoding, now],
-            )?;
-            tx.commit()?;
-            return Ok(PutOutcome::Unchanged { id: src.id });
-        }
+        let out = put_one(&tx, src, &now)?;
+        tx.commit()?;
+        Ok(out)
+    }
 
-        // Near-duplicate candidates: any stored source sharing an LSH band.
-        let keys = minhash::band_keys(&src.minhash);
-        let mut best: Option<(i64, String, Option<String>, f32)> = None;
-        if !keys.is_empty() {
-            // A band shared by very many sources is boilerplate, not evidence: look at the
-            // earliest few per band only, which bounds the work per insert.
-            let mut cand_stmt = tx.prepare_cached(
-                "SELECT s.seq, s.id, s.near_duplicate_of, s.minhash
-                 FROM (SELECT seq FROM source_bands WHERE band_key = ?1 ORDER BY seq LIMIT ?2) b
-                 JOIN sources s ON s.seq = b.seq",
-            )?;
-            for key in &keys {
-                let rows = cand_stmt.query_map(params![key, MAX_CANDIDATES_PER_BAND], |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, Option<String>>(2)?,
-                        r.get::<_, Vec<u8>>(3)?,
-                    ))
-                })?;
-                for row in rows {
-                    let (seq, cid, root, sig) = row?;
-                    let sim = minhash::similarity(&src.minhash, &minhash::from_bytes(&sig));
-                    if sim >= minhash::NEAR_DUPLICATE_THRESHOLD
-                        && best.as_ref().is_none_or(|b| seq < b.0)
-                    {
-                        best = Some((seq, cid, root, sim));
-                    }
+    fn put_sources(
+        &mut self,
+        srcs: &[NewSource],
+    ) -> Result<Vec<Result<PutOutcome, StoreError>>, StoreError> {
+        let now = Utc::now().to_rfc3339();
+        let mut tx = self.conn.transaction()?;
+        let mut out = Vec::with_capacity(srcs.len());
+        for src in srcs {
+            // Each document in its own savepoint: one that fails leaves no trace and the
+            // others are kept.
+            let sp = tx.savepoint()?;
+            match put_one(&sp, src, &now) {
+                Ok(o) => {
+                    sp.commit()?;
+                    out.push(Ok(o));
+                }
+                Err(e) => {
+                    drop(sp);
+                    out.push(Err(e));
                 }
             }
         }
-        // Link to the first copy: the candidate itself, or what it already points to.
-        let near = best.map(|(_, cid, root, sim)| (root.unwrap_or(cid), sim));
-
-        let spans = if src.lang_spans.is_empty() {
-            None
-        } else {
-            Some(
-                serde_json::to_string(&src.lang_spans).map_err(|e| StoreError::Corrupt {
-                    table: "sources",
-                    id: id.clone(),
-                    field: "lang_spans",
-                    message: e.to_string(),
-                })?,
-            )
-        };
-        let original = (src.original_text != src.text).then_some(&src.original_text);
-        tx.execute(
-            "INSERT INTO sources(id, outlet, lang, lang_spans, published, published_days, url,
-                 title, text, original_text, encoding, format, origin, ingested_at,
-                 near_duplicate_of, similarity, minhash)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
-            params![
-                id,
-                src.outlet,
-                src.lang.tag(),
-                spans,
-                src.published.map(|p| p.to_string()),
-                src.published.map(|p| p.epoch_days()),
-                src.url,
-                src.title,
-                src.text,
-                original,
-                src.encoding,
-                src.format,
-                src.origin,
-                now,
-                near.as_ref().map(|n| n.0.clone()),
-                near.as_ref().map(|n| n.1),
-                minhash::to_bytes(&src.minhash),
-            ],
-        )?;
-        let seq = tx.last_insert_rowid();
-        {
-            let mut band_stmt =
-                tx.prepare_cached("INSERT INTO source_bands(band_key, seq) VALUES (?1, ?2)")?;
-            for key in &keys {
-                band_stmt.execute(params![key, seq])?;
-            }
-        }
-        tx.execute(
-            "INSERT OR IGNORE INTO source_origins(source_id, origin, encoding, seen_at)
-             VALUES (?1, ?2, ?3, ?4)",
-            params![id, src.origin, src.encoding, now],
-        )?;
         tx.commit()?;
-        Ok(match near {
-            Some((of, similarity)) => PutOutcome::NearDuplicate {
-                id: src.id,
-                seq,
-                of: parse_id("sources", "near_duplicate_of", &of)?,
-                similarity,
-            },
-            None => PutOutcome::New { id: src.id, seq },
-        })
+        Ok(out)
     }
 
     fn get_source(&self, id: &SourceId) -> Result<Option<Source>, StoreError> {
@@ -469,4 +395,133 @@ impl Store for SqliteStore {
         }
         Ok(problems)
     }
+}
+
+/// Stores one source inside the caller's transaction or savepoint (see [`Store::put_source`]).
+fn put_one(
+    tx: &rusqlite::Connection,
+    src: &NewSource,
+    now: &str,
+) -> Result<PutOutcome, StoreError> {
+    let id = src.id.to_hex();
+    let exists: Option<i64> = tx
+        .query_row("SELECT seq FROM sources WHERE id = ?1", [&id], |r| r.get(0))
+        .optional()?;
+    if exists.is_some() {
+        tx.execute(
+            "INSERT OR IGNORE INTO source_origins(source_id, origin, encoding, seen_at)
+                 VALUES (?1, ?2, ?3, ?4)",
+            params![id, src.origin, src.encoding, now],
+        )?;
+        return Ok(PutOutcome::Unchanged { id: src.id });
+    }
+
+    // Near-duplicate candidates: any stored source sharing an LSH band.
+    let keys = minhash::band_keys(&src.minhash);
+    let mut best: Option<(i64, String, Option<String>, f32)> = None;
+    if !keys.is_empty() {
+        // A band shared by very many sources is boilerplate, not evidence: look at the
+        // earliest few per band only, which bounds the work per insert.
+        // The same early sources turn up in many bands: collect the distinct candidates
+        // first (an index-only scan), then load each signature once.
+        let mut seqs = std::collections::BTreeSet::new();
+        {
+            let mut band_stmt = tx.prepare_cached(
+                "SELECT seq FROM source_bands WHERE band_key = ?1 ORDER BY seq LIMIT ?2",
+            )?;
+            for key in &keys {
+                let rows = band_stmt.query_map(params![key, MAX_CANDIDATES_PER_BAND], |r| {
+                    r.get::<_, i64>(0)
+                })?;
+                for seq in rows {
+                    seqs.insert(seq?);
+                }
+            }
+        }
+        let mut cand_stmt =
+            tx.prepare_cached("SELECT id, near_duplicate_of, minhash FROM sources WHERE seq = ?1")?;
+        for seq in seqs {
+            let row = cand_stmt
+                .query_row([seq], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, Option<String>>(1)?,
+                        r.get::<_, Vec<u8>>(2)?,
+                    ))
+                })
+                .optional()?;
+            let Some((cid, root, sig)) = row else {
+                continue;
+            };
+            let sim = minhash::similarity(&src.minhash, &minhash::from_bytes(&sig));
+            // Candidates come in seq order: the first similar one is the earliest.
+            if sim >= minhash::NEAR_DUPLICATE_THRESHOLD {
+                best = Some((seq, cid, root, sim));
+                break;
+            }
+        }
+    }
+    // Link to the first copy: the candidate itself, or what it already points to.
+    let near = best.map(|(_, cid, root, sim)| (root.unwrap_or(cid), sim));
+
+    let spans = if src.lang_spans.is_empty() {
+        None
+    } else {
+        Some(
+            serde_json::to_string(&src.lang_spans).map_err(|e| StoreError::Corrupt {
+                table: "sources",
+                id: id.clone(),
+                field: "lang_spans",
+                message: e.to_string(),
+            })?,
+        )
+    };
+    let original = (src.original_text != src.text).then_some(&src.original_text);
+    tx.execute(
+        "INSERT INTO sources(id, outlet, lang, lang_spans, published, published_days, url,
+                 title, text, original_text, encoding, format, origin, ingested_at,
+                 near_duplicate_of, similarity, minhash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+        params![
+            id,
+            src.outlet,
+            src.lang.tag(),
+            spans,
+            src.published.map(|p| p.to_string()),
+            src.published.map(|p| p.epoch_days()),
+            src.url,
+            src.title,
+            src.text,
+            original,
+            src.encoding,
+            src.format,
+            src.origin,
+            now,
+            near.as_ref().map(|n| n.0.clone()),
+            near.as_ref().map(|n| n.1),
+            minhash::to_bytes(&src.minhash),
+        ],
+    )?;
+    let seq = tx.last_insert_rowid();
+    {
+        let mut band_stmt =
+            tx.prepare_cached("INSERT INTO source_bands(band_key, seq) VALUES (?1, ?2)")?;
+        for key in &keys {
+            band_stmt.execute(params![key, seq])?;
+        }
+    }
+    tx.execute(
+        "INSERT OR IGNORE INTO source_origins(source_id, origin, encoding, seen_at)
+             VALUES (?1, ?2, ?3, ?4)",
+        params![id, src.origin, src.encoding, now],
+    )?;
+    Ok(match near {
+        Some((of, similarity)) => PutOutcome::NearDuplicate {
+            id: src.id,
+            seq,
+            of: parse_id("sources", "near_duplicate_of", &of)?,
+            similarity,
+        },
+        None => PutOutcome::New { id: src.id, seq },
+    })
 }
