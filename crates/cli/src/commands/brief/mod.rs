@@ -35,6 +35,24 @@ pub struct BriefArgs {
     format: Format,
 }
 
+/// A section holding a table with a bold header row.
+fn table_section(
+    heading: String,
+    head: &[&str],
+    rows: Vec<Vec<entente_brief::Cell>>,
+) -> entente_brief::Section {
+    entente_brief::Section::new(
+        heading,
+        entente_brief::Body::Table(entente_brief::Table {
+            header: head
+                .iter()
+                .map(|h| entente_brief::Cell::text(*h).strong())
+                .collect(),
+            rows,
+        }),
+    )
+}
+
 /// Builds the document of a spec from the data directory.
 pub fn build(ctx: &Ctx, spec_path: &Path) -> anyhow::Result<Document> {
     let spec = BriefSpec::from_file(spec_path)?;

@@ -186,20 +186,14 @@ impl Resolver<'_> {
             }),
         };
         self.push(block, Section::new(heading.clone(), Body::Chart(chart)));
-        let head = if self.ja() {
-            vec!["年", "輸出", "輸入", "合計", "前年比"]
+        let head: &[&str] = if self.ja() {
+            &["年", "輸出", "輸入", "合計", "前年比"]
         } else {
-            vec!["Year", "Exports", "Imports", "Total", "Change"]
+            &["Year", "Exports", "Imports", "Total", "Change"]
         };
         self.push(
             block,
-            Section::new(
-                format!("{heading} (table)"),
-                Body::Table(Table {
-                    header: head.into_iter().map(|h| Cell::text(h).strong()).collect(),
-                    rows: table,
-                }),
-            )
+            super::table_section(format!("{heading} (table)"), head, table)
             .with_note(format!("Reported by {rn}; exports = {xn}, imports = {mn}. A year marked (1–N) has figures for January to month N only.")),
         );
         Ok(())
@@ -273,20 +267,14 @@ impl Resolver<'_> {
                 Cell::num(ratio(r.change)),
             ]);
         }
-        let head = if self.ja() {
-            vec!["期間", "輸出", "輸入", "合計", "前年同期比"]
+        let head: &[&str] = if self.ja() {
+            &["期間", "輸出", "輸入", "合計", "前年同期比"]
         } else {
-            vec!["Period", "Exports", "Imports", "Total", "Change"]
+            &["Period", "Exports", "Imports", "Total", "Change"]
         };
         self.push(
             block,
-            Section::new(
-                format!("{heading} (table)"),
-                Body::Table(Table {
-                    header: head.into_iter().map(|h| Cell::text(h).strong()).collect(),
-                    rows: table,
-                }),
-            ),
+            super::table_section(format!("{heading} (table)"), head, table),
         );
         Ok(())
     }
