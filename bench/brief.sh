@@ -3,14 +3,17 @@
 #   1. `entente demo` end to end (ingest 250 articles, import the trade files, extract,
 #      compare, render the briefing), and the demo briefing alone (median of 5 renders).
 #   2. The same briefing over a large knowledge base: the demo data plus N synthetic
-#      multilingual articles (bench-search's generator, ingested through the real pipeline and
-#      extracted), so every block — trends through the index, events, comparisons — runs
-#      against N more sources.
-# Usage: bench/brief.sh [N]        (default N = 100000; the release binaries must be built:
-#        cargo build --release -p entente-cli -p entente-bench)
+#      articles ingested through the real pipeline and extracted, so every block — trends
+#      through the index, events, comparisons — runs against N more sources. Two kinds:
+#      `dense` (bench-search's generator: 2.3 KB articles full of leader names and meeting
+#      verbs, so each yields events and citations) or `filler` (bench/brief/filler.py: short
+#      routine news naming no tracked leader — the bulk of a real 1M-source collection).
+# Usage: bench/brief.sh [N] [dense|filler]   (default 100000 dense; build the release
+#        binaries first: cargo build --release -p entente-cli -p entente-bench)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-100000}
+KIND=${2:-dense}
 BIN=target/release/entente
 WORK=${WORK:-$(mktemp -d)}
 SPEC=examples/demo/briefing.toml
@@ -28,8 +31,12 @@ done
 sorted=($(printf '%s\n' "${runs[@]}" | sort -n))
 echo "demo briefing render: median ${sorted[2]} ms (runs: ${runs[*]} ms); $(grep -c 'id="fn-' "$WORK/b.html") footnotes"
 
-echo "== large knowledge base: demo data + $N synthetic articles"
-target/release/bench-search "$N" --keep "$WORK/big" --generate-only >/dev/null
+echo "== large knowledge base: demo data + $N synthetic articles ($KIND)"
+if [ "$KIND" = filler ]; then
+  python3 bench/brief/filler.py "$N" "$WORK/big/corpus"
+else
+  target/release/bench-search "$N" --keep "$WORK/big" --generate-only >/dev/null
+fi
 t1=$(ms)
 $BIN -q --data-dir "$DATA" ingest "$WORK/big/corpus" >/dev/null
 t2=$(ms)
