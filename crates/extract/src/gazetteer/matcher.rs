@@ -761,7 +761,17 @@ impl Matcher {
             .collect();
         // A title whose span swallowed an abbreviation overlaps nothing else: abbreviations are
         // not tokens. Merge and sort.
-        titles.sort_by_key(|t| t.start);
+        titles.sort_by_key(|t| (t.start, std::cmp::Reverse(t.end)));
+        // One organisation between two post terms ("глава МИД России глава МИД") can make two
+        // titles that share it: the first one keeps it.
+        let mut kept_end = 0;
+        titles.retain(|t| {
+            let keep = t.start >= kept_end;
+            if keep {
+                kept_end = t.end;
+            }
+            keep
+        });
         out.retain(|m| {
             let i = titles.partition_point(|t| t.end <= m.start);
             titles.get(i).is_none_or(|t| t.start >= m.end)

@@ -359,6 +359,23 @@ const PIECES: &[&str] = &[
     "Xi'an",
 ];
 
+#[test]
+fn two_titles_sharing_one_organisation_do_not_overlap() {
+    // Found by the property test below: "глава МИД" before and after one "России".
+    let text = "глава МИД России глава МИД России";
+    let ms = matcher().find(text, DateValue::ymd(2004, 6, 1).ok());
+    let mut last = 0;
+    for m in &ms {
+        assert!(m.start >= last, "overlap: {ms:?}");
+        last = m.end;
+    }
+    assert_eq!(
+        ms.first().map(|m| m.actor_id.as_str()),
+        Some("sergei-lavrov"),
+        "{ms:?}"
+    );
+}
+
 proptest! {
     #[test]
     fn mentions_are_exact_sorted_and_disjoint(parts in proptest::collection::vec(0..PIECES.len(), 0..12), year in 2000i32..2026) {
