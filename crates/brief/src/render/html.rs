@@ -236,35 +236,9 @@ fn graph(h: &mut String, g: &Graph, doc: &Document, nums: &FootnoteNumbers, l: &
         markers(nums, &g.refs()),
         svg
     );
-    let edges = g.valid_edges();
-    if edges.is_empty() {
-        return;
+    if let Some(t) = super::links_table(g, l) {
+        table(h, &t, nums, "links");
     }
-    let label_of = |id: &str| {
-        g.nodes
-            .iter()
-            .find(|n| n.id == id)
-            .map(|n| n.label.clone())
-            .unwrap_or_else(|| id.to_string())
-    };
-    let t = Table {
-        header: vec![
-            Cell::text(&l.links),
-            Cell::text(&l.link_kind),
-            Cell::text(""),
-        ],
-        rows: edges
-            .iter()
-            .map(|e| {
-                vec![
-                    Cell::text(format!("{} – {}", label_of(&e.a), label_of(&e.b))),
-                    Cell::text(e.kind.label(l)),
-                    Cell::text(&e.label).with_refs(e.refs.iter().copied()),
-                ]
-            })
-            .collect(),
-    };
-    table(h, &t, nums, "links");
 }
 
 fn comparison(h: &mut String, c: &Comparison, nums: &FootnoteNumbers, l: &Labels) {

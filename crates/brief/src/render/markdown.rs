@@ -73,32 +73,7 @@ pub fn render_markdown(doc: &Document, svg_dir_name: &str) -> (String, Vec<(Stri
                     markers(&nums, &g.refs())
                 );
                 files.push((name, g.to_svg(&SvgOptions::lang(doc.lang))));
-                let label_of = |id: &str| {
-                    g.nodes
-                        .iter()
-                        .find(|n| n.id == id)
-                        .map(|n| n.label.clone())
-                        .unwrap_or_else(|| id.to_string())
-                };
-                let edges = g.valid_edges();
-                if !edges.is_empty() {
-                    let t = Table {
-                        header: vec![
-                            Cell::text(&l.links),
-                            Cell::text(&l.link_kind),
-                            Cell::text(""),
-                        ],
-                        rows: edges
-                            .iter()
-                            .map(|e| {
-                                vec![
-                                    Cell::text(format!("{} – {}", label_of(&e.a), label_of(&e.b))),
-                                    Cell::text(e.kind.label(l)),
-                                    Cell::text(&e.label).with_refs(e.refs.iter().copied()),
-                                ]
-                            })
-                            .collect(),
-                    };
+                if let Some(t) = super::links_table(g, l) {
                     table(&mut md, &t, &nums);
                 }
             }

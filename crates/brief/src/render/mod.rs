@@ -10,6 +10,40 @@ pub use markdown::render_markdown;
 use crate::doc::Source;
 use crate::labels::Labels;
 
+/// The table under a relationship map: one row per drawn edge, with its sources. `None`
+/// when the map has no edges.
+pub(crate) fn links_table(g: &crate::graph::Graph, l: &Labels) -> Option<crate::doc::Table> {
+    use crate::doc::{Cell, Table};
+    let edges = g.valid_edges();
+    if edges.is_empty() {
+        return None;
+    }
+    let label_of = |id: &str| {
+        g.nodes
+            .iter()
+            .find(|n| n.id == id)
+            .map(|n| n.label.clone())
+            .unwrap_or_else(|| id.to_string())
+    };
+    Some(Table {
+        header: vec![
+            Cell::text(&l.links),
+            Cell::text(&l.link_kind),
+            Cell::text(""),
+        ],
+        rows: edges
+            .iter()
+            .map(|e| {
+                vec![
+                    Cell::text(format!("{} – {}", label_of(&e.a), label_of(&e.b))),
+                    Cell::text(e.kind.label(l)),
+                    Cell::text(&e.label).with_refs(e.refs.iter().copied()),
+                ]
+            })
+            .collect(),
+    })
+}
+
 /// The parts of a source's entry in the Sources list, before escaping.
 pub(crate) struct SourceText {
     /// Main text ("KCNA, “Title”, 2025-09-04").
