@@ -49,6 +49,9 @@ enum Command {
     Doctor(commands::doctor::Args),
     /// Extract events and statements from ingested sources (only new ones unless --all).
     Extract(commands::kb::ExtractArgs),
+    /// List, show, add, rename and import actors (people, states, organisations, places…).
+    #[command(subcommand)]
+    Actors(commands::actors::Command),
     /// List, show, confirm, reject, edit and add events.
     #[command(subcommand)]
     Events(commands::kb::EventsCommand),
@@ -105,6 +108,7 @@ fn main() -> ExitCode {
         Command::Demo(a) => commands::demo::run(&ctx, a),
         Command::Extract(a) => commands::kb::extract(&ctx, a),
         Command::Eval(a) => commands::eval::run(&ctx, a),
+        Command::Actors(c) => commands::actors::run(&ctx, c),
         Command::Events(c) => commands::kb::events(&ctx, c),
         Command::Chronology(a) => commands::kb::chronology(&ctx, a),
         Command::Exchanges(a) => commands::kb::exchanges(&ctx, a),

@@ -2,10 +2,11 @@
 //! every language and script, and the posts people held over time.
 
 use std::collections::BTreeMap;
+use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::DateValue;
+use crate::{CoreError, DateValue};
 
 /// What kind of actor.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -24,6 +25,16 @@ pub enum ActorKind {
 }
 
 impl ActorKind {
+    pub const ALL: [ActorKind; 7] = [
+        ActorKind::State,
+        ActorKind::Person,
+        ActorKind::Organization,
+        ActorKind::Forum,
+        ActorKind::Party,
+        ActorKind::Outlet,
+        ActorKind::Place,
+    ];
+
     pub fn as_str(&self) -> &'static str {
         match self {
             ActorKind::State => "state",
@@ -34,6 +45,27 @@ impl ActorKind {
             ActorKind::Outlet => "outlet",
             ActorKind::Place => "place",
         }
+    }
+}
+
+impl std::fmt::Display for ActorKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for ActorKind {
+    type Err = CoreError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let t = s.trim().to_ascii_lowercase();
+        ActorKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == t)
+            .ok_or_else(|| CoreError::InvalidValue {
+                field: "actor kind",
+                value: s.to_string(),
+                expected: "state, person, organization, forum, party, outlet, place",
+            })
     }
 }
 
@@ -118,6 +150,16 @@ mod tests {
 
     fn d(s: &str) -> DateValue {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn kinds_parse_and_print() {
+        for k in ActorKind::ALL {
+            assert_eq!(k.to_string().parse::<ActorKind>().unwrap(), k);
+        }
+        assert_eq!(" Person ".parse::<ActorKind>().unwrap(), ActorKind::Person);
+        let e = "people".parse::<ActorKind>().unwrap_err().to_string();
+        assert!(e.contains("`people`") && e.contains("organization"), "{e}");
     }
 
     #[test]

@@ -1,3 +1,4 @@
+pub mod actors;
 pub mod brief;
 pub mod compare;
 pub mod demo;

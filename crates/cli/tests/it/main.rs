@@ -1,5 +1,6 @@
 //! End-to-end tests of the `entente` binary, as a user runs it.
 
+mod actors;
 mod bad_input;
 mod basics;
 mod brief;

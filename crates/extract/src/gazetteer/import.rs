@@ -260,6 +260,30 @@ pub fn import_un_consolidated(
     Ok(out)
 }
 
+/// "KIM JONG SIK" → "Kim Jong Sik", "JO YONG-WON" → "Jo Yong-won"; words with a lower-case
+/// letter are left as they are.
+fn title_case(s: &str) -> String {
+    s.split(' ')
+        .map(|w| {
+            if w.chars().any(char::is_lowercase) {
+                return w.to_string();
+            }
+            let mut out = String::with_capacity(w.len());
+            let mut first = true;
+            for c in w.chars() {
+                if first && c.is_alphabetic() {
+                    out.extend(c.to_uppercase());
+                    first = false;
+                } else {
+                    out.extend(c.to_lowercase());
+                }
+            }
+            out
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn record_to_actor(
     kind: ActorKind,
     r: Record,
@@ -270,13 +294,20 @@ fn record_to_actor(
     if r.reference.is_empty() {
         return Err(format!("{}: no REFERENCE_NUMBER", what()));
     }
-    let name_en = r
+    let listed = r
         .name_parts
         .iter()
         .filter(|s| !s.is_empty())
         .cloned()
         .collect::<Vec<_>>()
         .join(" ");
+    // The list writes people's primary names in capitals (KIM JONG SIK); the canonical name
+    // is the usual form (Kim Jong Sik). Entity names keep their capitals (acronyms).
+    let name_en = if kind == ActorKind::Person {
+        title_case(&listed)
+    } else {
+        listed
+    };
     if name_en.is_empty() {
         return Err(format!("{} ({}): no name", what(), r.reference));
     }

@@ -221,12 +221,14 @@ impl Gazetteer {
     /// Adds actors (e.g. from an import) to the gazetteer, with the same cross-checks as at
     /// load time: unique ids, posts and organisations of positions, shared names.
     pub fn add_actors(&mut self, actors: Vec<Actor>, file: &str) -> Result<(), GazetteerError> {
-        self.add(
-            actors
-                .into_iter()
-                .map(|a| schema::Parsed::bare(a, file))
-                .collect(),
-        )
+        let parsed = actors
+            .into_iter()
+            .map(|a| schema::Parsed::bare(a, file))
+            .collect::<Vec<_>>();
+        for p in &parsed {
+            schema::check_bare(p)?;
+        }
+        self.add(parsed)
     }
 
     /// Lays `actors` over the gazetteer: an actor whose id exists replaces it, others are
@@ -236,6 +238,7 @@ impl Gazetteer {
         let mut touched = Vec::new();
         for a in actors {
             let p = schema::Parsed::bare(a, file);
+            schema::check_bare(&p)?;
             match self.by_id.get(&p.actor.id) {
                 Some(&i) => {
                     self.actors[i] = p.actor;

@@ -481,3 +481,62 @@ pub(crate) fn parse_titles(file: &str, text: &str) -> Result<Vec<Title>, Gazette
     }
     Ok(out)
 }
+
+/// Checks an actor that comes from outside the data files (an import, an analyst's addition):
+/// a usable id, a canonical English name, known language tags, no empty name, and for people
+/// no bare surname standing for one person.
+pub(crate) fn check_bare(p: &Parsed) -> Result<(), GazetteerError> {
+    let a = &p.actor;
+    let what = |m: String| format!("actor `{}`: {m}", a.id);
+    if a.id.is_empty()
+        || !a
+            .id
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_'))
+    {
+        return Err(p.err(
+            "id",
+            format!(
+                "invalid id `{}`: letters, digits, `.`, `-` and `_` only",
+                a.id
+            ),
+        ));
+    }
+    if a.name_en.trim().is_empty() {
+        return Err(p.err("name_en", what("empty name".into())));
+    }
+    for (field, map) in [("names", &a.names), ("aliases", &a.aliases)] {
+        for (lang, ns) in map {
+            if !LANGS.contains(&lang.as_str()) {
+                return Err(p.err(
+                    field,
+                    what(format!(
+                        "unknown language tag `{lang}` (expected one of {})",
+                        LANGS.join(", ")
+                    )),
+                ));
+            }
+            for n in ns {
+                if n.trim().is_empty() {
+                    return Err(p.err(field, what(format!("empty name in `{lang}`"))));
+                }
+                if a.kind == ActorKind::Person && field == "names" {
+                    let f = fold_for_match(n);
+                    let han = f.chars().all(is_cjk_ideograph);
+                    let hangul = f.chars().all(|c| ('\u{AC00}'..='\u{D7A3}').contains(&c));
+                    if BARE_SURNAMES.contains(&f.as_str())
+                        || ((han || hangul) && f.chars().count() == 1)
+                    {
+                        return Err(p.err(
+                            field,
+                            what(format!(
+                                "`{n}` is a bare surname; it cannot name one person"
+                            )),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}

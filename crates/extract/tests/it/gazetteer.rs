@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::sync::OnceLock;
 
-use entente_core::{ActorKind, DateValue};
+use entente_core::{Actor, ActorKind, DateValue};
 use entente_extract::gazetteer::{
     Gazetteer, MatchKind, Matcher, Mention, import_csv, import_toml, import_un_consolidated,
 };
@@ -578,7 +578,10 @@ fn import_un_consolidated_2025() {
     let people = a.iter().filter(|x| x.kind == ActorKind::Person).count();
     assert!(people > 70 && people < 155, "{people} individuals");
     let k = a.iter().find(|x| x.id == "KPi.066").unwrap();
-    assert_eq!(k.name_en, "KIM JONG SIK");
+    // People's listed capitals become the usual form; entities keep theirs (acronyms).
+    assert_eq!(k.name_en, "Kim Jong Sik");
+    let jo = a.iter().find(|x| x.id == "KPi.043").unwrap();
+    assert_eq!(jo.name_en, "Jo Yong-won");
     assert_eq!(k.un_designation.as_deref(), Some("KPi.066"));
     assert!(k.names["en"].iter().any(|n| n == "Kim Cho’ng-sik"));
     assert!(k.note.as_deref().unwrap().contains("2017-12-22"));
@@ -629,6 +632,56 @@ fn import_un_consolidated_2018() {
         hits.iter().filter(|h| h.actor_id == "KPe.001").count() == 2,
         "{hits:?}"
     );
+}
+
+#[test]
+fn actors_from_outside_the_data_files_are_checked() {
+    let base = Gazetteer::bundled().unwrap();
+    let person = |names: &[(&str, &str)]| Actor {
+        id: "test-person".into(),
+        kind: ActorKind::Person,
+        name_en: "Test Person".into(),
+        names: names
+            .iter()
+            .map(|(l, n)| (l.to_string(), vec![n.to_string()]))
+            .collect(),
+        aliases: Default::default(),
+        wikidata: None,
+        country: Some("KP".into()),
+        positions: vec![],
+        un_designation: None,
+        note: None,
+    };
+    let err = |a: Actor| {
+        let mut g = base.clone();
+        let n = g.actors().len();
+        let e = g
+            .overlay_actors(vec![a.clone()], "cli")
+            .unwrap_err()
+            .to_string();
+        let mut g2 = base.clone();
+        assert!(g2.add_actors(vec![a], "cli").is_err());
+        assert_eq!(g2.actors().len(), n, "nothing added on error");
+        e
+    };
+    let e = err(person(&[("kp", "김철")]));
+    assert!(
+        e.contains("cli") && e.contains("`names`") && e.contains("`kp`"),
+        "{e}"
+    );
+    let e = err(person(&[("ko", "김")]));
+    assert!(e.contains("bare surname"), "{e}");
+    let e = err(person(&[("en", " ")]));
+    assert!(e.contains("empty name"), "{e}");
+    let e = err(Actor {
+        id: "has space".into(),
+        ..person(&[])
+    });
+    assert!(e.contains("`id`") && e.contains("has space"), "{e}");
+    let mut g = base.clone();
+    g.overlay_actors(vec![person(&[("ko", "테스트인물")])], "cli")
+        .unwrap();
+    assert!(g.actor("test-person").is_some());
 }
 
 #[test]
