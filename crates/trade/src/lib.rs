@@ -42,14 +42,19 @@ pub mod parse;
 pub mod partners;
 pub mod query;
 pub mod sanctions;
+pub mod select;
 pub mod store;
 
 pub use error::{Result, RowError, TradeError};
 pub use hs::{Concordance, Nomenclature};
 pub use model::{Flow, Period, Record};
 pub use parse::{Format, ImportOptions};
-pub use query::{By, Scope, SeriesRow, SqlResult, TopRow, TotalsRow, YtdRow};
+pub use query::{
+    By, LineKind, ReconcileRow, Scope, SeriesRow, SqlResult, TopLine, TopRow, TopTable, TotalsRow,
+    YtdRow,
+};
 pub use sanctions::{Measures, ScreenRow};
+pub use select::{AsOf, DATASET_PRECEDENCE, DatasetChoice, Selection};
 pub use store::{ImportReport, TradeStore};
 
 impl TradeStore {

@@ -368,35 +368,48 @@ fn parse_canonical(text: &str) -> Result<Parsed, Vec<RowError>> {
             Err(e) => errors.extend(e),
         }
     }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(errors)
-    }
+    finish(out, errors)
 }
 
 fn canonical_rows(t: &mut Rows, cols: CanonCols) -> Result<Parsed, Vec<RowError>> {
     let header = t.header.clone();
     let mut out = Parsed::default();
-    let mut errors = Vec::new();
-    loop {
-        let line = match t.next_row() {
-            Ok(Some(l)) => l,
-            Ok(None) => break,
-            Err(e) => {
-                errors.push(e);
-                break;
-            }
-        };
-        if errors.len() >= MAX_ERRORS {
-            break;
-        }
-        let f = &t.rec;
-        let line = &line;
-        if let Some(r) = canonical_record(f, *line, &header, cols, &mut errors) {
+    let errors = t.each_row(|f, line, errors| {
+        if let Some(r) = canonical_record(f, line, &header, cols, errors) {
             out.records.push(r);
         }
+    });
+    finish(out, errors)
+}
+
+impl Rows<'_> {
+    /// Calls `f(record, line, errors)` on each data row; stops at an unreadable record or
+    /// after [`MAX_ERRORS`] errors. Returns the errors.
+    fn each_row(
+        &mut self,
+        mut f: impl FnMut(&csv::StringRecord, u64, &mut Vec<RowError>),
+    ) -> Vec<RowError> {
+        let mut errors = Vec::new();
+        loop {
+            let line = match self.next_row() {
+                Ok(Some(l)) => l,
+                Ok(None) => break,
+                Err(e) => {
+                    errors.push(e);
+                    break;
+                }
+            };
+            if errors.len() >= MAX_ERRORS {
+                break;
+            }
+            f(&self.rec, line, &mut errors);
+        }
+        errors
     }
+}
+
+/// The parse, or its errors.
+fn finish(out: Parsed, errors: Vec<RowError>) -> Result<Parsed, Vec<RowError>> {
     if errors.is_empty() {
         Ok(out)
     } else {
@@ -583,25 +596,12 @@ fn parse_china_customs(text: &str, opts: &ImportOptions) -> Result<Parsed, Vec<R
         )]);
     }
     let mut out = Parsed::default();
-    let mut errors = Vec::new();
-    loop {
-        let line = match t.next_row() {
-            Ok(Some(l)) => l,
-            Ok(None) => break,
-            Err(e) => {
-                errors.push(e);
-                break;
-            }
-        };
-        if errors.len() >= MAX_ERRORS {
-            break;
-        }
-        let f = &t.rec;
+    let errors = t.each_row(|f, line, errors| {
         let line = &line;
         let mut cx = RowCtx {
             line: *line,
             header: &header,
-            errors: &mut errors,
+            errors,
         };
         let period = match Period::parse(cell(f, i_period).unwrap_or("")) {
             Ok(p) if p.month.is_some() => Some(p),
@@ -667,12 +667,8 @@ fn parse_china_customs(text: &str, opts: &ImportOptions) -> Result<Parsed, Vec<R
                 line: *line,
             });
         }
-    }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(errors)
-    }
+    });
+    finish(out, errors)
 }
 
 // ---------------------------------------------------------------- UN Comtrade
@@ -731,25 +727,12 @@ fn parse_comtrade(text: &str) -> Result<Parsed, Vec<RowError>> {
         )]);
     }
     let mut out = Parsed::default();
-    let mut errors = Vec::new();
-    loop {
-        let line = match t.next_row() {
-            Ok(Some(l)) => l,
-            Ok(None) => break,
-            Err(e) => {
-                errors.push(e);
-                break;
-            }
-        };
-        if errors.len() >= MAX_ERRORS {
-            break;
-        }
-        let f = &t.rec;
+    let errors = t.each_row(|f, line, errors| {
         let line = &line;
         let mut cx = RowCtx {
             line: *line,
             header: &header,
-            errors: &mut errors,
+            errors,
         };
         let raw_flow = cell(f, i_flow).unwrap_or("");
         let flow = match raw_flow {
@@ -758,7 +741,7 @@ fn parse_comtrade(text: &str) -> Result<Parsed, Vec<RowError>> {
             "3" | "4" | "RX" | "RM" | "DX" | "FM" => {
                 out.skipped
                     .push((*line, format!("flow {raw_flow} (re-export/re-import)")));
-                continue;
+                return;
             }
             other => {
                 cx.err(i_flow, format!("unknown trade flow code `{other}`"));
@@ -773,12 +756,12 @@ fn parse_comtrade(text: &str) -> Result<Parsed, Vec<RowError>> {
                 *line,
                 "breakdown row (2nd partner, customs procedure or mode of transport)".into(),
             ));
-            continue;
+            return;
         }
         let raw_hs = cell(f, i_hs).unwrap_or("");
         if raw_hs.eq_ignore_ascii_case("TOTAL") || raw_hs == "AG2" || raw_hs == "ALL" {
             out.skipped.push((*line, "all-commodities total".into()));
-            continue;
+            return;
         }
         let hs = match normalize_hs(raw_hs) {
             Ok(h) => Some(h),
@@ -843,12 +826,8 @@ fn parse_comtrade(text: &str) -> Result<Parsed, Vec<RowError>> {
                 line: *line,
             });
         }
-    }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(errors)
-    }
+    });
+    finish(out, errors)
 }
 
 // ---------------------------------------------------------------- checks
@@ -1027,7 +1006,6 @@ fn bulk_rows(t: &mut Rows, cols: CanonCols) -> (Vec<Compact>, Vec<String>, Vec<R
     let mut rows = Vec::new();
     let mut units: Vec<String> = Vec::new();
     let mut unit_ix: HashMap<String, u32> = HashMap::new();
-    let mut errors = Vec::new();
     let mut intern = |u: Option<&str>, units: &mut Vec<String>| -> u32 {
         match u {
             None => u32::MAX,
@@ -1042,19 +1020,7 @@ fn bulk_rows(t: &mut Rows, cols: CanonCols) -> (Vec<Compact>, Vec<String>, Vec<R
             }
         }
     };
-    loop {
-        let line = match t.next_row() {
-            Ok(Some(l)) => l,
-            Ok(None) => break,
-            Err(e) => {
-                errors.push(e);
-                break;
-            }
-        };
-        if errors.len() >= MAX_ERRORS {
-            break;
-        }
-        let f = &t.rec;
+    let errors = t.each_row(|f, line, errors| {
         let fast = (|| {
             let rep = cell(f, Some(cols.ir)).filter(|c| country_ok(c))?;
             let par = cell(f, Some(cols.ip)).filter(|c| country_ok(c))?;
@@ -1099,7 +1065,7 @@ fn bulk_rows(t: &mut Rows, cols: CanonCols) -> (Vec<Compact>, Vec<String>, Vec<R
             }
             // Anything unusual goes through the full validation (and its error messages).
             None => {
-                if let Some(r) = canonical_record(f, line, &header, cols, &mut errors) {
+                if let Some(r) = canonical_record(f, line, &header, cols, errors) {
                     let unit = intern(r.unit.as_deref(), &mut units);
                     rows.push(Compact {
                         key: r.sort_key(),
@@ -1111,7 +1077,7 @@ fn bulk_rows(t: &mut Rows, cols: CanonCols) -> (Vec<Compact>, Vec<String>, Vec<R
                 }
             }
         }
-    }
+    });
     (rows, units, errors)
 }
 

@@ -8,10 +8,18 @@
 //! keep their transitional codes.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::OnceLock;
 
-const PARTNERS: &str = include_str!("partners.csv");
-const ISO: &str = include_str!("iso3166.csv");
+use crate::error::TradeError;
+use crate::model::valid_country;
+
+/// China Customs partner codes: `code,iso2,zh,en`.
+pub const PARTNERS_FILE: &str = "data/trade/partners.csv";
+/// ISO 3166-1: `alpha2,alpha3,numeric,name`.
+pub const ISO_FILE: &str = "data/trade/iso3166.csv";
+const PARTNERS: &str = include_str!("../../../data/trade/partners.csv");
+const ISO: &str = include_str!("../../../data/trade/iso3166.csv");
 
 struct Tables {
     cc_code: HashMap<String, String>,
@@ -21,20 +29,73 @@ struct Tables {
     names: HashMap<String, String>,
 }
 
-fn tables() -> &'static Tables {
-    static T: OnceLock<Tables> = OnceLock::new();
-    T.get_or_init(|| {
-        let mut t = Tables {
-            cc_code: HashMap::new(),
-            cc_name: HashMap::new(),
-            alpha3: HashMap::new(),
-            numeric: HashMap::new(),
-            names: HashMap::new(),
-        };
-        let mut r = csv::Reader::from_reader(PARTNERS.as_bytes());
-        for rec in r.records().flatten() {
+/// Reads a bundled table: every record must have `header.len()` fields that pass `check`.
+/// Errors name the file and the line.
+fn read_table(
+    file: &str,
+    text: &str,
+    header: &[&str],
+    mut each: impl FnMut(&csv::StringRecord) -> Result<(), String>,
+) -> Result<(), TradeError> {
+    let bad = |line: u64, message: String| TradeError::Data {
+        file: PathBuf::from(file),
+        message: format!("line {line}: {message}"),
+    };
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    for (i, rec) in r.records().enumerate() {
+        let rec = rec.map_err(|e| bad(i as u64 + 1, e.to_string()))?;
+        let line = rec.position().map_or(i as u64 + 1, |p| p.line());
+        if rec.len() != header.len() {
+            return Err(bad(
+                line,
+                format!(
+                    "{} fields, expected {} ({})",
+                    rec.len(),
+                    header.len(),
+                    header.join(",")
+                ),
+            ));
+        }
+        if i == 0 {
+            if rec.iter().ne(header.iter().copied()) {
+                return Err(bad(line, format!("header must be {}", header.join(","))));
+            }
+            continue;
+        }
+        each(&rec).map_err(|m| bad(line, m))?;
+    }
+    Ok(())
+}
+
+fn load(partners: &str, iso: &str) -> Result<Tables, TradeError> {
+    let mut t = Tables {
+        cc_code: HashMap::new(),
+        cc_name: HashMap::new(),
+        alpha3: HashMap::new(),
+        numeric: HashMap::new(),
+        names: HashMap::new(),
+    };
+    read_table(
+        PARTNERS_FILE,
+        partners,
+        &["code", "iso2", "zh", "en"],
+        |rec| {
             let (code, iso, zh, en) = (&rec[0], &rec[1], &rec[2], &rec[3]);
-            t.cc_code.insert(code.to_string(), iso.to_string());
+            if code.is_empty() || !code.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(format!("code `{code}` is not a number"));
+            }
+            if !valid_country(iso) {
+                return Err(format!("iso2 `{iso}` is not two capital letters"));
+            }
+            if t.cc_code
+                .insert(code.to_string(), iso.to_string())
+                .is_some()
+            {
+                return Err(format!("code {code} listed twice"));
+            }
             if !zh.is_empty() {
                 t.cc_name.insert(zh.to_string(), iso.to_string());
             }
@@ -44,15 +105,52 @@ fn tables() -> &'static Tables {
             t.names
                 .entry(iso.to_string())
                 .or_insert_with(|| en.to_string());
-        }
-        let mut r = csv::Reader::from_reader(ISO.as_bytes());
-        for rec in r.records().flatten() {
-            t.alpha3.insert(rec[1].to_string(), rec[0].to_string());
-            if let Ok(n) = rec[2].parse::<u32>() {
-                t.numeric.insert(n, rec[0].to_string());
+            Ok(())
+        },
+    )?;
+    let mut seen = std::collections::HashSet::new();
+    read_table(
+        ISO_FILE,
+        iso,
+        &["alpha2", "alpha3", "numeric", "name"],
+        |rec| {
+            let (a2, a3, num, name) = (&rec[0], &rec[1], &rec[2], &rec[3]);
+            if !valid_country(a2) {
+                return Err(format!("alpha2 `{a2}` is not two capital letters"));
             }
-            t.names.insert(rec[0].to_string(), rec[3].to_string());
-        }
+            if a3.len() != 3 || !a3.bytes().all(|b| b.is_ascii_uppercase()) {
+                return Err(format!("alpha3 `{a3}` is not three capital letters"));
+            }
+            let n: u32 = match num.parse() {
+                Ok(n) if num.len() == 3 => n,
+                _ => return Err(format!("numeric `{num}` is not a three-digit code")),
+            };
+            if name.trim().is_empty() {
+                return Err(format!("{a2}: empty name"));
+            }
+            if !seen.insert(a2.to_string()) {
+                return Err(format!("{a2} listed twice"));
+            }
+            t.alpha3.insert(a3.to_string(), a2.to_string());
+            t.numeric.insert(n, a2.to_string());
+            t.names.insert(a2.to_string(), name.to_string());
+            Ok(())
+        },
+    )?;
+    Ok(t)
+}
+
+/// Checks the bundled tables (they are also checked at first use).
+pub fn validate() -> Result<(), TradeError> {
+    load(PARTNERS, ISO).map(|_| ())
+}
+
+fn tables() -> &'static Tables {
+    static T: OnceLock<Tables> = OnceLock::new();
+    T.get_or_init(|| {
+        // The tables are compiled in; a bad one is a build defect that `validate` (and the
+        // tests) report with file and line.
+        let mut t = load(PARTNERS, ISO).unwrap_or_else(|e| panic!("bundled country table: {e}"));
         // UN M49 codes that Comtrade uses in place of the ISO numeric code, and aggregates.
         for (n, a) in [
             (0, "XW"),
@@ -112,4 +210,42 @@ pub fn country_name(iso2: &str) -> Option<&'static str> {
 pub fn known_country(iso2: &str) -> bool {
     let t = tables();
     t.names.contains_key(iso2) || t.numeric.values().any(|v| v == iso2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundled_tables_validate() {
+        validate().unwrap();
+        assert_eq!(china_customs_partner("109"), Some("KP"));
+        assert_eq!(comtrade_country("408", ""), Some("KP"));
+    }
+
+    #[test]
+    fn errors_name_file_and_line() {
+        let iso = "alpha2,alpha3,numeric,name\nKP,PRK,408,Korea\n";
+        let e = load("code,iso2,zh,en\n109,KP,朝鲜,DPRK\n110,kp,x,y\n", iso)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            e.contains("data/trade/partners.csv") && e.contains("line 3"),
+            "{e}"
+        );
+        let e = load(
+            "code,iso2,zh,en\n",
+            "alpha2,alpha3,numeric,name\nKP,PRK,40x,Korea\n",
+        )
+        .err()
+        .unwrap()
+        .to_string();
+        assert!(
+            e.contains("data/trade/iso3166.csv") && e.contains("line 2"),
+            "{e}"
+        );
+        let e = load("code,iso2\n", iso).err().unwrap().to_string();
+        assert!(e.contains("line 1"), "{e}");
+    }
 }

@@ -1,7 +1,7 @@
 //! Analytic queries over the store. Each returns tidy rows (one observation per row),
 //! ready for tables, JSON Lines and charts.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use datafusion::arrow::array::RecordBatch;
 use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
@@ -11,6 +11,7 @@ use serde::Serialize;
 use crate::error::{Result, TradeError};
 use crate::hs::{Concordance, Nomenclature};
 use crate::model::{Flow, Period, normalize_hs, valid_country};
+use crate::select::AsOf;
 use crate::store::{TradeStore, f64_col, opt_f64, opt_str, string_col};
 
 /// Which rows a query reads.
@@ -21,8 +22,11 @@ pub struct Scope {
     pub flow: Option<Flow>,
     pub from: Option<Period>,
     pub to: Option<Period>,
-    /// Only rows of this dataset (`china-customs`, `comtrade`, `csv`).
+    /// Only rows of this dataset (`china-customs`, `comtrade`, `csv`); without it, one
+    /// dataset per period by [`DATASET_PRECEDENCE`](crate::select::DATASET_PRECEDENCE).
     pub dataset: Option<String>,
+    /// The data as released at a date or release (default: the latest).
+    pub as_of: Option<AsOf>,
 }
 
 impl Scope {
@@ -94,10 +98,82 @@ pub struct TotalsRow {
     pub total_usd: f64,
     /// exports − imports
     pub balance_usd: f64,
-    /// Change of the total on the previous period, as a fraction (0.25 = +25 %).
+    /// Change of the total on the previous period, as a fraction (0.25 = +25 %). For a partial
+    /// year, on the same months of the previous year; `None` where no like period exists.
     pub change: Option<f64>,
     pub exports_change: Option<f64>,
     pub imports_change: Option<f64>,
+    /// By year: the months the figures cover (`01-10`, `01-03,05-12`); `None` for a year
+    /// given as annual figures.
+    pub months: Option<String>,
+    /// By year: monthly figures that do not cover all twelve months.
+    pub partial: bool,
+    /// The dataset(s) the figures come from (`china-customs`; `comtrade+csv` when the two
+    /// flows come from different ones).
+    pub dataset: String,
+    /// What the reader must know about this row (partial year, basis of the change).
+    pub note: Option<String>,
+}
+
+impl TotalsRow {
+    /// `2025 (Jan–Oct)` for a partial year, else the period.
+    pub fn period_label(&self) -> String {
+        match (&self.months, self.partial) {
+            (Some(m), true) => format!("{} ({})", self.period, months_label(m)),
+            _ => self.period.clone(),
+        }
+    }
+}
+
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// Runs of consecutive numbers (sorted input): `[1, 2, 3, 5]` → `[(1, 3), (5, 5)]`.
+pub(crate) fn runs(v: &[i32]) -> Vec<(i32, i32)> {
+    let mut out: Vec<(i32, i32)> = Vec::new();
+    for &x in v {
+        match out.last_mut() {
+            Some(r) if r.1 + 1 == x => r.1 = x,
+            _ => out.push((x, x)),
+        }
+    }
+    out
+}
+
+/// `01-03,05-10` from a set of months.
+fn month_ranges(months: &BTreeSet<u8>) -> String {
+    let v: Vec<i32> = months.iter().map(|m| i32::from(*m)).collect();
+    runs(&v)
+        .into_iter()
+        .map(|(a, b)| {
+            if a == b {
+                format!("{a:02}")
+            } else {
+                format!("{a:02}-{b:02}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// `Jan–Oct` / `Jan–Mar, May–Oct` from `01-10` / `01-03,05-10`.
+pub fn months_label(ranges: &str) -> String {
+    let name = |m: &str| {
+        m.parse::<usize>()
+            .ok()
+            .and_then(|m| MONTHS.get(m.wrapping_sub(1)))
+            .copied()
+            .unwrap_or("?")
+    };
+    ranges
+        .split(',')
+        .map(|r| match r.split_once('-') {
+            Some((a, b)) => format!("{}–{}", name(a), name(b)),
+            None => name(r).to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// One year of `ytd`.
@@ -124,11 +200,112 @@ pub struct TopRow {
     pub hs: String,
     pub label: Option<String>,
     pub value_usd: f64,
-    /// Share of the flow's total at this level in the period.
+    /// Share of the flow's total in the period (all codes, including those not allocated at
+    /// this level).
     pub share: f64,
     /// Change on the comparison period (same months of `compare` year).
     pub change: Option<f64>,
+    /// The value in the comparison period: `Some(0.0)` when that period has detail at this
+    /// level but not this code, `None` when it has no data (or none at this level) to tell.
     pub compare_value_usd: Option<f64>,
+}
+
+/// Which kind of line of a top-N table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LineKind {
+    /// One HS code, ranked.
+    Code,
+    /// The codes below the first N, together.
+    Others,
+    /// Value reported only at a coarser level than asked (e.g. a chapter-level row when
+    /// asking HS4): it cannot be put under any code of this level.
+    Unallocated,
+}
+
+/// A line of the whole top-N table, in output order: ranked codes, others, unallocated.
+/// The lines' values add up to the flow's total for the period.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TopLine {
+    /// The period, as an EDTF interval (`2025-01/2025-10`) or a single period.
+    pub period: String,
+    pub flow: Flow,
+    pub line: LineKind,
+    pub rank: Option<usize>,
+    /// The code; `others` / `unallocated` on the summary lines.
+    pub hs: String,
+    pub label: Option<String>,
+    pub value_usd: f64,
+    pub share: f64,
+    pub compare_period: Option<String>,
+    /// `None` (shown as "—") when the comparison period has no data to tell.
+    pub compare_value_usd: Option<f64>,
+    pub change: Option<f64>,
+    pub note: Option<String>,
+}
+
+/// `top` with everything needed to reconcile it with `totals`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TopTable {
+    pub level: usize,
+    pub rows: Vec<TopRow>,
+    /// The codes after the first N, together (`None` when there are none).
+    pub others: Option<TopLine>,
+    /// Value at codes shorter than the level (`None` when there is none).
+    pub unallocated: Option<TopLine>,
+    /// The flow's total in the period: ranked rows + others + unallocated.
+    pub total_usd: f64,
+    pub period: String,
+    pub compare_period: Option<String>,
+    /// Caveats for the reader (comparison without data, unallocated value).
+    pub notes: Vec<String>,
+}
+
+impl TopTable {
+    /// All lines in output order.
+    pub fn lines(&self, flow: Flow) -> Vec<TopLine> {
+        let mut out: Vec<TopLine> = self
+            .rows
+            .iter()
+            .map(|r| TopLine {
+                period: self.period.clone(),
+                flow,
+                line: LineKind::Code,
+                rank: Some(r.rank),
+                hs: r.hs.clone(),
+                label: r.label.clone(),
+                value_usd: r.value_usd,
+                share: r.share,
+                compare_period: self.compare_period.clone(),
+                compare_value_usd: r.compare_value_usd,
+                change: r.change,
+                note: None,
+            })
+            .collect();
+        out.extend(self.others.iter().cloned());
+        out.extend(self.unallocated.iter().cloned());
+        out
+    }
+}
+
+/// One period and flow of `reconcile`: each dataset's figure side by side.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ReconcileRow {
+    pub period: String,
+    pub flow: Flow,
+    pub china_customs_usd: Option<f64>,
+    pub comtrade_usd: Option<f64>,
+    pub csv_usd: Option<f64>,
+    /// The dataset queries read for this period (by precedence, or `--dataset`).
+    pub used: String,
+    /// The next dataset by precedence, when there is one.
+    pub other: Option<String>,
+    /// other − used.
+    pub difference_usd: Option<f64>,
+    /// (other − used) / used.
+    pub difference_share: Option<f64>,
+    /// Why the figures may differ for want of like periods (months missing).
+    pub note: Option<String>,
 }
 
 /// One point of `series`.
@@ -174,6 +351,23 @@ fn ratio(now: f64, before: f64) -> Option<f64> {
     }
 }
 
+/// `1,234,567`.
+pub fn thousands(v: f64) -> String {
+    let s = format!("{:.0}", v.abs());
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if v < 0.0 && out != "0" {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
 fn period_label(year: i32, month: Option<i32>) -> String {
     match month {
         Some(m) => format!("{year:04}-{m:02}"),
@@ -201,51 +395,146 @@ fn each_row(
 }
 
 impl TradeStore {
-    /// Exports, imports, total and balance per year or month, with change on the previous period.
+    /// Exports, imports, total and balance per year or month, with change on the previous
+    /// period. Years with monthly figures for fewer than twelve months are marked partial
+    /// and compared with the same months of the previous year.
     pub fn totals(&self, scope: &Scope, by: By) -> Result<Vec<TotalsRow>> {
         let mut s = scope.clone();
         s.flow = None;
-        let month = if by == By::Month {
-            "month"
-        } else {
-            "CAST(NULL AS INT)"
-        };
+        let sel = self.select(&s)?;
         let sql = format!(
-            "SELECT year, {month} AS month, flow, sum(value_usd) AS v FROM records WHERE {} \
-             GROUP BY 1, 2, 3",
-            s.where_sql()?
+            "SELECT year, month, flow, dataset, sum(value_usd) AS v FROM {} GROUP BY 1, 2, 3, 4",
+            sel.sql_from()
         );
         let ctx = self.session()?;
         let batches = self.run(&ctx, &sql)?;
-        let mut acc: BTreeMap<(i32, i32), (f64, f64)> = BTreeMap::new();
-        each_row(&batches, |y, m, flow, v, _, _| {
-            let e = acc.entry((y, m.unwrap_or(0))).or_default();
-            if flow == "export" {
-                e.0 += v;
-            } else {
-                e.1 += v;
+        // (year, month; 0 = annual figure) -> (exports, imports), and the datasets.
+        type Cells = BTreeMap<(i32, u8), (f64, f64)>;
+        let mut cells: Cells = BTreeMap::new();
+        let mut datasets: BTreeMap<(i32, u8), BTreeSet<String>> = BTreeMap::new();
+        for b in &batches {
+            let ds = string_col(b, "dataset")?;
+            let year = f64_col(b, "year")?;
+            let month = f64_col(b, "month")?;
+            let flow = string_col(b, "flow")?;
+            let v = f64_col(b, "v")?;
+            for i in 0..b.num_rows() {
+                let y = opt_f64(&year, i).unwrap_or(0.0) as i32;
+                let m = opt_f64(&month, i).map_or(0, |m| m as u8);
+                let e = cells.entry((y, m)).or_default();
+                let v = opt_f64(&v, i).unwrap_or(0.0);
+                if flow.value(i) == "export" {
+                    e.0 += v;
+                } else {
+                    e.1 += v;
+                }
+                let key = if by == By::Year { (y, 0) } else { (y, m) };
+                datasets
+                    .entry(key)
+                    .or_default()
+                    .insert(ds.value(i).to_string());
             }
-        })?;
+        }
+        let dataset_of = |k: (i32, u8)| -> String {
+            datasets
+                .get(&k)
+                .map(|d| d.iter().cloned().collect::<Vec<_>>().join("+"))
+                .unwrap_or_default()
+        };
         let mut out: Vec<TotalsRow> = Vec::new();
-        let mut prev: Option<((i32, i32), (f64, f64))> = None;
-        for (&(y, m), &(x, im)) in &acc {
-            let expected_prev = match (by, m) {
-                (By::Year, _) | (_, 0) => (y - 1, m),
-                (By::Month, 1) => (y - 1, 12),
-                (By::Month, _) => (y, m - 1),
-            };
-            let p = prev.filter(|(k, _)| *k == expected_prev).map(|(_, v)| v);
-            out.push(TotalsRow {
-                period: period_label(y, if m == 0 { None } else { Some(m) }),
-                exports_usd: x,
-                imports_usd: im,
-                total_usd: x + im,
-                balance_usd: x - im,
-                change: p.and_then(|(px, pm)| ratio(x + im, px + pm)),
-                exports_change: p.and_then(|(px, _)| ratio(x, px)),
-                imports_change: p.and_then(|(_, pm)| ratio(im, pm)),
+        let row = |period: String, (x, im): (f64, f64), p: Option<(f64, f64)>| TotalsRow {
+            period,
+            exports_usd: x,
+            imports_usd: im,
+            total_usd: x + im,
+            balance_usd: x - im,
+            change: p.and_then(|(px, pm)| ratio(x + im, px + pm)),
+            exports_change: p.and_then(|(px, _)| ratio(x, px)),
+            imports_change: p.and_then(|(_, pm)| ratio(im, pm)),
+            months: None,
+            partial: false,
+            dataset: String::new(),
+            note: None,
+        };
+        if by == By::Month {
+            let mut prev: Option<((i32, u8), (f64, f64))> = None;
+            for (&(y, m), &v) in &cells {
+                let expected_prev = match m {
+                    0 => (y - 1, 0),
+                    1 => (y - 1, 12),
+                    _ => (y, m - 1),
+                };
+                let p = prev.filter(|(k, _)| *k == expected_prev).map(|(_, v)| v);
+                let mut r = row(period_label(y, (m != 0).then_some(i32::from(m))), v, p);
+                r.dataset = dataset_of((y, m));
+                out.push(r);
+                prev = Some(((y, m), v));
+            }
+            return Ok(out);
+        }
+        // By year: sum the months, note which months.
+        struct Year {
+            v: (f64, f64),
+            annual: bool,
+            months: BTreeSet<u8>,
+        }
+        let mut years: BTreeMap<i32, Year> = BTreeMap::new();
+        for (&(y, m), &(x, im)) in &cells {
+            let e = years.entry(y).or_insert(Year {
+                v: (0.0, 0.0),
+                annual: false,
+                months: BTreeSet::new(),
             });
-            prev = Some(((y, m), (x, im)));
+            e.v.0 += x;
+            e.v.1 += im;
+            if m == 0 {
+                e.annual = true;
+            } else {
+                e.months.insert(m);
+            }
+        }
+        let full = |y: &Year| y.annual || y.months.len() == 12;
+        for (&y, cur) in &years {
+            let prev = years.get(&(y - 1));
+            let mut note = None;
+            let p = match prev {
+                None => None,
+                Some(pv) if full(cur) && full(pv) => Some(pv.v),
+                Some(pv) if full(cur) => {
+                    note = Some(format!(
+                        "no change: {} covers {} only",
+                        y - 1,
+                        months_label(&month_ranges(&pv.months))
+                    ));
+                    None
+                }
+                Some(pv) => {
+                    // A partial year: the same months of the previous year, if it has them.
+                    let label = months_label(&month_ranges(&cur.months));
+                    if !pv.annual && cur.months.is_subset(&pv.months) {
+                        note = Some(format!("{label} only; change on {label} {}", y - 1));
+                        Some(cur.months.iter().fold((0.0, 0.0), |acc, m| {
+                            let c = cells.get(&(y - 1, *m)).copied().unwrap_or_default();
+                            (acc.0 + c.0, acc.1 + c.1)
+                        }))
+                    } else {
+                        note = Some(format!(
+                            "{label} only; no change: {} has no figures for the same months",
+                            y - 1
+                        ));
+                        None
+                    }
+                }
+            };
+            let mut r = row(period_label(y, None), cur.v, p);
+            r.months = (!cur.annual).then(|| month_ranges(&cur.months));
+            r.partial = !full(cur);
+            if r.partial && note.is_none() {
+                note = Some(format!("{} only", months_label(&month_ranges(&cur.months))));
+            }
+            r.note = note;
+            r.dataset = dataset_of((y, 0));
+            out.push(r);
         }
         Ok(out)
     }
@@ -273,9 +562,9 @@ impl TradeStore {
         s.from = Some(Period::month(y0, 1));
         s.to = Some(Period::month(y1, through));
         let sql = format!(
-            "SELECT year, CAST(NULL AS INT) AS month, flow, sum(value_usd) AS v FROM records \
-             WHERE {} AND month <= {through} GROUP BY 1, 2, 3",
-            s.where_sql()?
+            "SELECT year, CAST(NULL AS INT) AS month, flow, sum(value_usd) AS v FROM {} \
+             AND month <= {through} GROUP BY 1, 2, 3",
+            self.select(&s)?.sql_from()
         );
         let ctx = self.session()?;
         let batches = self.run(&ctx, &sql)?;
@@ -334,38 +623,76 @@ impl TradeStore {
         labels: Option<(&Nomenclature, &str)>,
         concordance: Option<&Concordance>,
     ) -> Result<Vec<TopRow>> {
+        Ok(self
+            .top_table(scope, level, n, compare, labels, concordance)?
+            .rows)
+    }
+
+    /// The top-N table with the lines that make it add up to the flow's total: the codes
+    /// after the first `n` (others) and the value reported only at a coarser level than
+    /// `level` (unallocated). Comparison values are `None` where the comparison period has
+    /// no data to tell (no rows, only annual figures for a span of months, or no detail at
+    /// this level), and `Some(0.0)` only where it has detail but not this code.
+    pub fn top_table(
+        &self,
+        scope: &Scope,
+        level: usize,
+        n: usize,
+        compare: Option<i32>,
+        labels: Option<(&Nomenclature, &str)>,
+        concordance: Option<&Concordance>,
+    ) -> Result<TopTable> {
         if !matches!(level, 2 | 4 | 6 | 8 | 10) {
             return Err(TradeError::Query(format!(
                 "--level {level}: expected 2, 4, 6, 8 or 10"
             )));
         }
-        if scope.flow.is_none() {
+        let Some(flow) = scope.flow else {
             return Err(TradeError::Query(
                 "top needs a flow (--flow export|import)".into(),
             ));
-        }
+        };
         let ctx = self.session()?;
-        let grouped = |s: &Scope| -> Result<HashMap<String, f64>> {
+        // Per code at `level`, and per shorter (unallocated) code.
+        type Codes = HashMap<String, f64>;
+        type Grouped = (Codes, BTreeMap<String, f64>);
+        let grouped = |s: &Scope| -> Result<Grouped> {
             // Group by the stored code (a few thousand at most) and roll up here.
             let sql = format!(
-                "SELECT hs AS code, sum(value_usd) AS v FROM records WHERE {} GROUP BY 1",
-                s.where_sql()?
+                "SELECT hs AS code, sum(value_usd) AS v FROM {} GROUP BY 1",
+                self.select(s)?.sql_from()
             );
             let mut m = HashMap::new();
+            let mut short = BTreeMap::new();
             for b in self.run(&ctx, &sql)? {
                 let code = string_col(&b, "code")?;
                 let v = f64_col(&b, "v")?;
                 for i in 0..b.num_rows() {
                     let Some(c) = opt_str(&code, i) else { continue };
-                    let Some(c) = c.get(..level) else { continue };
+                    let v = opt_f64(&v, i).unwrap_or(0.0);
+                    let Some(c) = c.get(..level) else {
+                        *short.entry(c).or_insert(0.0) += v;
+                        continue;
+                    };
                     let c = concordance.map_or(c.to_string(), |k| k.harmonize(c));
-                    *m.entry(c).or_insert(0.0) += opt_f64(&v, i).unwrap_or(0.0);
+                    *m.entry(c).or_insert(0.0) += v;
                 }
             }
-            Ok(m)
+            Ok((m, short))
         };
-        let now = grouped(scope)?;
-        let before = match compare {
+        let window = |s: &Scope| match (s.from, s.to) {
+            (Some(a), Some(b)) if a == b => a.to_string(),
+            (a, b) => format!(
+                "{}/{}",
+                a.map_or("..".into(), |p| p.to_string()),
+                b.map_or("..".into(), |p| p.to_string())
+            ),
+        };
+        let (now, now_short) = grouped(scope)?;
+        let mut notes = Vec::new();
+        let mut compare_period = None;
+        // (values, unallocated codes) of the comparison window; values None = cannot tell.
+        let before: Option<(Option<Codes>, BTreeMap<String, f64>)> = match compare {
             None => None,
             Some(cy) => {
                 let mut s = scope.clone();
@@ -377,29 +704,239 @@ impl TradeStore {
                 };
                 s.from = shift(scope.from).or(Some(Period::year(cy)));
                 s.to = shift(scope.to).or(Some(Period::year(cy)));
-                Some(grouped(&s)?)
+                compare_period = Some(window(&s));
+                let (m, short) = grouped(&s)?;
+                let cp = window(&s);
+                if m.is_empty() && short.is_empty() {
+                    // Annual figures for the year, when months were asked?
+                    let mut y = s.clone();
+                    y.from = Some(Period::year(cy));
+                    y.to = Some(Period::year(cy));
+                    let annual = self
+                        .select(&y)?
+                        .periods
+                        .iter()
+                        .any(|(f, p)| *f == flow && p.month.is_none());
+                    notes.push(if annual {
+                        format!(
+                            "{cp}: {cy} has annual figures only, which cannot be split into months; \
+                             no comparison (compare whole years: --from/--to YYYY)"
+                        )
+                    } else {
+                        format!("{cp}: no data; no comparison")
+                    });
+                    Some((None, short))
+                } else if m.is_empty() {
+                    notes.push(format!(
+                        "{cp}: no figures at HS{level} (only {}); no comparison",
+                        short
+                            .keys()
+                            .map(|c| format!("HS{} {c}", c.len()))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ));
+                    Some((None, short))
+                } else {
+                    Some((Some(m), short))
+                }
             }
         };
-        let total: f64 = now.values().sum();
+        let unallocated: f64 = now_short.values().sum();
+        let total: f64 = now.values().sum::<f64>() + unallocated;
+        let share = |v: f64| if total == 0.0 { 0.0 } else { v / total };
+        let compare_of = |hs: &str| -> Option<f64> {
+            let (m, short) = before.as_ref()?;
+            // Part of this code may sit in a coarser row of the comparison window.
+            if short.keys().any(|c| hs.starts_with(c.as_str())) {
+                return None;
+            }
+            m.as_ref().map(|m| m.get(hs).copied().unwrap_or(0.0))
+        };
         let mut rows: Vec<(String, f64)> = now.into_iter().collect();
         rows.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        Ok(rows
+        let rest: Vec<(String, f64)> = rows.split_off(n.min(rows.len()));
+        let period = window(scope);
+        let rows: Vec<TopRow> = rows
             .into_iter()
-            .take(n)
             .enumerate()
             .map(|(i, (hs, v))| {
-                let cmp = before.as_ref().map(|b| b.get(&hs).copied().unwrap_or(0.0));
+                let cmp = compare_of(&hs);
                 TopRow {
                     rank: i + 1,
                     label: labels.and_then(|(nm, lang)| nm.label(&hs, lang)),
                     hs,
                     value_usd: v,
-                    share: if total == 0.0 { 0.0 } else { v / total },
+                    share: share(v),
                     change: cmp.and_then(|c| ratio(v, c)),
                     compare_value_usd: cmp,
                 }
             })
-            .collect())
+            .collect();
+        let summary = |line: LineKind, hs: &str, label: String, v: f64, cmp: Option<f64>| TopLine {
+            period: period.clone(),
+            flow,
+            line,
+            rank: None,
+            hs: hs.to_string(),
+            label: Some(label),
+            value_usd: v,
+            share: share(v),
+            compare_period: compare_period.clone(),
+            compare_value_usd: cmp,
+            change: cmp.and_then(|c| ratio(v, c)),
+            note: None,
+        };
+        let others = (!rest.is_empty()).then(|| {
+            let v: f64 = rest.iter().map(|(_, v)| v).sum();
+            // Everything of the comparison window at this level outside the ranked codes.
+            let cmp = before.as_ref().and_then(|(m, _)| m.as_ref()).map(|m| {
+                m.iter()
+                    .filter(|(k, _)| !rows.iter().any(|r| &r.hs == *k))
+                    .map(|(_, v)| v)
+                    .sum::<f64>()
+            });
+            summary(
+                LineKind::Others,
+                "others",
+                format!("{} other HS{level} codes", rest.len()),
+                v,
+                cmp,
+            )
+        });
+        let unallocated = (!now_short.is_empty()).then(|| {
+            let codes = now_short
+                .iter()
+                .map(|(c, v)| format!("HS{} {c} (US$ {})", c.len(), thousands(*v)))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let note = format!(
+                "not allocated at HS{level}: reported only as {codes}; kept here so the lines \
+                 add up to the total"
+            );
+            notes.push(note.clone());
+            // Comparable only when the comparison window has detail at this level too.
+            let cmp = match &before {
+                Some((Some(_), short)) => Some(short.values().sum::<f64>()),
+                _ => None,
+            };
+            let mut l = summary(
+                LineKind::Unallocated,
+                "unallocated",
+                format!("Not allocated at HS{level}"),
+                unallocated,
+                cmp,
+            );
+            l.note = Some(note);
+            l
+        });
+        Ok(TopTable {
+            level,
+            rows,
+            others,
+            unallocated,
+            total_usd: total,
+            period,
+            compare_period,
+            notes,
+        })
+    }
+
+    /// Each dataset's figure per period and flow, side by side, with the one queries read
+    /// and the difference to the next one by precedence. Reads every dataset (`scope.dataset`
+    /// only names the one counted as used).
+    pub fn reconcile(&self, scope: &Scope, by: By) -> Result<Vec<ReconcileRow>> {
+        let mut s = scope.clone();
+        let chosen = s.dataset.take();
+        let sel = self.select(&s)?;
+        let month = if by == By::Month {
+            "month"
+        } else {
+            "CAST(NULL AS INT)"
+        };
+        let sql = format!(
+            "SELECT year, {month} AS month, flow, dataset, sum(value_usd) AS v, \
+             count(DISTINCT month) AS months, count(*) - count(month) AS annual \
+             FROM {} WHERE {} GROUP BY 1, 2, 3, 4",
+            sel.table,
+            s.where_sql()?
+        );
+        let ctx = self.session()?;
+        // (year, month, flow) -> dataset -> (value, months with data, has annual rows)
+        type Cell = BTreeMap<String, (f64, i64, bool)>;
+        let mut cells: BTreeMap<(i32, Option<i32>, Flow), Cell> = BTreeMap::new();
+        for b in self.run(&ctx, &sql)? {
+            let year = f64_col(&b, "year")?;
+            let mon = f64_col(&b, "month")?;
+            let flow = string_col(&b, "flow")?;
+            let ds = string_col(&b, "dataset")?;
+            let v = f64_col(&b, "v")?;
+            let months = f64_col(&b, "months")?;
+            let annual = f64_col(&b, "annual")?;
+            for i in 0..b.num_rows() {
+                let f = if flow.value(i) == "export" {
+                    Flow::Export
+                } else {
+                    Flow::Import
+                };
+                cells
+                    .entry((
+                        opt_f64(&year, i).unwrap_or(0.0) as i32,
+                        opt_f64(&mon, i).map(|m| m as i32),
+                        f,
+                    ))
+                    .or_default()
+                    .insert(
+                        ds.value(i).to_string(),
+                        (
+                            opt_f64(&v, i).unwrap_or(0.0),
+                            opt_f64(&months, i).unwrap_or(0.0) as i64,
+                            opt_f64(&annual, i).unwrap_or(0.0) > 0.0,
+                        ),
+                    );
+            }
+        }
+        let rank = |d: &str| {
+            crate::select::DATASET_PRECEDENCE
+                .iter()
+                .position(|x| *x == d)
+                .unwrap_or(usize::MAX)
+        };
+        let mut out = Vec::new();
+        for ((y, m, flow), ds) in cells {
+            let mut order: Vec<&String> = ds.keys().collect();
+            order.sort_by_key(|d| rank(d));
+            let used = match &chosen {
+                Some(c) if ds.contains_key(c) => c.clone(),
+                _ => order[0].clone(),
+            };
+            let other = order.iter().find(|d| ***d != used).map(|d| d.to_string());
+            let get = |d: &str| ds.get(d).map(|x| x.0);
+            let (uv, ov) = (get(&used), other.as_deref().and_then(get));
+            let diff = uv.zip(ov).map(|(u, o)| o - u);
+            // A year where a dataset has fewer than twelve months is not like for like.
+            let note = (by == By::Year && ds.len() > 1)
+                .then(|| {
+                    ds.iter()
+                        .filter(|(_, (_, n, annual))| !annual && *n < 12)
+                        .map(|(d, (_, n, _))| format!("{d} has {n} month(s) only"))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                })
+                .filter(|n| !n.is_empty());
+            out.push(ReconcileRow {
+                period: period_label(y, m),
+                flow,
+                china_customs_usd: get("china-customs"),
+                comtrade_usd: get("comtrade"),
+                csv_usd: get("csv"),
+                difference_share: diff.zip(uv).and_then(|(d, u)| (u != 0.0).then(|| d / u)),
+                difference_usd: diff,
+                used,
+                other,
+                note,
+            });
+        }
+        Ok(out)
     }
 
     /// Monthly (or yearly) values of one HS code or prefix, per flow.
@@ -412,9 +949,9 @@ impl TradeStore {
         };
         let sql = format!(
             "SELECT year, {month} AS month, flow, sum(value_usd) AS v, sum(quantity) AS q, \
-             min(unit) AS u0, max(unit) AS u1 FROM records WHERE {} AND hs LIKE '{hs}%' \
+             min(unit) AS u0, max(unit) AS u1 FROM {} AND hs LIKE '{hs}%' \
              GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
-            scope.where_sql()?
+            self.select(scope)?.sql_from()
         );
         let ctx = self.session()?;
         let batches = self.run(&ctx, &sql)?;

@@ -207,17 +207,32 @@ pub struct AppliedMeasure {
 }
 
 /// Quantity of a capped line against the cap.
+///
+/// The rule: a period (a month, or a year given as one annual figure) counts against a cap
+/// only when the cap was in force on its first day. An annual figure for the year of
+/// adoption, or a month in which the cap was adopted, cannot be split and is left out; so is
+/// everything before adoption. Caps are per year: the share is that of the calendar year
+/// with the largest counted quantity (a "twelve months" cap is read per calendar year too).
+/// `note` says what was left out.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct CapUse {
     pub cap_amount: f64,
     pub cap_unit: String,
     pub cap_period: String,
-    /// Quantity in the window, in the customs unit.
+    /// Quantity in the whole window, in the customs unit (counted or not).
     pub quantity: Option<f64>,
     pub quantity_unit: Option<String>,
-    /// Quantity converted to the cap unit (when the customs unit is kg or t).
+    /// The window's quantity converted to the cap unit (when the customs unit is kg or t).
     pub quantity_in_cap_unit: Option<f64>,
+    /// Quantity of the periods that count against the cap (see above), in the cap unit,
+    /// for the calendar year of `share_year`.
+    pub counted_in_cap_unit: Option<f64>,
+    /// The calendar year whose counted quantity `share_of_cap` measures.
+    pub share_year: Option<i32>,
+    /// `counted_in_cap_unit / cap_amount`; `None` when no period of the window counts.
     pub share_of_cap: Option<f64>,
+    /// What was counted and what was left out, in words.
+    pub note: String,
 }
 
 /// One line of the screen.
@@ -236,6 +251,75 @@ type MonthFigures = (f64, Option<f64>, Option<String>);
 
 fn month_start(p: Period) -> NaiveDate {
     NaiveDate::from_ymd_opt(p.year, u32::from(p.month.unwrap_or(1)), 1).unwrap_or(NaiveDate::MIN)
+}
+
+/// The quantity of `periods` against the cap of `m` (see [`CapUse`] for the rule).
+fn cap_use(
+    m: &Measure,
+    c: &Cap,
+    periods: &BTreeMap<Period, MonthFigures>,
+    quantity: Option<f64>,
+    unit: Option<&str>,
+) -> CapUse {
+    let in_cap = |q: f64, u: Option<&str>| match (u, c.per_tonne) {
+        (Some(u), Some(f)) => to_tonnes(q, u).map(|t| t * f),
+        _ => None,
+    };
+    let mut by_year: BTreeMap<i32, f64> = BTreeMap::new();
+    let mut left_out: Vec<String> = Vec::new();
+    let mut unconvertible = false;
+    for (p, (_, q, u)) in periods {
+        if month_start(*p) < m.adopted {
+            left_out.push(p.to_string());
+            continue;
+        }
+        match q.and_then(|q| in_cap(q, u.as_deref().or(unit))) {
+            Some(x) => *by_year.entry(p.year).or_insert(0.0) += x,
+            None => unconvertible = true,
+        }
+    }
+    let best = by_year
+        .iter()
+        .max_by(|a, b| a.1.total_cmp(b.1))
+        .map(|(y, q)| (*y, *q));
+    let mut note = format!(
+        "counts periods that began on or after adoption ({}); caps are per calendar year",
+        m.adopted
+    );
+    if !left_out.is_empty() {
+        let first = left_out.first().cloned().unwrap_or_default();
+        let last = left_out.last().cloned().unwrap_or_default();
+        let span = if first == last {
+            first
+        } else {
+            format!("{first} to {last}")
+        };
+        note.push_str(&format!(
+            "; not counted: {span} (before adoption, or an annual figure of the year of adoption, which cannot be split)"
+        ));
+    }
+    if unconvertible {
+        note.push_str("; some counted periods lack a quantity in kg or t");
+    }
+    if by_year.len() > 1 {
+        note.push_str(&format!(
+            "; share is of {}, the largest of {} years",
+            best.map_or(0, |b| b.0),
+            by_year.len()
+        ));
+    }
+    CapUse {
+        cap_amount: c.amount,
+        cap_unit: c.unit.clone(),
+        cap_period: c.period.clone(),
+        quantity,
+        quantity_unit: unit.map(str::to_string),
+        quantity_in_cap_unit: quantity.zip(unit).and_then(|(q, u)| in_cap(q, Some(u))),
+        counted_in_cap_unit: best.map(|b| b.1),
+        share_year: best.map(|b| b.0),
+        share_of_cap: best.map(|b| b.1 / c.amount),
+        note,
+    }
 }
 
 fn to_tonnes(q: f64, unit: &str) -> Option<f64> {
@@ -277,8 +361,8 @@ impl TradeStore {
         };
         let sql = format!(
             "SELECT hs, year, month, sum(value_usd) AS v, sum(quantity) AS q, min(unit) AS u \
-             FROM records WHERE {} GROUP BY 1, 2, 3",
-            scope.where_sql()?
+             FROM {} GROUP BY 1, 2, 3",
+            self.select(scope)?.sql_from()
         );
         let ctx = self.session()?;
         let batches = self.run(&ctx, &sql)?;
@@ -333,21 +417,11 @@ impl TradeStore {
                     .map(|(_, v)| v.0)
                     .fold(0.0, |a, v| a + v);
                 // A cap cannot be measured against an aggregate that holds other goods too.
-                let cap = m.cap.as_ref().filter(|_| !partial).map(|c| {
-                    let in_cap = match (quantity, &unit, c.per_tonne) {
-                        (Some(q), Some(u), Some(f)) => to_tonnes(q, u).map(|t| t * f),
-                        _ => None,
-                    };
-                    CapUse {
-                        cap_amount: c.amount,
-                        cap_unit: c.unit.clone(),
-                        cap_period: c.period.clone(),
-                        quantity,
-                        quantity_unit: unit.clone(),
-                        quantity_in_cap_unit: in_cap,
-                        share_of_cap: in_cap.map(|x| x / c.amount),
-                    }
-                });
+                let cap = m
+                    .cap
+                    .as_ref()
+                    .filter(|_| !partial)
+                    .map(|c| cap_use(m, c, &periods, quantity, unit.as_deref()));
                 applied.push(AppliedMeasure {
                     id: m.id.clone(),
                     resolution: m.resolution,

@@ -4,7 +4,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use entente_trade::{By, Flow, Format, ImportOptions, Measures, Period, Scope, TradeStore, today};
+use entente_trade::{
+    AsOf, By, Flow, Format, ImportOptions, Measures, Period, Scope, Selection, TradeStore, today,
+};
 use serde::Serialize;
 
 use super::Ctx;
@@ -26,6 +28,9 @@ pub enum Command {
     Sql(SqlArgs),
     /// Screen HS lines against UN Security Council measures.
     Screen(ScreenArgs),
+    /// Each dataset's figures side by side per period (China Customs, Comtrade, CSV), with
+    /// the one queries use and the difference.
+    Reconcile(ReconcileArgs),
     /// List imported files (the manifest), with superseded periods.
     Files(OutArgs),
 }
@@ -69,15 +74,50 @@ pub struct ScopeArgs {
     /// Partner (ISO alpha-2).
     #[arg(long)]
     partner: String,
-    /// Only this dataset (china-customs, comtrade, csv).
+    /// Only this dataset (china-customs, comtrade, csv). Without it, where several datasets
+    /// hold the same year and flow, one is read by precedence: china-customs > comtrade > csv.
     #[arg(long)]
     dataset: Option<String>,
+}
+
+/// The period range of a query.
+#[derive(clap::Args)]
+pub struct PeriodArgs {
+    /// First period (YYYY or YYYY-MM).
+    #[arg(long)]
+    from: Option<Period>,
+    /// Last period (YYYY or YYYY-MM).
+    #[arg(long)]
+    to: Option<Period>,
+}
+
+/// The data as released at a date or release.
+#[derive(clap::Args)]
+pub struct AsOfArgs {
+    /// The data as released on this date (YYYY-MM-DD) or right after this release (sha256
+    /// prefix from `trade files`): later imports left out, the figures they replaced back.
+    #[arg(
+        long = "as-of",
+        visible_alias = "data-as-of",
+        value_name = "DATE|RELEASE"
+    )]
+    as_of: Option<AsOf>,
 }
 
 impl ScopeArgs {
     fn scope(&self) -> Scope {
         let mut s = Scope::new(&self.reporter, &self.partner);
         s.dataset = self.dataset.clone();
+        s
+    }
+
+    /// The scope with a flow, a period range and a vintage.
+    fn with(&self, flow: Option<Flow>, p: &PeriodArgs, as_of: Option<&AsOf>) -> Scope {
+        let mut s = self.scope();
+        s.flow = flow;
+        s.from = p.from;
+        s.to = p.to;
+        s.as_of = as_of.cloned();
         s
     }
 }
@@ -103,12 +143,29 @@ pub struct TotalsArgs {
     scope: ScopeArgs,
     #[arg(long, value_enum, default_value = "year")]
     by: ByArg,
-    /// First period (YYYY or YYYY-MM).
+    #[command(flatten)]
+    period: PeriodArgs,
+    #[command(flatten)]
+    as_of: AsOfArgs,
+    #[command(flatten)]
+    out: OutArgs,
+}
+
+#[derive(clap::Args)]
+pub struct ReconcileArgs {
+    #[command(flatten)]
+    scope: ScopeArgs,
     #[arg(long)]
-    from: Option<Period>,
-    /// Last period (YYYY or YYYY-MM).
+    flow: Option<Flow>,
+    #[arg(long, value_enum, default_value = "year")]
+    by: ByArg,
+    #[command(flatten)]
+    period: PeriodArgs,
+    #[command(flatten)]
+    as_of: AsOfArgs,
+    /// Only periods held by two datasets or more.
     #[arg(long)]
-    to: Option<Period>,
+    overlaps: bool,
     #[command(flatten)]
     out: OutArgs,
 }
@@ -127,6 +184,8 @@ pub struct YtdArgs {
     #[arg(long)]
     base: Option<i32>,
     #[command(flatten)]
+    as_of: AsOfArgs,
+    #[command(flatten)]
     out: OutArgs,
 }
 
@@ -136,16 +195,17 @@ pub struct TopArgs {
     scope: ScopeArgs,
     #[arg(long)]
     flow: Flow,
-    #[arg(long)]
-    from: Option<Period>,
-    #[arg(long)]
-    to: Option<Period>,
-    /// HS digits: 2, 4, 6 or 8.
+    #[command(flatten)]
+    period: PeriodArgs,
+    #[command(flatten)]
+    as_of: AsOfArgs,
+    /// HS digits: 2, 4, 6 or 8. Value reported only at fewer digits is shown as
+    /// "unallocated", so the lines add up to the total.
     #[arg(long, default_value_t = 4)]
     level: usize,
     #[arg(short = 'n', long, default_value_t = 10)]
     limit: usize,
-    /// Compare with the same months of this year.
+    /// Compare with the same months of this year ("—" where that year has no data to tell).
     #[arg(long)]
     compare: Option<i32>,
     /// Label language: en, zh or ja.
@@ -169,10 +229,10 @@ pub struct SeriesArgs {
     flow: Option<Flow>,
     #[arg(long, value_enum, default_value = "month")]
     by: ByArg,
-    #[arg(long)]
-    from: Option<Period>,
-    #[arg(long)]
-    to: Option<Period>,
+    #[command(flatten)]
+    period: PeriodArgs,
+    #[command(flatten)]
+    as_of: AsOfArgs,
     #[command(flatten)]
     out: OutArgs,
 }
@@ -192,13 +252,15 @@ pub struct ScreenArgs {
     scope: ScopeArgs,
     #[arg(long)]
     flow: Flow,
-    #[arg(long)]
-    from: Option<Period>,
-    #[arg(long)]
-    to: Option<Period>,
+    #[command(flatten)]
+    period: PeriodArgs,
     /// Measures in force on this date (YYYY-MM-DD; default today).
     #[arg(long)]
     as_of: Option<entente_trade::NaiveDate>,
+    /// The trade data as released on this date or right after this release (see `--as-of`
+    /// of the other queries; here `--as-of` dates the measures).
+    #[arg(long, value_name = "DATE|RELEASE")]
+    data_as_of: Option<AsOf>,
     /// A measures file (default: the bundled data/sanctions/unsc-dprk.toml).
     #[arg(long)]
     measures: Option<PathBuf>,
@@ -218,20 +280,16 @@ fn open(ctx: &Ctx) -> anyhow::Result<TradeStore> {
 
 /// Money with thousands separators.
 pub fn money(v: f64) -> String {
-    let neg = v < 0.0;
-    let s = format!("{:.0}", v.abs());
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if neg { format!("-{out}") } else { out }
+    entente_trade::query::thousands(v)
 }
 
 pub fn pct(v: Option<f64>) -> String {
     v.map(|x| format!("{:+.1}%", x * 100.0)).unwrap_or_default()
+}
+
+/// A value that may be missing: "—" for no data (never a 0 that was not reported).
+fn money_or_dash(v: Option<f64>) -> String {
+    v.map_or_else(|| "—".to_string(), money)
 }
 
 fn csv_field(s: &str) -> String {
@@ -276,15 +334,50 @@ fn csv_number(n: &serde_json::Number) -> String {
     }
 }
 
-/// Writes rows as JSON Lines, CSV (nested values as compact JSON), or returns false for a table.
+/// One CSV cell: empty for null (no data), integers for whole amounts, nested values as
+/// compact JSON.
+fn csv_cell(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(s) => csv_field(s),
+        serde_json::Value::Number(n) => csv_number(n),
+        other => csv_field(&other.to_string()),
+    }
+}
+
+/// Writes to stdout; a closed pipe (`| head`) ends the output quietly.
+fn write_out(text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => Ok(r?),
+    }
+}
+
+/// CSV text: a header line, then one line per row.
+fn csv_text(header: &[String], rows: &[Vec<serde_json::Value>]) -> String {
+    let mut out = header
+        .iter()
+        .map(|h| csv_field(h))
+        .collect::<Vec<_>>()
+        .join(",");
+    out.push('\n');
+    for r in rows {
+        out.push_str(&r.iter().map(csv_cell).collect::<Vec<_>>().join(","));
+        out.push('\n');
+    }
+    out
+}
+
+/// Writes rows as JSON Lines, CSV (columns in the order the row type declares its fields,
+/// nested values as compact JSON), or returns false for a table.
 pub fn emit<T: Serialize>(rows: &[T], out: OutArgs) -> anyhow::Result<bool> {
     if out.json {
         output::json_lines(rows)?;
         return Ok(true);
     }
     if out.csv {
-        // Columns in the order the row type declares its fields (a serde_json::Value map
-        // would sort them alphabetically).
+        // A serde_json::Value map would sort the fields alphabetically.
         let values: Vec<Vec<(String, serde_json::Value)>> = rows
             .iter()
             .map(|r| {
@@ -301,29 +394,49 @@ pub fn emit<T: Serialize>(rows: &[T], out: OutArgs) -> anyhow::Result<bool> {
                 }
             }
         }
-        println!(
-            "{}",
-            header
-                .iter()
-                .map(|h| csv_field(h))
-                .collect::<Vec<_>>()
-                .join(",")
-        );
-        for v in &values {
-            let line: Vec<String> = header
-                .iter()
-                .map(|h| match v.iter().find(|(k, _)| k == h).map(|(_, x)| x) {
-                    None | Some(serde_json::Value::Null) => String::new(),
-                    Some(serde_json::Value::String(s)) => csv_field(s),
-                    Some(serde_json::Value::Number(n)) => csv_number(n),
-                    Some(other) => csv_field(&other.to_string()),
-                })
-                .collect();
-            println!("{}", line.join(","));
-        }
+        let cells: Vec<Vec<serde_json::Value>> = values
+            .iter()
+            .map(|v| {
+                header
+                    .iter()
+                    .map(|h| {
+                        v.iter()
+                            .find(|(k, _)| k == h)
+                            .map_or(serde_json::Value::Null, |(_, x)| x.clone())
+                    })
+                    .collect()
+            })
+            .collect();
+        write_out(&csv_text(&header, &cells))?;
         return Ok(true);
     }
     Ok(false)
+}
+
+/// Prints a table in the house style.
+fn show(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> anyhow::Result<()> {
+    let mut t = output::table(header);
+    for r in rows {
+        t.add_row(r);
+    }
+    write_out(&format!("{t}\n"))
+}
+
+/// Notes for the reader on stderr (`--quiet` hides them): which dataset and release were
+/// read, and caveats.
+fn notes(ctx: &Ctx, lines: impl IntoIterator<Item = String>) {
+    if !ctx.quiet {
+        for l in lines {
+            eprintln!("note: {l}");
+        }
+    }
+}
+
+/// Runs a query and prints what the selection decided.
+fn selected(ctx: &Ctx, store: &TradeStore, scope: &Scope) -> anyhow::Result<Selection> {
+    let sel = store.select(scope)?;
+    notes(ctx, sel.notes());
+    Ok(sel)
 }
 
 pub fn run(ctx: &Ctx, cmd: Command) -> anyhow::Result<ExitCode> {
@@ -331,79 +444,143 @@ pub fn run(ctx: &Ctx, cmd: Command) -> anyhow::Result<ExitCode> {
         Command::Import(a) => import(ctx, a),
         Command::Totals(a) => {
             let store = open(ctx)?;
-            let mut s = a.scope.scope();
-            s.from = a.from;
-            s.to = a.to;
+            let s = a.scope.with(None, &a.period, a.as_of.as_of.as_ref());
+            selected(ctx, &store, &s)?;
             let rows = store.totals(&s, a.by.into())?;
             if !emit(&rows, a.out)? {
-                let mut t = output::table(&[
+                let several = rows.iter().any(|r| r.dataset.contains('+'))
+                    || rows.windows(2).any(|w| w[0].dataset != w[1].dataset);
+                let mut header = vec![
                     "period",
                     "exports US$",
                     "imports US$",
                     "total US$",
                     "balance US$",
                     "change",
-                ]);
-                for r in &rows {
-                    t.add_row(vec![
-                        r.period.clone(),
-                        money(r.exports_usd),
-                        money(r.imports_usd),
-                        money(r.total_usd),
-                        money(r.balance_usd),
-                        pct(r.change),
-                    ]);
+                ];
+                if several {
+                    header.push("dataset");
                 }
-                println!("{t}");
+                show(
+                    &header,
+                    rows.iter().map(|r| {
+                        let mut row = vec![
+                            r.period_label(),
+                            money(r.exports_usd),
+                            money(r.imports_usd),
+                            money(r.total_usd),
+                            money(r.balance_usd),
+                            pct(r.change),
+                        ];
+                        if several {
+                            row.push(r.dataset.clone());
+                        }
+                        row
+                    }),
+                )?;
             }
+            notes(
+                ctx,
+                rows.iter()
+                    .filter_map(|r| r.note.as_ref().map(|n| format!("{}: {n}", r.period))),
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Reconcile(a) => {
+            let store = open(ctx)?;
+            let s = a.scope.with(a.flow, &a.period, a.as_of.as_of.as_ref());
+            let mut rows = store.reconcile(&s, a.by.into())?;
+            if a.overlaps {
+                rows.retain(|r| r.other.is_some());
+            }
+            if !emit(&rows, a.out)? {
+                show(
+                    &[
+                        "period",
+                        "flow",
+                        "china-customs US$",
+                        "comtrade US$",
+                        "csv US$",
+                        "used",
+                        "difference US$",
+                        "difference",
+                    ],
+                    rows.iter().map(|r| {
+                        vec![
+                            r.period.clone(),
+                            r.flow.to_string(),
+                            money_or_dash(r.china_customs_usd),
+                            money_or_dash(r.comtrade_usd),
+                            money_or_dash(r.csv_usd),
+                            r.used.clone(),
+                            r.difference_usd.map(money).unwrap_or_default(),
+                            pct(r.difference_share),
+                        ]
+                    }),
+                )?;
+            }
+            notes(
+                ctx,
+                rows.iter().filter_map(|r| {
+                    r.note
+                        .as_ref()
+                        .map(|n| format!("{} {}: {n}", r.period, r.flow))
+                }),
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Ytd(a) => {
             let store = open(ctx)?;
             let (y0, y1) = parse_years(&a.years)?;
-            let rows = store.ytd(&a.scope.scope(), a.through, (y0, y1), a.base)?;
+            let mut s = a.scope.scope();
+            s.as_of = a.as_of.as_of.clone();
+            s.from = Some(Period::month(y0, 1));
+            s.to = Some(Period::month(y1, a.through.clamp(1, 12)));
+            selected(ctx, &store, &s)?;
+            let rows = store.ytd(&s, a.through, (y0, y1), a.base)?;
             if !emit(&rows, a.out)? {
                 let base = rows.first().map_or(y0, |r| r.base_year);
                 let on_base = format!("on {base}");
-                let mut t = output::table(&[
-                    "year",
-                    "months",
-                    "exports US$",
-                    "imports US$",
-                    "total US$",
-                    "balance US$",
-                    "on prev. year",
-                    &on_base,
-                ]);
-                for r in &rows {
-                    t.add_row(vec![
-                        r.year.to_string(),
-                        r.months.clone(),
-                        money(r.exports_usd),
-                        money(r.imports_usd),
-                        money(r.total_usd),
-                        money(r.balance_usd),
-                        pct(r.change),
-                        pct(r.change_on_base),
-                    ]);
-                }
-                println!("{t}");
+                show(
+                    &[
+                        "year",
+                        "months",
+                        "exports US$",
+                        "imports US$",
+                        "total US$",
+                        "balance US$",
+                        "on prev. year",
+                        &on_base,
+                    ],
+                    rows.iter().map(|r| {
+                        vec![
+                            r.year.to_string(),
+                            r.months.clone(),
+                            money(r.exports_usd),
+                            money(r.imports_usd),
+                            money(r.total_usd),
+                            money(r.balance_usd),
+                            pct(r.change),
+                            pct(r.change_on_base),
+                        ]
+                    }),
+                )?;
             }
             Ok(ExitCode::SUCCESS)
         }
         Command::Top(a) => {
             let store = open(ctx)?;
-            let mut s = a.scope.scope();
-            s.flow = Some(a.flow);
-            s.from = a.from;
-            s.to = a.to;
+            let s = a
+                .scope
+                .with(Some(a.flow), &a.period, a.as_of.as_of.as_ref());
+            selected(ctx, &store, &s)?;
             let nm = store.nomenclature()?;
             let conc = if a.harmonize {
                 Some(entente_trade::Concordance::bundled()?)
             } else {
                 None
             };
-            let rows = store.top_harmonized(
+            let table = store.top_table(
                 &s,
                 a.level,
                 a.limit,
@@ -411,92 +588,97 @@ pub fn run(ctx: &Ctx, cmd: Command) -> anyhow::Result<ExitCode> {
                 Some((&nm, &a.lang)),
                 conc.as_ref(),
             )?;
-            if !emit(&rows, a.out)? {
+            let lines = table.lines(a.flow);
+            if !emit(&lines, a.out)? {
                 let mut header = vec!["#", "HS", "label", "US$", "share"];
+                let cmp_head = table
+                    .compare_period
+                    .as_ref()
+                    .map(|p| format!("US$ {p}"))
+                    .unwrap_or_default();
                 if a.compare.is_some() {
-                    header.extend(["compare US$", "change"]);
+                    header.extend([cmp_head.as_str(), "change"]);
                 }
-                let mut t = output::table(&header);
-                for r in &rows {
-                    let mut row = vec![
-                        r.rank.to_string(),
-                        entente_trade::model::display_hs(&r.hs),
-                        output::clip(r.label.as_deref().unwrap_or(""), 60),
-                        money(r.value_usd),
-                        format!("{:.1}%", r.share * 100.0),
-                    ];
-                    if a.compare.is_some() {
-                        row.push(r.compare_value_usd.map(money).unwrap_or_default());
-                        row.push(pct(r.change));
-                    }
-                    t.add_row(row);
+                let mut rows: Vec<Vec<String>> = lines
+                    .iter()
+                    .map(|r| {
+                        let mut row = vec![
+                            r.rank.map(|n| n.to_string()).unwrap_or_default(),
+                            match r.line {
+                                entente_trade::LineKind::Code => {
+                                    entente_trade::model::display_hs(&r.hs)
+                                }
+                                _ => String::new(),
+                            },
+                            output::clip(r.label.as_deref().unwrap_or(""), 60),
+                            money(r.value_usd),
+                            format!("{:.1}%", r.share * 100.0),
+                        ];
+                        if a.compare.is_some() {
+                            row.push(money_or_dash(r.compare_value_usd));
+                            row.push(pct(r.change));
+                        }
+                        row
+                    })
+                    .collect();
+                let mut total = vec![
+                    String::new(),
+                    String::new(),
+                    "Total".to_string(),
+                    money(table.total_usd),
+                    "100.0%".to_string(),
+                ];
+                if a.compare.is_some() {
+                    total.extend([String::new(), String::new()]);
                 }
-                println!("{t}");
+                rows.push(total);
+                show(&header, rows)?;
             }
+            notes(ctx, table.notes.iter().cloned());
             Ok(ExitCode::SUCCESS)
         }
         Command::Series(a) => {
             let store = open(ctx)?;
-            let mut s = a.scope.scope();
-            s.flow = a.flow;
-            s.from = a.from;
-            s.to = a.to;
+            let s = a.scope.with(a.flow, &a.period, a.as_of.as_of.as_ref());
+            selected(ctx, &store, &s)?;
             let rows = store.series(&s, &a.hs, a.by.into())?;
             if !emit(&rows, a.out)? {
-                let mut t = output::table(&["period", "flow", "HS", "US$", "quantity", "unit"]);
-                for r in &rows {
-                    t.add_row(vec![
-                        r.period.clone(),
-                        r.flow.to_string(),
-                        entente_trade::model::display_hs(&r.hs),
-                        money(r.value_usd),
-                        r.quantity.map(money).unwrap_or_default(),
-                        r.unit.clone().unwrap_or_default(),
-                    ]);
-                }
-                println!("{t}");
+                show(
+                    &["period", "flow", "HS", "US$", "quantity", "unit"],
+                    rows.iter().map(|r| {
+                        vec![
+                            r.period.clone(),
+                            r.flow.to_string(),
+                            entente_trade::model::display_hs(&r.hs),
+                            money(r.value_usd),
+                            r.quantity.map(money).unwrap_or_default(),
+                            r.unit.clone().unwrap_or_default(),
+                        ]
+                    }),
+                )?;
             }
             Ok(ExitCode::SUCCESS)
         }
         Command::Sql(a) => {
             let store = open(ctx)?;
             let res = store.sql(&a.query)?;
-            let objects = res.objects();
             if a.out.csv {
-                println!(
-                    "{}",
-                    res.columns
-                        .iter()
-                        .map(|c| csv_field(c))
-                        .collect::<Vec<_>>()
-                        .join(",")
-                );
-                for r in &res.rows {
-                    let line: Vec<String> = r
-                        .iter()
-                        .map(|v| match v {
-                            serde_json::Value::Null => String::new(),
-                            serde_json::Value::String(s) => csv_field(s),
-                            o => o.to_string(),
-                        })
-                        .collect();
-                    println!("{}", line.join(","));
-                }
-            } else if !emit(&objects, a.out)? {
+                write_out(&csv_text(&res.columns, &res.rows))?;
+            } else if !emit(&res.objects(), a.out)? {
                 let header: Vec<&str> = res.columns.iter().map(String::as_str).collect();
-                let mut t = output::table(&header);
-                for r in &res.rows {
-                    t.add_row(
+                show(
+                    &header,
+                    res.rows.iter().map(|r| {
                         r.iter()
                             .map(|v| match v {
                                 serde_json::Value::String(s) => s.clone(),
+                                serde_json::Value::Number(n) => csv_number(n),
                                 serde_json::Value::Null => String::new(),
                                 o => o.to_string(),
                             })
-                            .collect::<Vec<_>>(),
-                    );
-                }
-                println!("{t}");
+                            .collect::<Vec<_>>()
+                    }),
+                )?;
                 if !ctx.quiet {
                     eprintln!("{} rows", res.rows.len());
                 }
@@ -533,35 +715,41 @@ pub fn run(ctx: &Ctx, cmd: Command) -> anyhow::Result<ExitCode> {
                 })
                 .collect();
             if !emit(&rows, out)? {
-                let mut t = output::table(&[
-                    "sha256",
-                    "file",
-                    "format",
-                    "imported",
-                    "rows",
-                    "periods",
-                    "superseded",
-                ]);
-                for r in &rows {
-                    t.add_row(vec![
-                        r.sha256[..12].to_string(),
-                        output::clip(&r.file, 50),
-                        r.format.as_str().to_string(),
-                        r.imported_at.clone(),
-                        r.rows.to_string(),
-                        format!(
-                            "{}–{}",
-                            r.first_period.as_deref().unwrap_or(""),
-                            r.last_period.as_deref().unwrap_or("")
-                        ),
-                        r.superseded_groups.to_string(),
-                    ]);
-                }
-                println!("{t}");
+                show(
+                    &[
+                        "sha256",
+                        "file",
+                        "format",
+                        "imported",
+                        "rows",
+                        "periods",
+                        "superseded",
+                    ],
+                    rows.iter().map(|r| {
+                        vec![
+                            r.sha256[..12].to_string(),
+                            output::clip(&r.file, 50),
+                            r.format.as_str().to_string(),
+                            r.imported_at.clone(),
+                            r.rows.to_string(),
+                            span(&r.first_period, &r.last_period),
+                            r.superseded_groups.to_string(),
+                        ]
+                    }),
+                )?;
             }
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// `2025-01–2025-10`.
+fn span(first: &Option<String>, last: &Option<String>) -> String {
+    format!(
+        "{}–{}",
+        first.as_deref().unwrap_or(""),
+        last.as_deref().unwrap_or("")
+    )
 }
 
 fn parse_years(s: &str) -> anyhow::Result<(i32, i32)> {
@@ -603,39 +791,58 @@ fn import(ctx: &Ctx, a: ImportArgs) -> anyhow::Result<ExitCode> {
         bar.inc(1);
     }
     bar.finish_and_clear();
-    if !emit(&reports, a.out)? {
-        let mut t = output::table(&[
-            "file",
-            "status",
-            "rows",
-            "skipped",
-            "periods",
-            "encoding",
-            "superseded",
-        ]);
-        for r in &reports {
-            t.add_row(vec![
-                output::clip(&r.file, 50),
-                r.status.clone(),
-                r.rows.to_string(),
-                r.skipped.to_string(),
-                format!(
-                    "{}–{}",
-                    r.first_period.as_deref().unwrap_or(""),
-                    r.last_period.as_deref().unwrap_or("")
-                ),
-                r.encoding.clone(),
-                r.superseded_rows.to_string(),
-            ]);
-        }
-        if !reports.is_empty() {
-            println!("{t}");
-        }
+    if !emit(&reports, a.out)? && !reports.is_empty() {
+        show(
+            &[
+                "file",
+                "status",
+                "rows",
+                "skipped",
+                "periods",
+                "encoding",
+                "superseded",
+            ],
+            reports.iter().map(|r| {
+                vec![
+                    output::clip(&r.file, 50),
+                    r.status.clone(),
+                    r.rows.to_string(),
+                    r.skipped.to_string(),
+                    span(&r.first_period, &r.last_period),
+                    r.encoding.clone(),
+                    r.superseded_rows.to_string(),
+                ]
+            }),
+        )?;
     }
     if failed > 0 {
         anyhow::bail!("{failed} of {} file(s) failed to import", a.files.len());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// One (line, measure) pair of the screen, flat, for CSV.
+#[derive(Serialize)]
+struct ScreenCsvRow<'a> {
+    first_period: &'a str,
+    last_period: &'a str,
+    hs: &'a str,
+    label: Option<&'a str>,
+    value_usd: f64,
+    measure: Option<&'a str>,
+    resolution: Option<u32>,
+    paragraph: Option<&'a str>,
+    kind: Option<entente_trade::sanctions::Kind>,
+    adopted: Option<entente_trade::NaiveDate>,
+    in_force_at_shipment: Option<bool>,
+    value_usd_after_adoption: Option<f64>,
+    partial: Option<bool>,
+    cap_amount: Option<f64>,
+    cap_unit: Option<&'a str>,
+    counted_in_cap_unit: Option<f64>,
+    share_year: Option<i32>,
+    share_of_cap: Option<f64>,
+    cap_note: Option<&'a str>,
 }
 
 fn screen(ctx: &Ctx, a: ScreenArgs) -> anyhow::Result<ExitCode> {
@@ -644,57 +851,110 @@ fn screen(ctx: &Ctx, a: ScreenArgs) -> anyhow::Result<ExitCode> {
         Some(p) => Measures::load(p)?,
         None => Measures::unsc_dprk()?,
     };
-    let mut s = a.scope.scope();
-    s.flow = Some(a.flow);
-    s.from = a.from;
-    s.to = a.to;
+    let s = a.scope.with(Some(a.flow), &a.period, a.data_as_of.as_ref());
+    selected(ctx, &store, &s)?;
     let as_of = a.as_of.unwrap_or_else(today);
     let nm = store.nomenclature()?;
     let mut rows = store.screen(&s, &measures, as_of, Some((&nm, &a.lang)))?;
     if !a.all {
         rows.retain(|r| !r.measures.is_empty());
     }
-    if !emit(&rows, a.out)? {
-        let mut t = output::table(&[
-            "HS",
-            "label",
-            "US$",
-            "measures (as of date)",
-            "in force at shipment",
-        ]);
+    if a.out.csv {
+        // One row per line and measure (lines without measures: one row, measure empty).
+        let mut flat = Vec::new();
         for r in &rows {
-            let ms: Vec<String> = r
-                .measures
-                .iter()
-                .map(|m| {
-                    let cap = m
-                        .cap
-                        .as_ref()
-                        .and_then(|c| c.share_of_cap.map(|s| format!(" {:.1}% of cap", s * 100.0)))
-                        .unwrap_or_default();
-                    let part = if m.partial {
-                        " (part of this code)"
-                    } else {
-                        ""
-                    };
-                    format!("{} ¶{} {:?}{cap}{part}", m.resolution, m.paragraph, m.kind)
-                        .to_lowercase()
-                })
-                .collect();
-            let at: Vec<&str> = r
-                .measures
-                .iter()
-                .map(|m| if m.in_force_at_shipment { "yes" } else { "no" })
-                .collect();
-            t.add_row(vec![
-                entente_trade::model::display_hs(&r.hs),
-                output::clip(r.label.as_deref().unwrap_or(""), 40),
-                money(r.value_usd),
-                ms.join("\n"),
-                at.join("\n"),
-            ]);
+            let base = ScreenCsvRow {
+                first_period: &r.first_period,
+                last_period: &r.last_period,
+                hs: &r.hs,
+                label: r.label.as_deref(),
+                value_usd: r.value_usd,
+                measure: None,
+                resolution: None,
+                paragraph: None,
+                kind: None,
+                adopted: None,
+                in_force_at_shipment: None,
+                value_usd_after_adoption: None,
+                partial: None,
+                cap_amount: None,
+                cap_unit: None,
+                counted_in_cap_unit: None,
+                share_year: None,
+                share_of_cap: None,
+                cap_note: None,
+            };
+            if r.measures.is_empty() {
+                flat.push(base);
+                continue;
+            }
+            for m in &r.measures {
+                let cap = m.cap.as_ref();
+                flat.push(ScreenCsvRow {
+                    measure: Some(&m.id),
+                    resolution: Some(m.resolution),
+                    paragraph: Some(&m.paragraph),
+                    kind: Some(m.kind),
+                    adopted: Some(m.adopted),
+                    in_force_at_shipment: Some(m.in_force_at_shipment),
+                    value_usd_after_adoption: Some(m.value_usd_after_adoption),
+                    partial: Some(m.partial),
+                    cap_amount: cap.map(|c| c.cap_amount),
+                    cap_unit: cap.map(|c| c.cap_unit.as_str()),
+                    counted_in_cap_unit: cap.and_then(|c| c.counted_in_cap_unit),
+                    share_year: cap.and_then(|c| c.share_year),
+                    share_of_cap: cap.and_then(|c| c.share_of_cap),
+                    cap_note: cap.map(|c| c.note.as_str()),
+                    ..base
+                });
+            }
         }
-        println!("{t}");
+        emit(&flat, a.out)?;
+    } else if !emit(&rows, a.out)? {
+        show(
+            &[
+                "HS",
+                "label",
+                "US$",
+                "measures (as of date)",
+                "in force at shipment",
+            ],
+            rows.iter().map(|r| {
+                let ms: Vec<String> = r
+                    .measures
+                    .iter()
+                    .map(|m| {
+                        let cap = match &m.cap {
+                            Some(c) => match (c.share_of_cap, c.share_year) {
+                                (Some(s), Some(y)) => format!(" {:.1}% of {y} cap", s * 100.0),
+                                _ if c.quantity.is_some() => " cap: nothing counted".into(),
+                                _ => String::new(),
+                            },
+                            None => String::new(),
+                        };
+                        let part = if m.partial {
+                            " (part of this code)"
+                        } else {
+                            ""
+                        };
+                        format!("{} ¶{} {:?}{cap}{part}", m.resolution, m.paragraph, m.kind)
+                            .to_lowercase()
+                    })
+                    .collect();
+                let at: Vec<&str> = r
+                    .measures
+                    .iter()
+                    .map(|m| if m.in_force_at_shipment { "yes" } else { "no" })
+                    .collect();
+                vec![
+                    entente_trade::model::display_hs(&r.hs),
+                    output::clip(r.label.as_deref().unwrap_or(""), 40),
+                    money(r.value_usd),
+                    ms.join("\n"),
+                    at.join("\n"),
+                ]
+            }),
+        )?;
         if !ctx.quiet {
             eprintln!(
                 "{} line(s) with measures as of {as_of} ({} measures from {})",
@@ -704,5 +964,22 @@ fn screen(ctx: &Ctx, a: ScreenArgs) -> anyhow::Result<ExitCode> {
             );
         }
     }
+    // What each cap share counts (the adoption-date rule), once per line and measure.
+    notes(
+        ctx,
+        rows.iter().flat_map(|r| {
+            r.measures.iter().filter_map(move |m| {
+                m.cap.as_ref().map(|c| {
+                    format!(
+                        "{} {} ¶{} cap: {}",
+                        entente_trade::model::display_hs(&r.hs),
+                        m.resolution,
+                        m.paragraph,
+                        c.note
+                    )
+                })
+            })
+        }),
+    );
     Ok(ExitCode::SUCCESS)
 }

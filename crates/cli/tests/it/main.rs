@@ -9,6 +9,7 @@ mod crash;
 mod kb;
 mod real_data;
 mod trade;
+mod trade_cli;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

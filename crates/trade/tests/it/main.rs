@@ -1,5 +1,6 @@
 //! Integration tests of entente-trade (one binary; modules per area).
 
+mod analyst;
 mod common;
 mod hs;
 mod import;

@@ -1,0 +1,350 @@
+//! `entente trade` and `entente hs` as an analyst runs them, on small files written here:
+//! top-N lines add up to the totals, missing is not zero, partial years say so, caps count
+//! from adoption, one dataset per period, data as of a release, CSV with whole dollars.
+
+use std::path::Path;
+
+use crate::*;
+
+const HEAD: &str = "reporter,partner,flow,period,hs,value_usd,quantity,unit\n";
+
+/// A data directory with `files` (name, canonical CSV body) imported in order.
+fn store_with(files: &[(&str, String)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, body) in files {
+        let p = dir.path().join(name);
+        std::fs::write(&p, body).unwrap();
+        ok(
+            dir.path(),
+            &[
+                "trade",
+                "import",
+                "--format",
+                "csv",
+                "-q",
+                p.to_str().unwrap(),
+            ],
+        );
+    }
+    dir
+}
+
+/// The CSV output as (header, rows of cells); no quoted commas in these tests' cells.
+fn csv(s: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut lines = s.lines();
+    let header = lines.next().unwrap().split(',').map(String::from).collect();
+    (
+        header,
+        lines
+            .map(|l| l.split(',').map(String::from).collect())
+            .collect(),
+    )
+}
+
+fn col(header: &[String], name: &str) -> usize {
+    header
+        .iter()
+        .position(|h| h == name)
+        .unwrap_or_else(|| panic!("no column {name} in {header:?}"))
+}
+
+fn run_err(dir: &Path, args: &[&str]) -> (String, String) {
+    let o = run(dir, args);
+    assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+    (stdout(&o), stderr(&o))
+}
+
+#[test]
+fn top_lines_add_up_to_totals_with_an_unallocated_line() {
+    let dir = store_with(&[(
+        "a.csv",
+        format!(
+            "{HEAD}CN,KP,export,2017,2710,500,,\nCN,KP,export,2017,27,300,,\n\
+             CN,KP,export,2017,8703,200,,\nCN,KP,export,2017,1507,50,,\n"
+        ),
+    )]);
+    let q = [
+        "trade",
+        "top",
+        "--partner",
+        "KP",
+        "--flow",
+        "export",
+        "--from",
+        "2017",
+        "--to",
+        "2017",
+        "--level",
+        "4",
+        "-n",
+        "2",
+    ];
+    let (out, err) = run_err(dir.path(), &[&q[..], &["--csv"]].concat());
+    let (h, rows) = csv(&out);
+    assert_eq!(&h[..4], ["period", "flow", "line", "rank"], "{h:?}");
+    let v = col(&h, "value_usd");
+    assert!(
+        rows.iter().all(|r| !r[v].contains('.')),
+        "whole dollars: {out}"
+    );
+    let lines: Vec<&str> = rows.iter().map(|r| r[col(&h, "line")].as_str()).collect();
+    assert_eq!(lines, ["code", "code", "others", "unallocated"]);
+    let sum: i64 = rows.iter().map(|r| r[v].parse::<i64>().unwrap()).sum();
+    let (t, _) = run_err(dir.path(), &["trade", "totals", "--partner", "KP", "--csv"]);
+    let (th, trows) = csv(&t);
+    assert_eq!(trows[0][col(&th, "exports_usd")], sum.to_string());
+    assert!(
+        err.contains("not allocated at HS4") && err.contains("HS2 27"),
+        "{err}"
+    );
+    let (table, _) = run_err(dir.path(), &q);
+    assert!(
+        table.contains("Not allocated at HS4") && table.contains("Total"),
+        "{table}"
+    );
+}
+
+#[test]
+fn compare_with_a_year_without_monthly_data_is_a_dash_not_zero() {
+    let dir = store_with(&[(
+        "a.csv",
+        format!(
+            "{HEAD}CN,KP,export,2016,2710,1000,,\nCN,KP,export,2017-01,2710,10,,\n\
+             CN,KP,export,2018-01,2710,30,,\nCN,KP,export,2018-02,1507,40,,\n"
+        ),
+    )]);
+    let q = |year: &str, fmt: &[&str]| {
+        let mut a = vec![
+            "trade",
+            "top",
+            "--partner",
+            "KP",
+            "--flow",
+            "export",
+            "--from",
+            "2018-01",
+            "--to",
+            "2018-02",
+            "--compare",
+        ];
+        a.push(year);
+        a.extend_from_slice(fmt);
+        run_err(dir.path(), &a)
+    };
+    let (table, err) = q("2016", &[]);
+    assert!(table.contains('—'), "{table}");
+    assert!(err.contains("annual figures only"), "{err}");
+    let (json, _) = q("2016", &["--json"]);
+    let rows = json_lines(&json);
+    assert!(
+        rows.iter().all(|r| r["compare_value_usd"].is_null()),
+        "{json}"
+    );
+    // 2017 has monthly data: 1507 is a real 0 there, 2710 a value.
+    let (json, _) = q("2017", &["--json"]);
+    let rows = json_lines(&json);
+    let get = |hs: &str| rows.iter().find(|r| r["hs"] == hs).unwrap()["compare_value_usd"].clone();
+    assert_eq!(get("1507"), serde_json::json!(0.0));
+    assert_eq!(get("2710"), serde_json::json!(10.0));
+    let (out, _) = q("2016", &["--csv"]);
+    let (h, rows) = csv(&out);
+    assert!(
+        rows.iter()
+            .all(|r| r[col(&h, "compare_value_usd")].is_empty()),
+        "{out}"
+    );
+}
+
+#[test]
+fn totals_flag_a_partial_year() {
+    let mut body = HEAD.to_string();
+    for m in 1..=12 {
+        body.push_str(&format!("CN,KP,export,2024-{m:02},2710,100,,\n"));
+    }
+    for m in 1..=10 {
+        body.push_str(&format!("CN,KP,export,2025-{m:02},2710,110,,\n"));
+    }
+    let dir = store_with(&[("m.csv", body)]);
+    let (table, err) = run_err(dir.path(), &["trade", "totals", "--partner", "KP"]);
+    assert!(table.contains("2025 (Jan–Oct)"), "{table}");
+    assert!(table.contains("+10.0%"), "Jan–Oct on Jan–Oct: {table}");
+    assert!(err.contains("change on Jan–Oct 2024"), "{err}");
+    let rows = json_lines(&ok(
+        dir.path(),
+        &["trade", "totals", "--partner", "KP", "--json"],
+    ));
+    assert_eq!(rows[1]["partial"], true);
+    assert_eq!(rows[1]["months"], "01-10");
+    assert_eq!(rows[0]["partial"], false);
+}
+
+#[test]
+fn screen_counts_a_cap_from_adoption_and_says_so() {
+    let dir = store_with(&[(
+        "coal.csv",
+        format!(
+            "{HEAD}CN,KP,import,2016,2701,1000,22490000,t\nCN,KP,import,2017-01,2701,100,1500000,t\n"
+        ),
+    )]);
+    let screen = |to: &str, fmt: &str| {
+        run_err(
+            dir.path(),
+            &[
+                "trade",
+                "screen",
+                "--partner",
+                "KP",
+                "--flow",
+                "import",
+                "--from",
+                "2016",
+                "--to",
+                to,
+                "--as-of",
+                "2017-03-01",
+                fmt,
+            ],
+        )
+    };
+    let (json, err) = screen("2016", "--json");
+    let rows = json_lines(&json);
+    let cap = rows[0]["measures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == "2321-26-coal-cap")
+        .unwrap()["cap"]
+        .clone();
+    assert!(
+        cap["share_of_cap"].is_null(),
+        "2016 is before the cap applied: {cap}"
+    );
+    assert!(err.contains("not counted: 2016"), "{err}");
+    let (out, _) = screen("2017-01", "--csv");
+    let (h, rows) = csv(&out);
+    assert_eq!(h[..3], ["first_period", "last_period", "hs"], "{h:?}");
+    let cap_row = rows
+        .iter()
+        .find(|r| r[col(&h, "measure")] == "2321-26-coal-cap")
+        .unwrap();
+    assert_eq!(cap_row[col(&h, "share_year")], "2017");
+    assert_eq!(cap_row[col(&h, "share_of_cap")], "0.2");
+}
+
+#[test]
+fn one_dataset_per_period_with_reconcile_side_by_side() {
+    let dir = store_with(&[(
+        "a.csv",
+        format!("{HEAD}CN,KP,import,2018-01,2701,100,,\nCN,KP,import,2018-02,2701,100,,\n"),
+    )]);
+    let cc = dir.path().join("cc.csv");
+    std::fs::write(
+        &cc,
+        "Date of data,Commodity code,Trading partner code,US dollar,\n201801,27011200,109,150,\n201802,27011200,109,170,\n",
+    )
+    .unwrap();
+    ok(
+        dir.path(),
+        &[
+            "trade",
+            "import",
+            "--format",
+            "china-customs",
+            "--flow",
+            "import",
+            "-q",
+            cc.to_str().unwrap(),
+        ],
+    );
+    let (out, err) = run_err(dir.path(), &["trade", "totals", "--partner", "KP", "--csv"]);
+    let (h, rows) = csv(&out);
+    assert_eq!(rows[0][col(&h, "imports_usd")], "320", "not 520: {out}");
+    assert_eq!(rows[0][col(&h, "dataset")], "china-customs");
+    assert!(err.contains("china-customs used, csv set aside"), "{err}");
+    let (out, _) = run_err(
+        dir.path(),
+        &[
+            "trade",
+            "totals",
+            "--partner",
+            "KP",
+            "--dataset",
+            "csv",
+            "--csv",
+        ],
+    );
+    let (h, rows) = csv(&out);
+    assert_eq!(rows[0][col(&h, "imports_usd")], "200");
+    let (out, _) = run_err(
+        dir.path(),
+        &["trade", "reconcile", "--partner", "KP", "--csv"],
+    );
+    let (h, rows) = csv(&out);
+    assert_eq!(h[..2], ["period", "flow"]);
+    assert_eq!(rows[0][col(&h, "china_customs_usd")], "320");
+    assert_eq!(rows[0][col(&h, "csv_usd")], "200");
+    assert_eq!(rows[0][col(&h, "used")], "china-customs");
+    assert_eq!(rows[0][col(&h, "difference_usd")], "-120");
+}
+
+#[test]
+fn as_of_a_release_and_sql_in_whole_dollars() {
+    let dir = store_with(&[
+        ("r1.csv", format!("{HEAD}CN,KP,export,2017,2710,500,,\n")),
+        ("r2.csv", format!("{HEAD}CN,KP,export,2017,2710,700,,\n")),
+    ]);
+    let files = json_lines(&ok(dir.path(), &["trade", "files", "--json"]));
+    let first = files[0]["sha256"].as_str().unwrap()[..12].to_string();
+    let total = |extra: &[&str]| {
+        let mut a = vec!["trade", "totals", "--partner", "KP", "--json"];
+        a.extend_from_slice(extra);
+        json_lines(&ok(dir.path(), &a))[0]["exports_usd"].clone()
+    };
+    assert_eq!(total(&[]), serde_json::json!(700.0));
+    assert_eq!(total(&["--as-of", &first]), serde_json::json!(500.0));
+    let (_, err) = run_err(
+        dir.path(),
+        &["trade", "totals", "--partner", "KP", "--as-of", &first],
+    );
+    assert!(err.contains("1 later import(s) left out"), "{err}");
+    let o = run(
+        dir.path(),
+        &["trade", "totals", "--partner", "KP", "--as-of", "yesterday"],
+    );
+    assert!(!o.status.success());
+    let sql = ok(
+        dir.path(),
+        &[
+            "trade",
+            "sql",
+            "SELECT year, sum(value_usd) AS v FROM trade GROUP BY year",
+            "--csv",
+        ],
+    );
+    assert_eq!(sql.trim(), "year,v\n2017,700");
+}
+
+#[test]
+fn hs_labels_reach_the_top_table() {
+    let dir = store_with(&[("a.csv", format!("{HEAD}CN,KP,export,2017,2710,500,,\n"))]);
+    let labels = repo_root().join("data/hs/hs2022-headings.csv");
+    ok(dir.path(), &["hs", "import", labels.to_str().unwrap()]);
+    let show = json_lines(&ok(dir.path(), &["hs", "show", "2710", "--json"]));
+    assert!(
+        show[0]["label"].as_str().unwrap().contains("Petroleum"),
+        "{show:?}"
+    );
+    let top = json_lines(&ok(
+        dir.path(),
+        &[
+            "trade",
+            "top",
+            "--partner",
+            "KP",
+            "--flow",
+            "export",
+            "--json",
+        ],
+    ));
+    assert!(top[0]["label"].as_str().unwrap().contains("Petroleum"));
+}

@@ -1,0 +1,290 @@
+//! What an analyst relies on: nothing lost between `top` and `totals`, missing is not zero,
+//! partial years say so, caps count from adoption, one dataset per period, data as of a release.
+
+use std::path::{Path, PathBuf};
+
+use entente_trade::{
+    AsOf, By, Flow, Format, ImportOptions, LineKind, Measures, NaiveDate, Period, Scope, TradeStore,
+};
+
+use crate::common::store;
+
+fn write(dir: &tempfile::TempDir, name: &str, body: &str) -> PathBuf {
+    let p = dir.path().join(name);
+    std::fs::write(&p, body).unwrap();
+    p
+}
+
+fn import_csv(s: &TradeStore, p: &Path) -> String {
+    s.import_file(p, Format::Csv, &ImportOptions::default())
+        .unwrap()
+        .sha256
+}
+
+const HEAD: &str = "reporter,partner,flow,period,hs,value_usd,quantity,unit\n";
+
+fn kp(flow: Option<Flow>, from: Period, to: Period) -> Scope {
+    let mut sc = Scope::new("CN", "KP");
+    sc.flow = flow;
+    sc.from = Some(from);
+    sc.to = Some(to);
+    sc
+}
+
+#[test]
+fn top_keeps_coarser_codes_as_unallocated_and_reconciles_with_totals() {
+    let (d, s) = store();
+    let f = write(
+        &d,
+        "a.csv",
+        &format!(
+            "{HEAD}CN,KP,export,2017,2710,500,,\nCN,KP,export,2017,27,300,,\n\
+             CN,KP,export,2017,8703,200,,\nCN,KP,export,2017,1507,50,,\nCN,KP,export,2017,99,25,,\n"
+        ),
+    );
+    import_csv(&s, &f);
+    let sc = kp(Some(Flow::Export), Period::year(2017), Period::year(2017));
+    let t = s.top_table(&sc, 4, 2, None, None, None).unwrap();
+    assert_eq!(
+        t.rows.iter().map(|r| r.hs.as_str()).collect::<Vec<_>>(),
+        ["2710", "8703"]
+    );
+    let others = t.others.as_ref().expect("others line");
+    assert_eq!(others.value_usd, 50.0);
+    let un = t.unallocated.as_ref().expect("unallocated line");
+    assert_eq!(un.line, LineKind::Unallocated);
+    assert_eq!(un.value_usd, 325.0);
+    assert!(un.note.as_deref().unwrap().contains("HS2 27"), "{un:?}");
+    assert!(t.notes.iter().any(|n| n.contains("not allocated at HS4")));
+    let lines = t.lines(Flow::Export);
+    let sum: f64 = lines.iter().map(|l| l.value_usd).sum();
+    let totals = s
+        .totals(&kp(None, Period::year(2017), Period::year(2017)), By::Year)
+        .unwrap();
+    assert_eq!(sum, totals[0].exports_usd);
+    assert_eq!(t.total_usd, 1075.0);
+    let shares: f64 = lines.iter().map(|l| l.share).sum();
+    assert!((shares - 1.0).abs() < 1e-12);
+}
+
+#[test]
+fn compare_tells_missing_from_zero() {
+    let (d, s) = store();
+    let f = write(
+        &d,
+        "a.csv",
+        &format!(
+            "{HEAD}CN,KP,export,2016,2710,1000,,\n\
+             CN,KP,export,2017-01,2710,10,,\nCN,KP,export,2017-02,8703,20,,\n\
+             CN,KP,export,2018-01,2710,30,,\nCN,KP,export,2018-02,1507,40,,\n"
+        ),
+    );
+    import_csv(&s, &f);
+    let sc = kp(
+        Some(Flow::Export),
+        Period::month(2018, 1),
+        Period::month(2018, 2),
+    );
+    // 2016 holds an annual figure only: Jan–Feb 2016 cannot be told, not 0.
+    let t = s.top_table(&sc, 4, 10, Some(2016), None, None).unwrap();
+    assert!(
+        t.rows
+            .iter()
+            .all(|r| r.compare_value_usd.is_none() && r.change.is_none())
+    );
+    assert!(
+        t.notes.iter().any(|n| n.contains("annual figures only")),
+        "{:?}",
+        t.notes
+    );
+    // No data at all in 2010.
+    let t = s.top_table(&sc, 4, 10, Some(2010), None, None).unwrap();
+    assert!(t.rows.iter().all(|r| r.compare_value_usd.is_none()));
+    assert!(
+        t.notes.iter().any(|n| n.contains("no data")),
+        "{:?}",
+        t.notes
+    );
+    // 2017 has monthly detail: a code it lacks is a real 0.
+    let t = s.top_table(&sc, 4, 10, Some(2017), None, None).unwrap();
+    let v = |hs: &str| {
+        t.rows
+            .iter()
+            .find(|r| r.hs == hs)
+            .unwrap()
+            .compare_value_usd
+    };
+    assert_eq!(v("2710"), Some(10.0));
+    assert_eq!(v("1507"), Some(0.0));
+    let json = serde_json::to_value(t.lines(Flow::Export)).unwrap();
+    assert!(
+        json.to_string()
+            .contains("\"compare_period\":\"2017-01/2017-02\"")
+    );
+}
+
+#[test]
+fn totals_mark_partial_years_and_compare_like_months() {
+    let (d, s) = store();
+    let mut body = HEAD.to_string();
+    for m in 1..=12 {
+        body.push_str(&format!("CN,KP,export,2024-{m:02},2710,100,,\n"));
+    }
+    for m in 1..=10 {
+        body.push_str(&format!("CN,KP,export,2025-{m:02},2710,110,,\n"));
+    }
+    import_csv(&s, &write(&d, "m.csv", &body));
+    let rows = s.totals(&Scope::new("CN", "KP"), By::Year).unwrap();
+    let (y24, y25) = (&rows[0], &rows[1]);
+    assert!(!y24.partial);
+    assert_eq!(y24.months.as_deref(), Some("01-12"));
+    assert!(y25.partial);
+    assert_eq!(y25.months.as_deref(), Some("01-10"));
+    assert_eq!(y25.period_label(), "2025 (Jan–Oct)");
+    // Jan–Oct 2025 on Jan–Oct 2024 (+10 %), not on the whole of 2024.
+    assert!((y25.change.unwrap() - 0.1).abs() < 1e-12, "{y25:?}");
+    assert!(y25.note.as_deref().unwrap().contains("Jan–Oct 2024"));
+}
+
+#[test]
+fn cap_share_counts_only_periods_after_adoption() {
+    let (d, s) = store();
+    // Coal: cap of 2321 para 26 adopted 2016-11-30. 2016 is an annual figure: not counted.
+    let f = write(
+        &d,
+        "coal.csv",
+        &format!(
+            "{HEAD}CN,KP,import,2016,2701,1000,22490000,t\n\
+             CN,KP,import,2017-01,2701,100,1500000,t\nCN,KP,import,2017-02,2701,100,750000,t\n"
+        ),
+    );
+    import_csv(&s, &f);
+    let m = Measures::unsc_dprk().unwrap();
+    let asof = NaiveDate::from_ymd_opt(2017, 3, 1).unwrap();
+    let share = |from: Period, to: Period| {
+        let rows = s
+            .screen(&kp(Some(Flow::Import), from, to), &m, asof, None)
+            .unwrap();
+        let coal = rows.iter().find(|r| r.hs == "2701").unwrap();
+        let cap = coal
+            .measures
+            .iter()
+            .find(|x| x.id == "2321-26-coal-cap")
+            .unwrap();
+        cap.cap.clone().unwrap()
+    };
+    let only2016 = share(Period::year(2016), Period::year(2016));
+    assert_eq!(
+        only2016.quantity,
+        Some(22_490_000.0),
+        "the window's quantity stays"
+    );
+    assert_eq!(only2016.share_of_cap, None, "{only2016:?}");
+    assert!(
+        only2016.note.contains("not counted: 2016"),
+        "{}",
+        only2016.note
+    );
+    let both = share(Period::year(2016), Period::month(2017, 2));
+    assert_eq!(both.share_year, Some(2017));
+    assert_eq!(both.counted_in_cap_unit, Some(2_250_000.0));
+    assert!((both.share_of_cap.unwrap() - 0.3).abs() < 1e-12, "{both:?}");
+}
+
+#[test]
+fn one_dataset_per_period_by_precedence_and_reconcile_shows_both() {
+    let (d, s) = store();
+    import_csv(
+        &s,
+        &write(
+            &d,
+            "a.csv",
+            &format!(
+                "{HEAD}CN,KP,import,2018-01,2701,100,,\nCN,KP,import,2018-02,2701,100,,\nCN,KP,import,2017,2701,900,,\n"
+            ),
+        ),
+    );
+    let cc = write(
+        &d,
+        "cc.csv",
+        "Date of data,Commodity code,Trading partner code,US dollar,\n201801,27011200,109,150,\n201802,27011200,109,170,\n",
+    );
+    s.import_file(
+        &cc,
+        Format::ChinaCustoms,
+        &ImportOptions {
+            flow: Some(Flow::Import),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let all = Scope::new("CN", "KP");
+    let rows = s.totals(&all, By::Year).unwrap();
+    let y18 = rows.iter().find(|r| r.period == "2018").unwrap();
+    assert_eq!(y18.imports_usd, 320.0, "China Customs only, not 520");
+    assert_eq!(y18.dataset, "china-customs");
+    let y17 = rows.iter().find(|r| r.period == "2017").unwrap();
+    assert_eq!((y17.imports_usd, y17.dataset.as_str()), (900.0, "csv"));
+    let sel = s.select(&all).unwrap();
+    assert_eq!(sel.choices.len(), 1);
+    assert_eq!(sel.choices[0].used, "china-customs");
+    assert!(
+        sel.notes()[0].contains("csv set aside"),
+        "{:?}",
+        sel.notes()
+    );
+    let mut only_csv = all.clone();
+    only_csv.dataset = Some("csv".into());
+    let rows = s.totals(&only_csv, By::Year).unwrap();
+    assert_eq!(
+        rows.iter()
+            .find(|r| r.period == "2018")
+            .unwrap()
+            .imports_usd,
+        200.0
+    );
+    let rec = s.reconcile(&all, By::Year).unwrap();
+    let r18 = rec.iter().find(|r| r.period == "2018").unwrap();
+    assert_eq!(r18.china_customs_usd, Some(320.0));
+    assert_eq!(r18.csv_usd, Some(200.0));
+    assert_eq!(r18.used, "china-customs");
+    assert_eq!(r18.difference_usd, Some(-120.0));
+    // The screen and top read one dataset too.
+    let mut sc = kp(Some(Flow::Import), Period::year(2018), Period::year(2018));
+    let top = s.top(&sc, 4, 10, None, None).unwrap();
+    assert_eq!(top[0].value_usd, 320.0);
+    sc.dataset = Some("csv".into());
+    assert_eq!(s.top(&sc, 4, 10, None, None).unwrap()[0].value_usd, 200.0);
+}
+
+#[test]
+fn as_of_a_release_reads_the_figures_it_replaced() {
+    let (d, s) = store();
+    let first = import_csv(
+        &s,
+        &write(
+            &d,
+            "r1.csv",
+            &format!("{HEAD}CN,KP,export,2017,2710,500,,\n"),
+        ),
+    );
+    let _second = import_csv(
+        &s,
+        &write(
+            &d,
+            "r2.csv",
+            &format!("{HEAD}CN,KP,export,2017,2710,700,,\n"),
+        ),
+    );
+    let mut sc = Scope::new("CN", "KP");
+    assert_eq!(s.totals(&sc, By::Year).unwrap()[0].exports_usd, 700.0);
+    sc.as_of = Some(AsOf::Release(first[..10].to_string()));
+    assert_eq!(s.totals(&sc, By::Year).unwrap()[0].exports_usd, 500.0);
+    let sel = s.select(&sc).unwrap();
+    assert_eq!(sel.release.as_ref().unwrap().later_imports, 1);
+    sc.as_of = Some(AsOf::Date(NaiveDate::from_ymd_opt(2000, 1, 1).unwrap()));
+    assert!(s.totals(&sc, By::Year).unwrap().is_empty());
+    sc.as_of = Some(AsOf::Release("abcdef".into()));
+    assert!(s.totals(&sc, By::Year).is_err());
+    assert!(AsOf::parse("2025-13-01").is_err());
+}
