@@ -96,6 +96,20 @@ pub struct Report {
     pub per_document: Vec<(String, usize, usize, usize)>,
     /// Matched events whose dates differ: (file, type, gold date, extracted date).
     pub date_mismatches: Vec<(String, String, Option<String>, Option<String>)>,
+    /// Per document, which gold event each prediction matched (for error analysis).
+    pub details: Vec<DocDetail>,
+}
+
+/// How one document's predictions line up with its gold events.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct DocDetail {
+    pub file: String,
+    /// (gold index, prediction index) of matched pairs.
+    pub matched: Vec<(usize, usize)>,
+    /// Gold events no prediction matched.
+    pub missed: Vec<usize>,
+    /// Predictions that matched no gold event.
+    pub spurious: Vec<usize>,
 }
 
 fn names(v: &EventView) -> BTreeSet<String> {
@@ -113,8 +127,8 @@ fn gold_names(g: &GoldEvent) -> BTreeSet<String> {
 }
 
 /// Scores predictions against gold, document by document. Within a document an event
-/// matches a gold event of the same type sharing at least one participant (best overlap
-/// first, each used once). Dates count when the EDTF strings are equal; participants are
+/// matches a gold event of the same type sharing at least one participant; pairs are taken
+/// best first (equal dates, then most shared participants), each event used once. Dates count when the EDTF strings are equal; participants are
 /// scored over matched pairs (micro-averaged); places by canonical English name.
 pub fn score(docs: &[(String, Vec<GoldEvent>, Vec<EventView>)]) -> Report {
     let (mut tp, mut np, mut ng) = (0, 0, 0);
@@ -122,22 +136,42 @@ pub fn score(docs: &[(String, Vec<GoldEvent>, Vec<EventView>)]) -> Report {
     let (mut place_tp, mut place_p, mut place_g) = (0, 0, 0);
     let mut per = Vec::new();
     let mut date_mismatches = Vec::new();
+    let mut details = Vec::new();
     for (name, gold, pred) in docs {
+        let mut detail = DocDetail {
+            file: name.clone(),
+            ..DocDetail::default()
+        };
         np += pred.len();
         ng += gold.len();
-        let mut used = vec![false; pred.len()];
-        let mut matched = 0;
-        for g in gold {
+        // Pairs are taken best first over the whole document (same date, then most shared
+        // participants), so a background event of a gold list ordered by date does not take
+        // the prediction that reports the main event.
+        let mut pairs: Vec<(bool, usize, usize, usize)> = Vec::new();
+        for (gi, g) in gold.iter().enumerate() {
             let gn = gold_names(g);
-            let best = pred
-                .iter()
-                .enumerate()
-                .filter(|(i, p)| !used[*i] && p.kind.as_str() == g.kind)
-                .map(|(i, p)| (i, names(p).intersection(&gn).count(), p.date == g.date))
-                .filter(|(_, shared, _)| *shared > 0)
-                .max_by_key(|(i, shared, same_date)| (*shared, *same_date, std::cmp::Reverse(*i)));
-            let Some((i, _, _)) = best else { continue };
+            for (pi, p) in pred.iter().enumerate() {
+                let shared = names(p).intersection(&gn).count();
+                if p.kind.as_str() == g.kind && shared > 0 {
+                    pairs.push((p.date == g.date, shared, gi, pi));
+                }
+            }
+        }
+        pairs.sort_by_key(|&(same_date, shared, gi, pi)| {
+            (std::cmp::Reverse((same_date, shared)), gi, pi)
+        });
+        let mut used = vec![false; pred.len()];
+        let mut gold_used = vec![false; gold.len()];
+        let mut matched = 0;
+        for (_, _, gi, i) in pairs {
+            if used[i] || gold_used[gi] {
+                continue;
+            }
+            let g = &gold[gi];
+            let gn = gold_names(g);
+            detail.matched.push((gi, i));
             used[i] = true;
+            gold_used[gi] = true;
             matched += 1;
             let p = &pred[i];
             if p.date == g.date {
@@ -158,6 +192,8 @@ pub fn score(docs: &[(String, Vec<GoldEvent>, Vec<EventView>)]) -> Report {
                 place_tp += 1;
             }
         }
+        detail.matched.sort();
+        detail.missed = (0..gold.len()).filter(|i| !gold_used[*i]).collect();
         tp += matched;
         for p in pred {
             part_p += p.participants.len();
@@ -168,6 +204,8 @@ pub fn score(docs: &[(String, Vec<GoldEvent>, Vec<EventView>)]) -> Report {
             place_g += usize::from(g.place.is_some());
         }
         per.push((name.clone(), gold.len(), pred.len(), matched));
+        detail.spurious = (0..pred.len()).filter(|i| !used[*i]).collect();
+        details.push(detail);
     }
     Report {
         documents: docs.len(),
@@ -177,5 +215,6 @@ pub fn score(docs: &[(String, Vec<GoldEvent>, Vec<EventView>)]) -> Report {
         places: Prf::new(place_tp, place_p, place_g),
         per_document: per,
         date_mismatches,
+        details,
     }
 }

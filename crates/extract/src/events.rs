@@ -61,7 +61,7 @@ impl Extractor {
                 h.update(l.as_bytes());
                 h.update(n.as_bytes());
             }
-            h.update(format!("{:?}", a.positions).as_bytes());
+            h.update(format!("{:?}{:?}{:?}", a.aliases, a.country, a.positions).as_bytes());
         }
         let version = h.finalize().to_hex()[..16].to_string();
         Extractor {
@@ -100,7 +100,16 @@ impl Extractor {
     pub fn extract(&self, input: &Input<'_>) -> Extraction {
         let text = input.text;
         let folded = fold_for_match(text);
-        let mentions = self.matcher.find(text, input.published);
+        let mut mentions = self.matcher.find(text, input.published);
+        if std::env::var("NOCOREF").is_err() {
+            mentions.extend(crate::coref::short_mentions(
+                self.gazetteer(),
+                text,
+                &mentions,
+                &self.lexicon.family_name_first,
+            ));
+        }
+        mentions.sort_by_key(|m| (m.start, m.end));
         let hits = self.lexicon.find(&folded);
         let dates = entente_text::dates::find_dates(text, input.lang, input.published);
         let mut drafts: Vec<EventDraft> = Vec::new();
@@ -139,12 +148,41 @@ impl Extractor {
                 s_hits
                     .iter()
                     .filter_map(|h| match h.cue {
-                        Cue::Trigger { kind, weight } => Some((kind, weight, h.start)),
+                        Cue::Trigger { kind, weight } => Some((kind, weight, h.start, h.end)),
                         _ => None,
                     })
+                    .scan(
+                        None::<(EventType, usize)>,
+                        |last_unreal, (kind, weight, start, end)| {
+                            // "посетит Москву с государственным визитом": a trigger that follows an
+                            // unreal one of its type closely is part of the same unreal phrase.
+                            let follows = last_unreal.is_some_and(|(k, e)| {
+                                k == kind
+                                    && e <= start
+                                    && text[e..start].chars().count() <= UNREAL_RUN
+                            });
+                            let is_unreal = follows || unreal(text, &s_hits, kind, start, end);
+                            if is_unreal {
+                                *last_unreal = Some((kind, end));
+                            }
+                            Some((kind, weight, start, is_unreal))
+                        },
+                    )
+                    .filter(|t| !t.3)
+                    .map(|(kind, weight, start, _)| (kind, weight, start))
                     .filter(|(k, _, _)| seen.insert(*k))
-                    .collect()
+                    .collect::<Vec<_>>()
             };
+            // Talks held by video or telephone are the call, not a meeting besides it.
+            let triggers: Vec<(EventType, f32, usize)> =
+                if triggers.iter().any(|t| t.0 == EventType::Call) {
+                    triggers
+                        .into_iter()
+                        .filter(|t| t.0 != EventType::Meeting)
+                        .collect()
+                } else {
+                    triggers
+                };
             if let Some(f) = s_hits.iter().find_map(|h| match &h.cue {
                 Cue::Framework(f) => Some(f.clone()),
                 _ => None,
@@ -173,21 +211,65 @@ impl Extractor {
                     .map(|m| m.actor_id.as_str()),
             );
             let trigger_pos = triggers.first().map(|t| t.2).unwrap_or(range.start);
-            // The place named nearest to the trigger (ja/ko/zh put it before, en/ru after).
-            let place = s_mentions
+            // The place named nearest to the trigger (ja/ko/zh put it before, en/ru after);
+            // of places named together ("on Russky Island in Vladivostok", "판문점 남측
+            // 평화의집"), the most specific: the first in en/ru, the last in ja/ko/zh.
+            let s_places: Vec<&&Mention> = s_mentions
                 .iter()
                 .filter(|m| self.kind_of(&m.actor_id) == Some(ActorKind::Place))
-                .min_by_key(|m| (m.start as isize - trigger_pos as isize).unsigned_abs())
-                .map(|m| m.actor_id.clone());
+                .collect();
+            let place = s_places
+                .iter()
+                .position(|m| {
+                    let d = |m: &Mention| (m.start as isize - trigger_pos as isize).unsigned_abs();
+                    s_places.iter().all(|o| d(m) <= d(o))
+                })
+                .map(|i| {
+                    let joined = |a: &Mention, b: &Mention| {
+                        b.start >= a.end
+                            && text[a.end..b.start].chars().count() <= PLACE_CHAIN_GAP
+                            && !text[a.end..b.start].contains([',', '，', '、', ';', '。'])
+                    };
+                    let (mut first, mut last) = (i, i);
+                    while first > 0 && joined(s_places[first - 1], s_places[first]) {
+                        first -= 1;
+                    }
+                    while last + 1 < s_places.len() && joined(s_places[last], s_places[last + 1]) {
+                        last += 1;
+                    }
+                    let head_last = input.lang.is_cjk() || *input.lang == Lang::Ko;
+                    s_places[if head_last { last } else { first }]
+                        .actor_id
+                        .clone()
+                });
             if place.is_some() {
                 context_place = place.clone();
             }
             let refers_back = s_hits.iter().any(|h| h.cue == Cue::Anaphora);
             // Dates that are reference points ("since 2007") do not date what is reported.
-            let s_dates: Vec<_> = s_dates
+            let (s_dates, ref_dates): (Vec<_>, Vec<_>) = s_dates
                 .into_iter()
-                .filter(|d| !self.lexicon.is_reference_date(text, d.start, d.end))
-                .collect();
+                .partition(|d| !self.lexicon.is_reference_date(text, d.start, d.end));
+            // A trigger right beside a reference date reports the earlier event itself, dated
+            // then: 「会談は2019年4月以来」, "Putin's first visit since 2000", "이후 2년 만".
+            let background_date = |pos: usize| {
+                let gap = |d: &entente_text::dates::DateMention| {
+                    if d.start >= pos {
+                        text[pos..d.start].chars().count()
+                    } else if d.end <= pos {
+                        text[d.end..pos].chars().count()
+                    } else {
+                        0
+                    }
+                };
+                // The reference date follows its trigger, in the same clause.
+                let r = ref_dates
+                    .iter()
+                    .filter(|d| d.start >= pos && !text[pos..d.start].contains([',', '，', '、']))
+                    .min_by_key(|d| gap(d))?;
+                let g = gap(r);
+                (g <= BACKGROUND_GAP && !s_dates.iter().any(|d| gap(d) < g)).then_some(r.value)
+            };
             let nearest_date = |pos: usize| {
                 s_dates
                     .iter()
@@ -212,10 +294,44 @@ impl Extractor {
                 triggers.push((kind, weight, range.start));
                 cite_from = start;
             }
+            // "Kim's talks with Xi … and Choe Son Hui's trip": a person whose possessive
+            // stands right before a trigger is that event's, not the sentence's other events'.
+            let owned_kind = |id: &str| -> Option<EventType> {
+                s_mentions
+                    .iter()
+                    .filter(|m| m.actor_id == id)
+                    .find_map(|m| {
+                        let rest = &text[m.end..range.end];
+                        let rest = rest
+                            .strip_prefix("'s ")
+                            .or_else(|| rest.strip_prefix("’s "))?;
+                        let at = range.end - rest.len();
+                        s_hits.iter().find_map(|h| match h.cue {
+                            Cue::Trigger { kind, .. }
+                                if h.start >= at && text[at..h.start].chars().count() <= 20 =>
+                            {
+                                Some(kind)
+                            }
+                            _ => None,
+                        })
+                    })
+            };
             for (kind, weight, pos) in &triggers {
                 // "The two leaders signed…": the people of the event just reported.
-                let mut people = people.clone();
-                if refers_back && let Some(prev) = drafts.last() {
+                let mut people: Vec<&str> = people
+                    .iter()
+                    .copied()
+                    .filter(|p| owned_kind(p).is_none_or(|k| k == *kind))
+                    .collect();
+                // "The two leaders": the last event with two people or more.
+                let prev = drafts.iter().rev().find(|d| {
+                    d.participants
+                        .iter()
+                        .filter(|p| self.kind_of(&p.actor_id) == Some(ActorKind::Person))
+                        .count()
+                        >= 2
+                });
+                if refers_back && let Some(prev) = prev.or(drafts.last()) {
                     for p in &prev.participants {
                         if self.kind_of(&p.actor_id) == Some(ActorKind::Person)
                             && !people.contains(&p.actor_id.as_str())
@@ -246,12 +362,17 @@ impl Extractor {
                 let Some(participants) =
                     self.participants(*kind, &people, &states, event_place.as_deref())
                 else {
-                    if people.is_empty() && pending.is_none() {
+                    // Only a trigger dated by its own sentence ("Talks were held in Beijing
+                    // yesterday.") waits for the next sentence's people: "His China visit
+                    // marked a historic event." is a reference back, not a new event.
+                    if people.is_empty() && pending.is_none() && own_date.is_some() {
                         pending = Some((*kind, *weight, range.start));
                     }
                     continue;
                 };
-                let date = nearest_date(*pos).or(context_date);
+                let date = background_date(*pos)
+                    .or_else(|| nearest_date(*pos))
+                    .or(context_date);
                 let persons = participants.len().min(4) as f32;
                 let confidence =
                     (weight * (0.6 + 0.1 * persons) * if date.is_some() { 1.0 } else { 0.8 })
@@ -482,6 +603,61 @@ impl Extractor {
         Some(ps)
     }
 }
+
+/// Whether a trigger at `start..end` is made unreal by a cue of its sentence: planned, hoped
+/// for or invited to (`modality.toml`), or remembered (`commemoration.toml`; attending a
+/// commemoration and sending greetings on an anniversary are events themselves).
+fn unreal(
+    text: &str,
+    hits: &[&crate::lexicon::Hit],
+    kind: EventType,
+    start: usize,
+    end: usize,
+) -> bool {
+    let chars = |a: usize, b: usize| text[a..b].chars().count();
+    hits.iter().any(|h| {
+        let (before, window, within_clause) = match h.cue {
+            Cue::Irrealis {
+                before,
+                window,
+                within_clause,
+            } => (before, window, within_clause),
+            Cue::Commemoration {
+                before,
+                window,
+                within_clause,
+            } if !matches!(kind, EventType::Attendance | EventType::Message) => {
+                (before, window, within_clause)
+            }
+            _ => return false,
+        };
+        let gap = if before {
+            if h.end > start {
+                return false;
+            }
+            h.end..start
+        } else {
+            if h.start < end {
+                return false;
+            }
+            end..h.start
+        };
+        chars(gap.start, gap.end) <= usize::from(window)
+            && !(within_clause && text[gap].contains([',', '，', '、', ';', '；']))
+    })
+}
+
+/// Most characters between an unreal trigger and a trigger of the same type that belongs to
+/// the same phrase.
+const UNREAL_RUN: usize = 40;
+
+/// Most characters between a trigger and the reference date that dates it ("talks since
+/// April 2019").
+const BACKGROUND_GAP: usize = 20;
+
+/// Most characters between two places named together ("at the Far Eastern Federal University
+/// on Russky Island", "ルースキー島にある極東連邦大学").
+const PLACE_CHAIN_GAP: usize = 12;
 
 fn dedup<'a>(ids: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
     let mut seen = BTreeSet::new();

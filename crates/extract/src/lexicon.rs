@@ -31,6 +31,14 @@ const REFERENCE: (&str, &str) = (
     "reference.toml",
     include_str!("../../../data/triggers/reference.toml"),
 );
+const MODALITY: (&str, &str) = (
+    "modality.toml",
+    include_str!("../../../data/triggers/modality.toml"),
+);
+const COMMEMORATION: (&str, &str) = (
+    "commemoration.toml",
+    include_str!("../../../data/triggers/commemoration.toml"),
+);
 const ANAPHORA: (&str, &str) = (
     "anaphora.toml",
     include_str!("../../../data/triggers/anaphora.toml"),
@@ -43,10 +51,28 @@ struct ReferenceFile {
     after: Vec<String>,
 }
 
+/// Words that, near a trigger, make it report no event (`modality.toml`,
+/// `commemoration.toml`).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WindowFile {
+    window_before: u16,
+    window_after: u16,
+    /// The words between cue and trigger may not hold a comma or semicolon.
+    #[serde(default)]
+    within_clause: bool,
+    before: Vec<String>,
+    after: Vec<String>,
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct AnaphoraFile {
     terms: Vec<String>,
+    /// Countries whose people's family name comes first (Kim Jong Un, 习近平): the short
+    /// form that refers back to them.
+    #[serde(default)]
+    family_name_first: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -109,6 +135,19 @@ pub enum Cue {
     Anaphora,
     /// Something one attends: a parade, a ceremony, a summit.
     Ceremony,
+    /// A word that makes a trigger at most `window` characters after it (`before`) or before
+    /// it (not `before`) something not (yet) happened: planned, hoped for, invited to.
+    Irrealis {
+        before: bool,
+        window: u16,
+        within_clause: bool,
+    },
+    /// A word that makes a trigger near it a remembered event (the anniversary of a visit).
+    Commemoration {
+        before: bool,
+        window: u16,
+        within_clause: bool,
+    },
 }
 
 /// One lexicon hit in a text: byte span and the cue.
@@ -124,6 +163,8 @@ pub struct Lexicon {
     reference_before: Vec<String>,
     reference_after: Vec<String>,
     matcher: TermMatcher,
+    /// Countries whose people are referred back to by the first word of their name.
+    pub family_name_first: Vec<String>,
     /// The cue of each term of `matcher`.
     cues: Vec<Cue>,
     /// A short hash of the lexicon files, recorded with each extraction.
@@ -150,6 +191,8 @@ impl Lexicon {
         let anaphora: AnaphoraFile = parse(ANAPHORA)?;
         let ceremonies: AnaphoraFile = parse(CEREMONIES)?;
         let reference: ReferenceFile = parse(REFERENCE)?;
+        let modality: WindowFile = parse(MODALITY)?;
+        let commemoration: WindowFile = parse(COMMEMORATION)?;
         let mut keys: Vec<String> = Vec::new();
         let mut terms: Vec<Cue> = Vec::new();
         let push = |raw: &str, cue: Cue, keys: &mut Vec<String>, terms: &mut Vec<Cue>| {
@@ -214,6 +257,32 @@ impl Lexicon {
         for term in &ceremonies.terms {
             push(term, Cue::Ceremony, &mut keys, &mut terms);
         }
+        for (file, is_irrealis) in [(&modality, true), (&commemoration, false)] {
+            for (list, before) in [(&file.before, true), (&file.after, false)] {
+                for term in list {
+                    let window = if before {
+                        file.window_before
+                    } else {
+                        file.window_after
+                    };
+                    let within_clause = file.within_clause;
+                    let cue = if is_irrealis {
+                        Cue::Irrealis {
+                            before,
+                            window,
+                            within_clause,
+                        }
+                    } else {
+                        Cue::Commemoration {
+                            before,
+                            window,
+                            within_clause,
+                        }
+                    };
+                    push(term, cue, &mut keys, &mut terms);
+                }
+            }
+        }
         let matcher = TermMatcher::new(&keys).map_err(|message| ExtractError::Lexicon {
             file: "data/triggers".into(),
             line: None,
@@ -221,7 +290,15 @@ impl Lexicon {
         })?;
         let mut h = blake3::Hasher::new();
         for (_, text) in [
-            EVENTS, FRAMEWORKS, SPEECH, TYPES, ANAPHORA, CEREMONIES, REFERENCE,
+            EVENTS,
+            FRAMEWORKS,
+            SPEECH,
+            TYPES,
+            ANAPHORA,
+            CEREMONIES,
+            REFERENCE,
+            MODALITY,
+            COMMEMORATION,
         ] {
             h.update(text.as_bytes());
         }
@@ -229,6 +306,7 @@ impl Lexicon {
             reference_before: reference.before.iter().map(|w| w.to_lowercase()).collect(),
             reference_after: reference.after.iter().map(|w| w.to_lowercase()).collect(),
             matcher,
+            family_name_first: anaphora.family_name_first.clone(),
             cues: terms,
             version: h.finalize().to_hex()[..12].to_string(),
         })

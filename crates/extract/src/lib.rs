@@ -5,6 +5,7 @@
 //! under `data/triggers/`; this crate is generic over them.
 
 pub mod analysis;
+mod coref;
 pub mod eval;
 pub mod events;
 pub mod gazetteer;

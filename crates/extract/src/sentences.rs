@@ -18,6 +18,19 @@ pub fn sentences(text: &str) -> Vec<std::ops::Range<usize>> {
         let end = i + c.len_utf8();
         let boundary = match c {
             '。' | '！' | '？' | '\n' => true,
+            // Paragraphs joined by empty list items (", , ," in some JSON dumps of KCNA).
+            // (and "China.,  The statement": a full stop, the joint's comma, a capital).
+            ',' => {
+                text[end..].trim_start_matches(' ').starts_with(',')
+                    || text[..i].trim_end_matches(' ').ends_with(',')
+                    || (text[..i].ends_with('.')
+                        && text[end..].starts_with(' ')
+                        && text[end..]
+                            .trim_start()
+                            .chars()
+                            .next()
+                            .is_some_and(char::is_uppercase))
+            }
             '.' | '!' | '?' => {
                 let next = chars.peek().map(|&(_, n)| n);
                 let followed = next
@@ -76,6 +89,26 @@ mod tests {
 
     fn split(t: &str) -> Vec<&str> {
         sentences(t).into_iter().map(|r| &t[r]).collect()
+    }
+
+    #[test]
+    fn empty_items_between_paragraphs_split() {
+        let parts = split("He arrived on Friday., , Lectures took place in Italy., , ,");
+        assert_eq!(parts[0], "He arrived on Friday.,");
+        assert!(
+            parts.contains(&"Lectures took place in Italy.,"),
+            "{parts:?}"
+        );
+        // A single comma is not a break.
+        assert_eq!(split("Kim, Xi and Putin met."), ["Kim, Xi and Putin met."]);
+        assert_eq!(
+            split("He visited China.,  The statement said so."),
+            ["He visited China.,", "The statement said so."]
+        );
+        assert_eq!(
+            split("Members of the C.C., the CPC met."),
+            ["Members of the C.C., the CPC met."]
+        );
     }
 
     #[test]

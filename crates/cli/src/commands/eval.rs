@@ -17,6 +17,10 @@ pub struct Args {
     /// Print every document's gold and predicted events where they differ.
     #[arg(long)]
     show_misses: bool,
+    /// Per document: gold events missed, spurious predictions (with their quote), and matched
+    /// events whose date, participants or place differ.
+    #[arg(long)]
+    details: bool,
     #[arg(long)]
     json: bool,
 }
@@ -92,6 +96,9 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         println!("{}", serde_json::to_string(&report)?);
         return Ok(ExitCode::SUCCESS);
     }
+    if a.details {
+        print_details(&docs, &report);
+    }
     if a.show_misses {
         for (name, gold, pred) in &docs {
             let g: Vec<String> = gold
@@ -159,4 +166,103 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         println!("{} documents", report.documents);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn gold_line(e: &eval::GoldEvent) -> String {
+    format!(
+        "{} {} {} [{}]",
+        e.kind,
+        e.date.as_deref().unwrap_or("?"),
+        e.place.as_deref().unwrap_or("-"),
+        e.participants
+            .iter()
+            .map(|p| format!("{}:{}", p.name, p.role))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
+fn pred_line(e: &analysis::EventView) -> String {
+    format!(
+        "{} {} {} [{}]",
+        e.kind,
+        e.date.as_deref().unwrap_or("?"),
+        e.place.as_ref().map_or("-", |p| p.name_en.as_str()),
+        e.participants
+            .iter()
+            .map(|p| format!("{}:{}", p.name_en, p.role))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
+fn quote(e: &analysis::EventView) -> String {
+    let q: String = e
+        .citations
+        .first()
+        .map(|c| c.quote.replace('\n', " "))
+        .unwrap_or_default();
+    let short: String = q.chars().take(160).collect();
+    if short.len() < q.len() {
+        format!("{short}…")
+    } else {
+        short
+    }
+}
+
+/// The error analysis: for each document that differs from its gold, what was missed, what
+/// is spurious and which matched events got a date, participant or place wrong.
+fn print_details(
+    docs: &[(String, Vec<eval::GoldEvent>, Vec<analysis::EventView>)],
+    report: &eval::Report,
+) {
+    for ((name, gold, pred), d) in docs.iter().zip(&report.details) {
+        let mut lines = Vec::new();
+        for &g in &d.missed {
+            lines.push(format!("  MISSED   {}", gold_line(&gold[g])));
+        }
+        for &p in &d.spurious {
+            lines.push(format!(
+                "  SPURIOUS {}\n           « {} »",
+                pred_line(&pred[p]),
+                quote(&pred[p])
+            ));
+        }
+        for &(g, p) in &d.matched {
+            let (g, p) = (&gold[g], &pred[p]);
+            let mut what = Vec::new();
+            if g.date != p.date {
+                what.push("date");
+            }
+            let gn: std::collections::BTreeSet<String> = g
+                .participants
+                .iter()
+                .map(|x| x.name.to_lowercase())
+                .collect();
+            let pn: std::collections::BTreeSet<String> = p
+                .participants
+                .iter()
+                .map(|x| x.name_en.to_lowercase())
+                .collect();
+            if gn != pn {
+                what.push("participants");
+            }
+            let pp = p.place.as_ref().map(|x| x.name_en.to_lowercase());
+            if g.place.as_ref().map(|x| x.to_lowercase()) != pp {
+                what.push("place");
+            }
+            if !what.is_empty() {
+                lines.push(format!(
+                    "  WRONG {}\n    gold {}\n    got  {}\n           « {} »",
+                    what.join("+"),
+                    gold_line(g),
+                    pred_line(p),
+                    quote(p)
+                ));
+            }
+        }
+        if !lines.is_empty() {
+            println!("{name}\n{}", lines.join("\n"));
+        }
+    }
 }

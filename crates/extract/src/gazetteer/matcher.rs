@@ -64,6 +64,9 @@ pub enum MatchKind {
     Title,
     /// An alias: a demonym or adjective ("Russian", "российский").
     Alias,
+    /// A family name referring back to a person named earlier ("Kim", 金氏, 문 대통령); found
+    /// by event extraction, not by the matcher.
+    Short,
 }
 
 /// One actor found in a text. `start..end` are byte offsets into the text given to

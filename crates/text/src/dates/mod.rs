@@ -94,8 +94,48 @@ pub fn find_dates(text: &str, lang: &Lang, anchor: Option<DateValue>) -> Vec<Dat
         ctx_day: None,
         ctx_month: None,
     };
-    let mut out = Vec::new();
-    scan::scan(&sc, |h: Hit| {
+    let mut hits: Vec<Hit> = Vec::new();
+    scan::scan(&sc, |h: Hit| hits.push(h));
+    hits.extend(taiwan_days(text));
+    hits.sort_by_key(|h| h.start);
+    let mut out: Vec<DateMention> = Vec::new();
+    for mut h in hits {
+        if out.last().is_some_and(|p| p.end > h.start) {
+            continue;
+        }
+        let prev = out.last();
+        // A month right after a year given alone takes that year: 지난해 9월, 昨年9月, 2023年の9月.
+        if let Some(p) = prev
+            && p.value.end.is_none()
+            && p.value.start.month.is_none()
+            && !p.text.ends_with(['.', '。'])
+            && text[p.end..h.start]
+                .chars()
+                .all(|c| matches!(c, ' ' | 'の' | '的'))
+            && text[p.end..h.start].chars().count() <= 2
+        {
+            let y = Some(p.value.start.year);
+            match &mut h.found {
+                Found::Date(q) if q.y.is_none() && q.m.is_some() => q.y = y,
+                Found::Range(q, _) if q.y.is_none() && q.m.is_some() => q.y = y,
+                _ => {}
+            }
+        }
+        // Another date in brackets right after a day (15日(日本時間16日)): the same moment in
+        // another time zone; the first is the one reported. (어제(4일) restates the same day
+        // and is kept.)
+        if let Some(p) = prev
+            && p.value.start.day.is_some()
+            && text[p.end..h.start]
+                .trim_start()
+                .strip_prefix(['(', '（'])
+                .is_some_and(|gap| gap.chars().count() <= 8 && !gap.contains([')', '）']))
+            && text[h.end..].trim_start().starts_with([')', '）'])
+            && let Some((value, _)) = r.clone().resolve(h.found)
+            && value != p.value
+        {
+            continue;
+        }
         if let Some((value, relative)) = r.resolve(h.found) {
             out.push(DateMention {
                 start: h.start,
@@ -105,7 +145,52 @@ pub fn find_dates(text: &str, lang: &Lang, anchor: Option<DateValue>) -> Vec<Dat
                 text: text[h.start..h.end].to_string(),
             });
         }
-    });
+    }
+    out
+}
+
+/// Taiwanese press style: the day written in brackets inside a relative day word, 昨(30)日
+/// ("yesterday, the 30th"), 今(1)日, 前(29)日. The bracketed day is read as a bare day.
+fn taiwan_days(text: &str) -> Vec<Hit> {
+    let mut out = Vec::new();
+    for word in ['昨', '今', '前'] {
+        for (i, _) in text.match_indices(word) {
+            let rest = &text[i + word.len_utf8()..];
+            let Some(inner) = rest.strip_prefix(['(', '（']) else {
+                continue;
+            };
+            let digits: String = inner.chars().take_while(char::is_ascii_digit).collect();
+            let after = &inner[digits.len()..];
+            let close = if after.starts_with(')') {
+                1
+            } else {
+                '）'.len_utf8()
+            };
+            if digits.is_empty()
+                || digits.len() > 2
+                || !after.starts_with([')', '）'])
+                || !after[close..].starts_with('日')
+            {
+                continue;
+            }
+            let Ok(d) = digits.parse::<u8>() else {
+                continue;
+            };
+            if !(1..=31).contains(&d) {
+                continue;
+            }
+            let end = text.len() - after.len() + close + '日'.len_utf8();
+            out.push(Hit {
+                start: i,
+                end,
+                found: Found::Date(Partial {
+                    y: None,
+                    m: None,
+                    d: Some(d),
+                }),
+            });
+        }
+    }
     out
 }
 
@@ -149,6 +234,7 @@ pub fn era_year(era_id: &str, n: i32) -> Option<i32> {
     tables::tables()?.era_by_id(era_id).map(|e| e.year(n))
 }
 
+#[derive(Clone)]
 struct Resolver {
     anchor: Option<DateValue>,
     /// First and last day (day numbers) of the last day-precise mention.
@@ -184,12 +270,18 @@ impl Resolver {
     }
 
     /// Year for a yearless month (and day): context, else the anchor rule.
+    /// The context year is not taken when it would put the date more than 61 days after the
+    /// anchor (`в сентябре` in January 2024 after "16 января 2024" is September 2023).
     fn infer_year(&self, m: u8, d: Option<u8>) -> Option<i32> {
+        let az = self.anchor_any();
         if let Some((y, _)) = self.ctx_month {
-            return Some(y);
+            let day = d.unwrap_or(1).min(calendar::month_len(y, m));
+            if az.is_none_or(|az| calendar::days(y, m, day) <= az + 61) {
+                return Some(y);
+            }
         }
         let a = self.anchor?;
-        let az = self.anchor_any()?;
+        let az = az?;
         let day = d.unwrap_or(1).min(calendar::month_len(a.year, m));
         if calendar::days(a.year, m, day) > az + 61 {
             Some(a.year - 1)

@@ -467,6 +467,15 @@ impl<'a> Scanner<'a> {
         {
             return None;
         }
+        // Nights and days of a trip: 2박 3일, 2泊3日.
+        let before = self.s[..i].trim_end_matches(' ');
+        if let Some(b) = before
+            .strip_suffix('박')
+            .or_else(|| before.strip_suffix('泊'))
+            && b.chars().next_back().is_some_and(|c| c.is_ascii_digit())
+        {
+            return None;
+        }
         let (n, j) = self.num(i)?;
         if !(1..=max).contains(&n.v) {
             return None;
@@ -610,7 +619,12 @@ impl<'a> Scanner<'a> {
             } else {
                 // A year alone: not a count of years (17年前, 3年間, 1990年代).
                 let k = self.skip_ws(j, 1);
-                if self.ch(k).is_some_and(|c| YEAR_COUNT_AFTER.contains(&c)) {
+                // ...but a calendar year may be a starting point: 2000年以来, 2018년 이후.
+                let since = y >= 1000
+                    && ["以来", "以降", "以後", "이후", "이래"]
+                        .iter()
+                        .any(|w| self.s[k..].starts_with(w));
+                if !since && self.ch(k).is_some_and(|c| YEAR_COUNT_AFTER.contains(&c)) {
                     return None;
                 }
             }

@@ -355,3 +355,87 @@ fn bare_day_ranges() {
     );
     assert_eq!(ko[0].value.to_string(), "2025-10-09/2025-10-11");
 }
+
+#[test]
+fn month_after_a_year_given_alone_takes_that_year() {
+    // "Last year" then a month: not the year of the date given earlier in the text.
+    let v = all(
+        "최선희 외무상이 16일 모스크바에서 회담했다. 최 외무상은 지난해 9월 방러 때 수행했다.",
+        Lang::Ko,
+        "2024-01-17",
+    );
+    assert_eq!(v, ["16일=2024-01-16", "지난해=2023", "9월=2023-09"]);
+    assert_eq!(
+        all("昨年の9月に会った。", Lang::Ja, "2023-01-10"),
+        ["昨年=2022", "9月=2022-09"]
+    );
+    // Not across a sentence: 「2018年。9月…」 keeps the usual rule.
+    assert_eq!(
+        all("после 2018 года.\n\n19 октября", Lang::Ru, "2023-10-20")[1],
+        "19 октября=2023-10-19"
+    );
+}
+
+#[test]
+fn context_year_not_taken_for_a_month_far_after_the_anchor() {
+    let v = all(
+        "16 января 2024 года. Он напомнил о переговорах в сентябре.",
+        Lang::Ru,
+        "2024-01-17",
+    );
+    assert_eq!(v[1], "сентябре=2023-09");
+}
+
+#[test]
+fn date_restated_in_brackets_is_not_a_second_date() {
+    assert_eq!(
+        all(
+            "石破茂首相は15日(日本時間16日)、リマで会談した。",
+            Lang::Ja,
+            "2024-11-16"
+        ),
+        ["15日=2024-11-15"]
+    );
+}
+
+#[test]
+fn taiwanese_bracketed_day() {
+    assert_eq!(
+        all(
+            "川普與習近平昨(30)日在韓國釜山會面",
+            Lang::ZhHant,
+            "2025-10-31"
+        ),
+        ["昨(30)日=2025-10-30"]
+    );
+}
+
+#[test]
+fn nights_and_days_of_a_trip_are_not_dates() {
+    assert_eq!(
+        all(
+            "18일부터 2박 3일 일정으로 평양을 방문",
+            Lang::Ko,
+            "2018-09-18"
+        ),
+        ["18일=2018-09-18"]
+    );
+    assert_eq!(
+        all("2泊3日の日程", Lang::Ja, "2018-09-18"),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn calendar_year_before_since() {
+    assert_eq!(
+        all(
+            "プーチン氏の訪朝は2000年以来24年ぶり。",
+            Lang::Ja,
+            "2024-06-20"
+        ),
+        ["2000年=2000"]
+    );
+    // A count of years stays a count.
+    assert_eq!(all("3年以来", Lang::Ja, "2024-06-20"), Vec::<String>::new());
+}
