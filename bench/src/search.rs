@@ -311,6 +311,31 @@ fn main() -> anyhow::Result<()> {
         fts_hits += fts_query(&conn, q)?;
         fts.push(t.elapsed());
     }
+    // Per distinct query (each ran 10 times): the medians, slowest for entente first.
+    let mut per: Vec<(String, Duration, Duration)> = (0..20)
+        .map(|i| {
+            let mut e: Vec<Duration> = ent.iter().skip(i).step_by(20).copied().collect();
+            let mut f: Vec<Duration> = fts.iter().skip(i).step_by(20).copied().collect();
+            e.sort();
+            f.sort();
+            (
+                qs[i].entente.clone(),
+                percentile(&e, 0.5),
+                percentile(&f, 0.5),
+            )
+        })
+        .collect();
+    per.sort_by_key(|p| std::cmp::Reverse(p.1));
+    println!("\nper query (median of 10): entente ms, FTS5 ms, ratio");
+    for (q, e, f) in &per {
+        println!(
+            "  {:<28} {:8.2} {:8.2} {:6.1}x",
+            q,
+            ms(*e),
+            ms(*f),
+            ms(*f) / ms(*e).max(1e-6)
+        );
+    }
     let mut grep = Vec::new();
     for q in qs.iter().take(20) {
         let t = Instant::now();

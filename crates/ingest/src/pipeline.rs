@@ -301,7 +301,8 @@ pub fn run(
     let mut summary = Summary::default();
     let (tx, rx) = mpsc::sync_channel::<Work>(256);
     let result = std::thread::scope(|scope| -> Result<(), IngestError> {
-        scope.spawn(move || {
+        let reader = std::thread::Builder::new().name("ingest-read".into());
+        let spawned = reader.spawn_scoped(scope, move || {
             for input in &files {
                 let (bytes, content_type, origin) = match load(input, opts) {
                     Ok(x) => x,
@@ -337,6 +338,12 @@ pub fn run(
                 }
             }
         });
+        if let Err(e) = spawned {
+            return Err(IngestError::Io {
+                path: PathBuf::from("<ingest reader thread>"),
+                source: e,
+            });
+        }
         // Documents are stored in batches (one transaction, one savepoint per document):
         // a commit per document cost more than the document itself.
         let mut batch: Vec<NewSource> = Vec::with_capacity(STORE_BATCH);

@@ -529,6 +529,21 @@ impl SearchIndex {
     }
 
     /// A snippet generator for the text field of `query`.
+    /// The words and bigrams `query` looks for in the text field, as indexed (folded,
+    /// lower-cased, stemmed).
+    pub fn text_terms(&self, query: &dyn Query) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        query.query_terms(&mut |term, _| {
+            if term.field() == self.fields.text
+                && let Some(t) = term.value().as_str()
+                && !out.iter().any(|o| o == t)
+            {
+                out.push(t.to_string());
+            }
+        });
+        out
+    }
+
     pub fn snippets(
         &self,
         query: &dyn Query,

@@ -9,7 +9,7 @@
 mod error;
 mod index;
 mod kb;
-mod migrations;
+pub mod migrations;
 mod repo;
 mod sqlite;
 
@@ -93,4 +93,10 @@ pub trait Store: KnowledgeBase + Send {
     fn source_text(&self, id: &SourceId) -> Result<Option<String>, StoreError>;
     /// Storage-level consistency check; returns problems found (empty when healthy).
     fn integrity_check(&self) -> Result<Vec<String>, StoreError>;
+    /// Finishes work deferred during a run of writes (e.g. near-duplicate lookup tables), so
+    /// that everything stored is durable in its final form. Writes stay correct without it:
+    /// deferred work is redone from stored data on the next open.
+    fn flush(&mut self) -> Result<(), StoreError> {
+        Ok(())
+    }
 }

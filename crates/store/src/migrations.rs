@@ -11,6 +11,7 @@ use crate::StoreError;
 pub const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/0001_sources.sql")),
     (2, include_str!("../migrations/0002_knowledge_base.sql")),
+    (3, include_str!("../migrations/0003_source_bands.sql")),
 ];
 
 pub fn latest() -> i64 {

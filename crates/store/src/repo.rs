@@ -180,6 +180,7 @@ impl Repo {
 
     /// Commits the index so that everything stored so far is searchable.
     pub fn flush(&mut self) -> Result<(), StoreError> {
+        self.store.flush()?;
         let seq = self.store.max_seq()?;
         self.index.commit(seq)?;
         self.pending = 0;
@@ -193,6 +194,7 @@ impl Repo {
     ) -> Result<(Vec<SearchResult>, Option<usize>), StoreError> {
         let crate::index::Matches { hits, total, query } = self.index.search(q)?;
         let generator = self.index.snippets(&*query, 200)?;
+        let terms = self.index.text_terms(&*query);
         let ids: Vec<SourceId> = hits.iter().map(|h| h.id).collect();
         let summaries = self.store.summaries(&ids)?;
         let mut out = Vec::with_capacity(hits.len());
@@ -200,7 +202,7 @@ impl Repo {
             let text = self.store.source_text(&hit.id)?.unwrap_or_default();
             out.push(SearchResult {
                 source_id: hit.id,
-                snippet: render_snippet(&generator, &text),
+                snippet: render_snippet(&generator, &terms, &text),
                 title: s.title,
                 outlet: s.outlet,
                 lang: s.lang,
@@ -266,8 +268,81 @@ impl Repo {
 
 /// Renders a snippet with merged, HTML-escaped `<b>` highlights; falls back to the opening
 /// of the text when the match was in the title only.
-fn render_snippet(generator: &tantivy::snippet::SnippetGenerator, text: &str) -> String {
-    let snippet = generator.snippet(text);
+/// Bytes of text handed to the snippet generator at a time. Tokenising a whole article for
+/// its snippet cost more than the search itself (CJK text becomes bigrams and unigrams), so
+/// the generator sees only the first window that can contain a query term.
+const SNIPPET_WINDOW: usize = 768;
+
+/// Windows of about [`SNIPPET_WINDOW`] bytes covering `text`, each overlapping the previous
+/// one by a quarter so that a passage across a boundary is whole in one of them; cut after a
+/// line or sentence end where there is one.
+fn snippet_windows(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < text.len() {
+        let mut end = (start + SNIPPET_WINDOW).min(text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        if end < text.len() {
+            let slice = &text[start..end];
+            let mut half = slice.len() / 2;
+            while !slice.is_char_boundary(half) {
+                half += 1;
+            }
+            if let Some(cut) = slice[half..]
+                .rfind(['\n', '。', '.', '!', '?', '！', '？'])
+                .map(|i| half + i)
+            {
+                let ch = slice[cut..].chars().next().map_or(1, char::len_utf8);
+                end = start + cut + ch;
+            }
+        }
+        out.push(&text[start..end]);
+        if end >= text.len() {
+            break;
+        }
+        let mut next = end - (end - start) / 4;
+        while !text.is_char_boundary(next) {
+            next += 1;
+        }
+        start = next.max(start + 1);
+    }
+    out
+}
+
+/// Whether `window` may hold one of the query's index terms: they are folded, lower-cased
+/// (ё as е) and, for words, stemmed, so a stem that is a prefix of the word is found as a
+/// substring. A window that fails this test cannot give a highlight; one that passes may not.
+fn may_contain(window: &str, terms: &[&str]) -> bool {
+    let folded: String = entente_text::fold(window)
+        .to_lowercase()
+        .chars()
+        .map(|c| if c == 'ё' { 'е' } else { c })
+        .collect();
+    terms.iter().any(|t| folded.contains(t))
+}
+
+fn render_snippet(
+    generator: &tantivy::snippet::SnippetGenerator,
+    terms: &[String],
+    text: &str,
+) -> String {
+    let terms: Vec<&str> = terms.iter().map(String::as_str).collect();
+    let mut snippet = None;
+    if text.len() > SNIPPET_WINDOW * 3 / 2 && !terms.is_empty() {
+        for w in snippet_windows(text) {
+            if may_contain(w, &terms) {
+                let s = generator.snippet(w);
+                if !s.highlighted().is_empty() {
+                    snippet = Some(s);
+                    break;
+                }
+            }
+        }
+    }
+    // Short texts, and terms no window showed (stems that are not prefixes): the whole text.
+    let snippet = snippet.unwrap_or_else(|| generator.snippet(text));
     let fragment = snippet.fragment();
     if fragment.is_empty() {
         let head: String = text.chars().take(160).collect();
@@ -311,4 +386,43 @@ fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn snippet_windows_cover_the_text(parts in proptest::collection::vec(
+            prop_oneof![
+                Just("会談した。"), Just("talks. "), Just("переговоры!\n"), Just("김정은 "),
+                Just("x"), Just("\n\n"), Just("習近平"), Just("🙂"),
+            ],
+            0..600,
+        )) {
+            let text: String = parts.concat();
+            let ws = snippet_windows(&text);
+            let mut covered = 0usize;
+            for w in &ws {
+                // Each window is a slice of the text (so on char boundaries)…
+                let start = w.as_ptr() as usize - text.as_ptr() as usize;
+                prop_assert!(start <= covered, "gap before byte {start}");
+                prop_assert!(w.len() <= SNIPPET_WINDOW + 4);
+                prop_assert!(!w.is_empty());
+                covered = covered.max(start + w.len());
+            }
+            // …and together they cover it.
+            prop_assert_eq!(covered, text.len());
+        }
+    }
+
+    #[test]
+    fn may_contain_folds_like_the_index() {
+        assert!(may_contain("國家主席習近平", &["习近"]));
+        assert!(may_contain("Партнёрство", &["партнерств"]));
+        assert!(may_contain("PUTIN met", &["putin"]));
+        assert!(!may_contain("Putin met", &["xi"]));
+    }
 }

@@ -11,10 +11,54 @@ use crate::{ListQuery, PutOutcome, SourceSummary, Store, StoreError, migrations}
 pub struct SqliteStore {
     pub(crate) conn: Connection,
     path: PathBuf,
+    /// Band keys of the sources stored after `bands_upto`, not yet in `source_bands`.
+    recent: RecentBands,
+    /// Near-duplicate candidates read so far: seq → (id, near_duplicate_of, signature). The
+    /// same early sources are candidates for many later ones; a row never changes once
+    /// stored, so the cache only has to forget what a rolled-back transaction added.
+    candidates: std::collections::HashMap<i64, Candidate>,
 }
+
+/// A stored source as a near-duplicate candidate.
+#[derive(Clone)]
+struct Candidate {
+    id: String,
+    root: Option<String>,
+    sig: Vec<u32>,
+}
+
+/// Most candidates kept in memory (about 300 bytes each).
+const CANDIDATE_CACHE: usize = 1 << 16;
 
 /// Near-duplicate candidates examined per LSH band (see `put_source`).
 const MAX_CANDIDATES_PER_BAND: i64 = 8;
+
+/// Sources whose bands are kept in memory before they are written, sorted, to
+/// `source_bands`: random-key inserts into that B-tree, one per band per document, cost more
+/// than the rest of storing a document.
+const BANDS_FLUSH_EVERY: usize = 50_000;
+
+/// LSH band keys of sources stored since the last [`SqliteStore::flush_bands`]: key → seqs in
+/// ascending order (the earliest [`MAX_CANDIDATES_PER_BAND`] only).
+#[derive(Default)]
+struct RecentBands {
+    /// Whether `map` reflects the database (loaded once per connection before the first write).
+    loaded: bool,
+    docs: usize,
+    map: std::collections::HashMap<i64, Vec<i64>>,
+}
+
+impl RecentBands {
+    fn add(&mut self, keys: &[i64], seq: i64) {
+        self.docs += 1;
+        for &k in keys {
+            let v = self.map.entry(k).or_default();
+            if v.len() < MAX_CANDIDATES_PER_BAND as usize {
+                v.push(seq);
+            }
+        }
+    }
+}
 
 const SUMMARY_COLS: &str =
     "id, seq, outlet, lang, published, title, url, length(text), near_duplicate_of";
@@ -47,6 +91,8 @@ impl SqliteStore {
         Ok(SqliteStore {
             conn,
             path: path.to_path_buf(),
+            recent: RecentBands::default(),
+            candidates: Default::default(),
         })
     }
 
@@ -55,7 +101,12 @@ impl SqliteStore {
         let mut conn = Connection::open_in_memory()?;
         let path = PathBuf::from(":memory:");
         migrations::migrate(&mut conn, &path)?;
-        Ok(SqliteStore { conn, path })
+        Ok(SqliteStore {
+            conn,
+            path,
+            recent: RecentBands::default(),
+            candidates: Default::default(),
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -73,6 +124,95 @@ impl SqliteStore {
             .conn
             .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
             .optional()?)
+    }
+
+    /// The highest source seq whose band keys are in `source_bands`.
+    fn bands_upto(conn: &Connection) -> Result<i64, StoreError> {
+        let v: Option<String> = conn
+            .query_row("SELECT value FROM meta WHERE key = 'bands_upto'", [], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        Ok(v.and_then(|v| v.parse().ok()).unwrap_or(0))
+    }
+
+    /// Loads the band keys of sources stored after `bands_upto` (a previous run that stopped
+    /// before flushing them) from their stored signatures, once per connection.
+    fn load_recent(&mut self) -> Result<(), StoreError> {
+        if self.recent.loaded {
+            return Ok(());
+        }
+        let upto = Self::bands_upto(&self.conn)?;
+        let mut recent = RecentBands {
+            loaded: true,
+            ..RecentBands::default()
+        };
+        let mut stmt = self
+            .conn
+            .prepare("SELECT seq, minhash FROM sources WHERE seq > ?1 ORDER BY seq")?;
+        let rows = stmt.query_map([upto], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?))
+        })?;
+        for row in rows {
+            let (seq, sig) = row?;
+            recent.add(&minhash::band_keys(&minhash::from_bytes(&sig)), seq);
+        }
+        drop(stmt);
+        self.recent = recent;
+        Ok(())
+    }
+
+    /// Writes the band keys of every source after `bands_upto` to `source_bands`, sorted, in
+    /// one transaction with the new `bands_upto`. Computed from the stored signatures, so a
+    /// crash between storing sources and flushing their bands loses nothing.
+    pub fn flush_bands(&mut self) -> Result<usize, StoreError> {
+        let tx = self.conn.transaction()?;
+        let upto = Self::bands_upto(&tx)?;
+        let mut rows: Vec<(i64, i64)> = Vec::new();
+        let mut last = upto;
+        {
+            let mut stmt =
+                tx.prepare("SELECT seq, minhash FROM sources WHERE seq > ?1 ORDER BY seq")?;
+            let it = stmt.query_map([upto], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?))
+            })?;
+            for row in it {
+                let (seq, sig) = row?;
+                last = seq;
+                rows.extend(
+                    minhash::band_keys(&minhash::from_bytes(&sig))
+                        .into_iter()
+                        .map(|k| (k, seq)),
+                );
+            }
+        }
+        if last == upto {
+            self.recent = RecentBands {
+                loaded: true,
+                ..RecentBands::default()
+            };
+            return Ok(0);
+        }
+        rows.sort_unstable();
+        {
+            let mut ins = tx.prepare_cached(
+                "INSERT OR IGNORE INTO source_bands(band_key, seq) VALUES (?1, ?2)",
+            )?;
+            for (k, seq) in &rows {
+                ins.execute(params![k, seq])?;
+            }
+        }
+        tx.execute(
+            "INSERT INTO meta(key, value) VALUES ('bands_upto', ?1)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [last.to_string()],
+        )?;
+        tx.commit()?;
+        self.recent = RecentBands {
+            loaded: true,
+            ..RecentBands::default()
+        };
+        Ok(rows.len())
     }
 
     pub fn set_meta(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
@@ -217,37 +357,67 @@ impl RawSource {
 
 impl Store for SqliteStore {
     fn put_source(&mut self, src: &NewSource) -> Result<PutOutcome, StoreError> {
-        let now = Utc::now().to_rfc3339();
-        let tx = self.conn.transaction()?;
-        let out = put_one(&tx, src, &now)?;
-        tx.commit()?;
-        Ok(out)
+        let mut out = self.put_sources(std::slice::from_ref(src))?;
+        out.pop().unwrap_or_else(|| {
+            Err(StoreError::Corrupt {
+                table: "sources",
+                id: src.id.to_hex(),
+                field: "seq",
+                message: "no outcome for the stored source".into(),
+            })
+        })
     }
 
     fn put_sources(
         &mut self,
         srcs: &[NewSource],
     ) -> Result<Vec<Result<PutOutcome, StoreError>>, StoreError> {
+        self.load_recent()?;
         let now = Utc::now().to_rfc3339();
-        let mut tx = self.conn.transaction()?;
-        let mut out = Vec::with_capacity(srcs.len());
-        for src in srcs {
-            // Each document in its own savepoint: one that fails leaves no trace and the
-            // others are kept.
-            let sp = tx.savepoint()?;
-            match put_one(&sp, src, &now) {
-                Ok(o) => {
-                    sp.commit()?;
-                    out.push(Ok(o));
-                }
-                Err(e) => {
-                    drop(sp);
-                    out.push(Err(e));
+        let result = (|| {
+            let mut tx = self.conn.transaction()?;
+            let mut out = Vec::with_capacity(srcs.len());
+            for src in srcs {
+                // Each document in its own savepoint: one that fails leaves no trace and the
+                // others are kept.
+                let sp = tx.savepoint()?;
+                match put_one(&sp, src, &now, &self.recent, &mut self.candidates) {
+                    Ok((o, keys)) => {
+                        sp.commit()?;
+                        if let PutOutcome::New { seq, .. } | PutOutcome::NearDuplicate { seq, .. } =
+                            o
+                        {
+                            self.recent.add(&keys, seq);
+                        }
+                        out.push(Ok(o));
+                    }
+                    Err(e) => {
+                        drop(sp);
+                        out.push(Err(e));
+                    }
                 }
             }
+            tx.commit()?;
+            Ok(out)
+        })();
+        match result {
+            Ok(out) => {
+                if self.recent.docs >= BANDS_FLUSH_EVERY {
+                    self.flush_bands()?;
+                }
+                Ok(out)
+            }
+            Err(e) => {
+                // The transaction rolled back: forget what it added to memory.
+                self.recent.loaded = false;
+                self.candidates.clear();
+                Err(e)
+            }
         }
-        tx.commit()?;
-        Ok(out)
+    }
+
+    fn flush(&mut self) -> Result<(), StoreError> {
+        self.flush_bands().map(|_| ())
     }
 
     fn get_source(&self, id: &SourceId) -> Result<Option<Source>, StoreError> {
@@ -398,11 +568,14 @@ impl Store for SqliteStore {
 }
 
 /// Stores one source inside the caller's transaction or savepoint (see [`Store::put_source`]).
+/// Also returns the source's band keys (empty when it was already stored).
 fn put_one(
     tx: &rusqlite::Connection,
     src: &NewSource,
     now: &str,
-) -> Result<PutOutcome, StoreError> {
+    recent: &RecentBands,
+    cache: &mut std::collections::HashMap<i64, Candidate>,
+) -> Result<(PutOutcome, Vec<i64>), StoreError> {
     let id = src.id.to_hex();
     let exists: Option<i64> = tx
         .query_row("SELECT seq FROM sources WHERE id = ?1", [&id], |r| r.get(0))
@@ -413,7 +586,7 @@ fn put_one(
                  VALUES (?1, ?2, ?3, ?4)",
             params![id, src.origin, src.encoding, now],
         )?;
-        return Ok(PutOutcome::Unchanged { id: src.id });
+        return Ok((PutOutcome::Unchanged { id: src.id }, Vec::new()));
     }
 
     // Near-duplicate candidates: any stored source sharing an LSH band.
@@ -433,30 +606,54 @@ fn put_one(
                 let rows = band_stmt.query_map(params![key, MAX_CANDIDATES_PER_BAND], |r| {
                     r.get::<_, i64>(0)
                 })?;
+                let mut n = 0;
                 for seq in rows {
                     seqs.insert(seq?);
+                    n += 1;
+                }
+                // Sources stored since the last band flush come after those in the table.
+                if n < MAX_CANDIDATES_PER_BAND
+                    && let Some(later) = recent.map.get(key)
+                {
+                    seqs.extend(later.iter().take((MAX_CANDIDATES_PER_BAND - n) as usize));
                 }
             }
         }
         let mut cand_stmt =
             tx.prepare_cached("SELECT id, near_duplicate_of, minhash FROM sources WHERE seq = ?1")?;
         for seq in seqs {
-            let row = cand_stmt
-                .query_row([seq], |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, Option<String>>(1)?,
-                        r.get::<_, Vec<u8>>(2)?,
-                    ))
-                })
-                .optional()?;
-            let Some((cid, root, sig)) = row else {
+            if !cache.contains_key(&seq) {
+                let row = cand_stmt
+                    .query_row([seq], |r| {
+                        Ok((
+                            r.get::<_, String>(0)?,
+                            r.get::<_, Option<String>>(1)?,
+                            r.get::<_, Vec<u8>>(2)?,
+                        ))
+                    })
+                    .optional()?;
+                let Some((id, root, sig)) = row else {
+                    continue;
+                };
+                if cache.len() >= CANDIDATE_CACHE {
+                    cache.clear();
+                }
+                cache.insert(
+                    seq,
+                    Candidate {
+                        id,
+                        root,
+                        sig: minhash::from_bytes(&sig),
+                    },
+                );
+            }
+            let Some(c) = cache.get(&seq) else {
                 continue;
             };
-            let sim = minhash::similarity(&src.minhash, &minhash::from_bytes(&sig));
+            let sim = minhash::similarity(&src.minhash, &c.sig);
             // Candidates come in seq order: the first similar one is the earliest.
             if sim >= minhash::NEAR_DUPLICATE_THRESHOLD {
-                best = Some((seq, cid, root, sim));
+                best = Some((seq, c.id.clone(), c.root.clone(), sim));
                 break;
             }
         }
@@ -503,19 +700,12 @@ fn put_one(
         ],
     )?;
     let seq = tx.last_insert_rowid();
-    {
-        let mut band_stmt =
-            tx.prepare_cached("INSERT INTO source_bands(band_key, seq) VALUES (?1, ?2)")?;
-        for key in &keys {
-            band_stmt.execute(params![key, seq])?;
-        }
-    }
     tx.execute(
         "INSERT OR IGNORE INTO source_origins(source_id, origin, encoding, seen_at)
              VALUES (?1, ?2, ?3, ?4)",
         params![id, src.origin, src.encoding, now],
     )?;
-    Ok(match near {
+    let outcome = match near {
         Some((of, similarity)) => PutOutcome::NearDuplicate {
             id: src.id,
             seq,
@@ -523,5 +713,6 @@ fn put_one(
             similarity,
         },
         None => PutOutcome::New { id: src.id, seq },
-    })
+    };
+    Ok((outcome, keys))
 }

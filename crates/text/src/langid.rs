@@ -38,6 +38,11 @@ struct Counts {
     /// Han characters written only in traditional / only in simplified Chinese.
     trad: usize,
     simp: usize,
+    /// Cyrillic letters that, among the Cyrillic languages detected, only Russian (ы, э; also
+    /// Belarusian, told apart by і and ў) uses, and letters Russian never uses (і ї є ґ ў ј љ
+    /// њ ћ ђ џ ѓ ќ ѕ).
+    ru_marks: usize,
+    non_ru: usize,
 }
 
 impl Counts {
@@ -72,7 +77,14 @@ impl Counts {
                 | 0xD7B0..=0xD7FF => n.hangul += 1,
                 0x0400..=0x052F | 0x1C80..=0x1C8F | 0x2DE0..=0x2DFF | 0xA640..=0xA69F => {
                     if c.is_alphabetic() {
-                        n.cyrillic += 1
+                        n.cyrillic += 1;
+                        match c {
+                            'ы' | 'Ы' | 'э' | 'Э' => n.ru_marks += 1,
+                            'і' | 'І' | 'ї' | 'Ї' | 'є' | 'Є' | 'ґ' | 'Ґ' | 'ў' | 'Ў' | 'ј'
+                            | 'Ј' | 'љ' | 'Љ' | 'њ' | 'Њ' | 'ћ' | 'Ћ' | 'ђ' | 'Ђ' | 'џ' | 'Џ'
+                            | 'ѓ' | 'Ѓ' | 'ќ' | 'Ќ' | 'ѕ' | 'Ѕ' => n.non_ru += 1,
+                            _ => {}
+                        }
                     }
                 }
                 0x00C0..=0x024F | 0x1E00..=0x1EFF => {
@@ -107,6 +119,8 @@ impl Counts {
         self.other += o.other;
         self.trad += o.trad;
         self.simp += o.simp;
+        self.ru_marks += o.ru_marks;
+        self.non_ru += o.non_ru;
     }
 }
 
@@ -305,6 +319,14 @@ fn guess(text: &str, n: &Counts) -> Guess {
     }
     let sample = prefix(text, WHATLANG_SAMPLE);
     if n.cyrillic == alpha_max {
+        // Letters settle Russian without statistics, which are the costliest step of ingest.
+        if n.cyrillic >= PARAGRAPH_MIN_LETTERS && n.ru_marks > 0 && n.non_ru == 0 {
+            return Guess {
+                lang: Lang::Ru,
+                sure: true,
+                family: Family::Cyrillic,
+            };
+        }
         let info = cyrillic_detector().detect(sample);
         return match info {
             Some(i) if i.is_reliable() => Guess {
@@ -320,6 +342,14 @@ fn guess(text: &str, n: &Counts) -> Guess {
         };
     }
     if n.latin == alpha_max {
+        // So do English function words.
+        if english_by_function_words(sample) {
+            return Guess {
+                lang: Lang::En,
+                sure: true,
+                family: Family::Latin,
+            };
+        }
         let info = latin_detector().detect(sample);
         return match info {
             Some(i) if i.is_reliable() => Guess {
@@ -346,6 +376,37 @@ fn guess(text: &str, n: &Counts) -> Guess {
             family: Family::Other,
         },
     }
+}
+
+/// English function words: frequent in any English sentence, rare as words in the other
+/// Latin-script languages.
+const ENGLISH_FUNCTION_WORDS: &[&str] = &[
+    "the", "of", "and", "to", "in", "is", "was", "for", "with", "that", "by", "from", "on", "at",
+    "as", "his", "he", "said", "has", "have", "which", "were", "this",
+];
+
+/// Whether `sample` reads as English: at least 8 words, "the" among them, and a fifth or more
+/// of them English function words.
+fn english_by_function_words(sample: &str) -> bool {
+    let (mut words, mut hits, mut the) = (0usize, 0usize, false);
+    for w in sample
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+    {
+        if !w.is_ascii() {
+            // Accented words: let statistics decide.
+            return false;
+        }
+        words += 1;
+        if w.len() <= 5 {
+            let lower = w.to_ascii_lowercase();
+            if ENGLISH_FUNCTION_WORDS.contains(&lower.as_str()) {
+                hits += 1;
+                the |= lower == "the";
+            }
+        }
+    }
+    words >= 8 && the && hits * 5 >= words
 }
 
 /// Byte ranges of the paragraphs of `text` (runs of non-blank lines), trimmed of white space.
@@ -614,6 +675,29 @@ mod tests {
                 proptest::prop_assert!(spans.iter().any(|s| s.lang == main));
             }
         }
+    }
+
+    #[test]
+    fn letters_and_function_words_settle_russian_and_english() {
+        let ru = "Министр иностранных дел России Сергей Лавров провёл переговоры с коллегой из КНДР, стороны обсудили вопросы двустороннего сотрудничества.";
+        let uk = "Міністр закордонних справ України провів переговори з колегою, сторони обговорили питання двостороннього співробітництва та безпеки в регіоні.";
+        let be = "Міністр замежных спраў Беларусі правёў перамовы з калегам, бакі абмеркавалі пытанні двухбаковага супрацоўніцтва.";
+        let en = "The foreign minister of Russia held talks with his counterpart in Pyongyang, and the two sides discussed cooperation.";
+        let fr = "Le ministre des affaires étrangères de la Russie a eu des entretiens avec son homologue à Pyongyang sur la coopération.";
+        let de = "Der russische Außenminister führte in Pjöngjang Gespräche mit seinem Amtskollegen über die Zusammenarbeit beider Länder.";
+        let g = |t: &str| guess(t, &Counts::of(t));
+        assert!(g(ru).sure && g(ru).lang == Lang::Ru);
+        assert!(Counts::of(uk).non_ru > 0);
+        assert_eq!(g(uk).lang.tag(), "uk");
+        assert_eq!(g(be).lang.tag(), "be");
+        assert!(english_by_function_words(en));
+        assert!(g(en).sure && g(en).lang == Lang::En);
+        assert!(!english_by_function_words(fr));
+        assert_eq!(g(fr).lang.tag(), "fr");
+        assert!(!english_by_function_words(de));
+        assert_eq!(g(de).lang.tag(), "de");
+        // Too few words for the shortcut.
+        assert!(!english_by_function_words("The talks."));
     }
 
     #[test]

@@ -471,7 +471,8 @@ fn add(ctx: &Ctx, repo: &mut Repo, a: AddArgs) -> anyhow::Result<ExitCode> {
         note: a.note,
     };
     validate(repo, std::slice::from_ref(&actor), "entente actors add")?;
-    repo.store_mut().upsert_actors(&[actor.clone()], USER)?;
+    repo.store_mut()
+        .upsert_actors(std::slice::from_ref(&actor), USER)?;
     if !ctx.quiet {
         println!(
             "added {} ({}); the next `entente extract` re-reads every source with it",
@@ -547,7 +548,8 @@ fn add_alias(
         return Ok(ExitCode::SUCCESS);
     }
     validate(repo, std::slice::from_ref(&a), "entente actors alias")?;
-    repo.store_mut().upsert_actors(&[a.clone()], USER)?;
+    repo.store_mut()
+        .upsert_actors(std::slice::from_ref(&a), USER)?;
     if !ctx.quiet {
         println!(
             "{} ({}) gained the {} `{name}` ({lang}); the next `entente extract` re-reads every source",

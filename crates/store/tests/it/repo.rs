@@ -273,6 +273,53 @@ fn snippets_highlight_the_match() {
 }
 
 #[test]
+fn snippets_find_matches_late_in_long_texts() {
+    // Matches after several kilobytes of other text, in a variant form, a Russian word with ё,
+    // and an English word whose stem is not a prefix of it (happy → happi).
+    let filler_en = "The delegation toured a factory and a farm in the afternoon. ".repeat(60);
+    let filler_zh = "代表团下午参观了工厂和农场。".repeat(120);
+    let filler_ru = "Делегация посетила завод и ферму во второй половине дня. ".repeat(50);
+    let docs = vec![
+        source(
+            &format!("{filler_zh}\n\n國家主席習近平在北京會見了來訪的客人。"),
+            Lang::ZhHant,
+            None,
+            "Xinhua",
+        ),
+        source(
+            &format!(
+                "{filler_ru}\n\nСтороны приняли совместное заявление о её итогах и партнёрстве."
+            ),
+            Lang::Ru,
+            None,
+            "TASS",
+        ),
+        source(
+            &format!("{filler_en}\n\nBoth sides said they were happy with the outcome."),
+            Lang::En,
+            None,
+            "Yonhap",
+        ),
+    ];
+    let (_d, repo) = repo_with(&docs);
+    for (q, want) in [
+        ("习近平", "<b>習近平</b>"),
+        ("партнерстве", "<b>партнёрстве</b>"),
+        ("happy", "<b>happy</b>"),
+    ] {
+        let (hits, _) = repo
+            .search(&SearchQuery {
+                text: q.into(),
+                limit: 1,
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(hits.len(), 1, "{q}");
+        assert!(hits[0].snippet.contains(want), "{q}: {}", hits[0].snippet);
+    }
+}
+
+#[test]
 fn reopening_catches_up_sources_the_index_missed() {
     let dir = tempfile::tempdir().unwrap();
     {

@@ -184,13 +184,106 @@ fn lists_with_filters() {
     assert_eq!(page[0].seq, 2);
 }
 
+fn band_rows(path: &std::path::Path) -> (i64, String) {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let n = conn
+        .query_row("SELECT count(*) FROM source_bands", [], |r| r.get(0))
+        .unwrap();
+    let upto = conn
+        .query_row("SELECT value FROM meta WHERE key = 'bands_upto'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    (n, upto)
+}
+
+#[test]
+fn near_duplicates_are_found_before_and_after_band_flushes_and_crashes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kb.sqlite");
+    let first = source(STORY, Lang::En, None, "KCNA");
+    let second = source(&format!("{STORY} (Updated.)"), Lang::En, None, "KCNA");
+    let third = source(&format!("{STORY} (Corrected.)"), Lang::En, None, "TASS");
+    {
+        let mut s = SqliteStore::open(&path).unwrap();
+        // Same connection, bands still in memory.
+        let out = s.put_sources(&[first.clone(), second.clone()]).unwrap();
+        assert!(matches!(out[1], Ok(PutOutcome::NearDuplicate { of, .. }) if of == first.id));
+        // Dropped without a flush, as if the process were killed.
+    }
+    assert_eq!(band_rows(&path), (0, "0".to_string()), "bands deferred");
+    {
+        let mut s = SqliteStore::open(&path).unwrap();
+        // A new connection re-bands the unflushed sources from their stored signatures.
+        match s.put_source(&third).unwrap() {
+            PutOutcome::NearDuplicate { of, .. } => assert_eq!(of, first.id),
+            o => panic!("expected a near-duplicate, got {o:?}"),
+        }
+        s.flush().unwrap();
+        assert_eq!(band_rows(&path), (3 * 16, "3".to_string()));
+        s.flush().unwrap();
+        assert_eq!(
+            band_rows(&path),
+            (3 * 16, "3".to_string()),
+            "flush is idempotent"
+        );
+    }
+    // After the flush, candidates come from the table.
+    let mut s = SqliteStore::open(&path).unwrap();
+    let fourth = source(&format!("{STORY} (Final.)"), Lang::En, None, "Yonhap");
+    match s.put_source(&fourth).unwrap() {
+        PutOutcome::NearDuplicate { of, .. } => assert_eq!(of, first.id),
+        o => panic!("expected a near-duplicate, got {o:?}"),
+    }
+}
+
+#[test]
+fn the_band_migration_keeps_existing_bands() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kb.sqlite");
+    {
+        // A version-2 database as the previous release wrote it: bands in a rowid table.
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        for (v, sql) in &entente_store::migrations::MIGRATIONS[..2] {
+            conn.execute_batch(sql).unwrap();
+            conn.pragma_update(None, "user_version", v).unwrap();
+        }
+        let a = source(STORY, Lang::En, None, "KCNA");
+        conn.execute(
+            "INSERT INTO sources(id, lang, text, encoding, format, origin, ingested_at, minhash)
+             VALUES (?1, 'en', ?2, 'UTF-8', 'text', 'a.txt', '2026-01-01', ?3)",
+            rusqlite::params![
+                a.id.to_hex(),
+                a.text,
+                entente_core::minhash::to_bytes(&a.minhash)
+            ],
+        )
+        .unwrap();
+        for k in entente_core::minhash::band_keys(&a.minhash) {
+            conn.execute(
+                "INSERT INTO source_bands(band_key, seq) VALUES (?1, 1)",
+                [k],
+            )
+            .unwrap();
+        }
+    }
+    let mut s = SqliteStore::open(&path).unwrap();
+    assert_eq!(s.schema_version().unwrap(), 3);
+    assert_eq!(band_rows(&path), (16, "1".to_string()));
+    let again = source(&format!("{STORY} (Updated.)"), Lang::En, None, "KCNA");
+    assert!(matches!(
+        s.put_source(&again).unwrap(),
+        PutOutcome::NearDuplicate { seq: 2, .. }
+    ));
+}
+
 #[test]
 fn migrations_apply_once_and_refuse_newer_schemas() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("kb.sqlite");
     {
         let mut s = SqliteStore::open(&path).unwrap();
-        assert_eq!(s.schema_version().unwrap(), 2);
+        assert_eq!(s.schema_version().unwrap(), 3);
         s.put_source(&source(STORY, Lang::En, None, "KCNA"))
             .unwrap();
     }
