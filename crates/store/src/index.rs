@@ -23,7 +23,9 @@ use tantivy::{Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocum
 use crate::StoreError;
 
 /// Name of our analyzer in tantivy's tokenizer manager.
-const ANALYZER: &str = "entente";
+/// The text analyzer's name; a new name when tokens change (v2: CJK trigrams), so that an
+/// index built with the old tokens is rebuilt (the schema differs).
+const ANALYZER: &str = "entente_v2";
 /// Sort value for undated sources (sorts last in newest-first order, excluded by date filters).
 const NO_DATE: i64 = i64::MIN / 2;
 /// Payload key prefix recording the highest store `seq` included in the last commit.
@@ -364,14 +366,13 @@ impl SearchIndex {
             self.query_tokenizers.clone(),
         );
         parser.set_conjunction_by_default();
-        parser.set_field_boost(f.title, 2.0);
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         if !text.trim().is_empty() {
             let user = parser.parse_query(&text).map_err(|e| StoreError::Query {
                 query: q.text.clone(),
                 message: e.to_string(),
             })?;
-            clauses.push((Occur::Must, user));
+            clauses.push((Occur::Must, rewrite(user, &f)));
         }
         if !q.langs.is_empty() {
             let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -553,6 +554,57 @@ impl SearchIndex {
         let mut generator = SnippetGenerator::create(&searcher, query, self.fields.text)?;
         generator.set_max_num_chars(max_chars);
         Ok(generator)
+    }
+}
+
+/// Weight of a match in the title against one in the text.
+const TITLE_BOOST: f32 = 2.0;
+
+/// Finishes a parsed user query: a single CJK or Hangul character, which the index holds only
+/// inside bigrams and trigrams (and alone at the end of a run), becomes a prefix query over
+/// the grams that start with it; matches in the title weigh [`TITLE_BOOST`] times more.
+fn rewrite(q: Box<dyn Query>, f: &Fields) -> Box<dyn Query> {
+    if let Some(b) = q.downcast_ref::<BooleanQuery>() {
+        let clauses = b
+            .clauses()
+            .iter()
+            .map(|(o, c)| (*o, rewrite(c.box_clone(), f)))
+            .collect();
+        let mut out = BooleanQuery::new(clauses);
+        out.set_minimum_number_should_match(b.get_minimum_number_should_match());
+        return Box::new(out);
+    }
+    let mut field = None;
+    let mut out = q;
+    if let Some(t) = out.downcast_ref::<TermQuery>() {
+        let term = t.term();
+        field = Some(term.field());
+        if let Some(text) = term.value().as_str()
+            && let mut chars = text.chars()
+            && let (Some(c), None) = (chars.next(), chars.next())
+            && entente_text::tokenize::is_gram_char(c)
+            && let Ok(prefix) = tantivy::query::RegexQuery::from_pattern(
+                &format!("{}.{{0,2}}", regex_syntax_escape(c)),
+                term.field(),
+            )
+        {
+            out = Box::new(prefix);
+        }
+    } else if let Some(p) = out.downcast_ref::<PhraseQuery>() {
+        field = Some(p.field());
+    }
+    if field == Some(f.title) {
+        out = Box::new(tantivy::query::BoostQuery::new(out, TITLE_BOOST));
+    }
+    out
+}
+
+/// A character as a regular expression that matches only itself.
+fn regex_syntax_escape(c: char) -> String {
+    if c.is_alphanumeric() {
+        c.to_string()
+    } else {
+        format!("\\x{{{:x}}}", c as u32)
     }
 }
 

@@ -1,10 +1,12 @@
 //! The token stream behind the search index and the query parser.
 //!
 //! * Runs of Han and kana (including 々〆〇ヶ and the long vowel mark ー), and separately runs
-//!   of Hangul, are cut into overlapping character bigrams, each character folded with
-//!   [`fold_char`](crate::fold_char). The index also gets every unigram, at the position of
-//!   the bigram that starts with it, so a one-character query matches; a query of two or more
-//!   characters becomes a phrase of bigrams.
+//!   of Hangul, are cut into overlapping character bigrams and trigrams, each character folded
+//!   with [`fold_char`](crate::fold_char); a bigram and a trigram starting at one character
+//!   share its position, and the run's last character is indexed alone. A query of two or
+//!   three characters is one term (most CJK names and words: 会谈, 习近平, 김정은), a longer
+//!   one a phrase of trigrams every three characters; a one-character query is answered by
+//!   the index as a prefix over the grams that start with it (see `entente-store`).
 //! * Other text is cut into words: runs of letters, digits and combining marks; an apostrophe
 //!   between letters (`don't`) and `.` or `,` between digits (`3.5`, `1,000`) stay inside;
 //!   hyphens split. Words are lower-cased; Latin words without digits are stemmed as English,
@@ -24,10 +26,10 @@ use crate::fold::{self, Tables};
 /// Whether tokens are produced for the index or for a query.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
-    /// CJK runs give every bigram and every unigram (the unigram at the bigram's position).
+    /// CJK runs give every bigram and trigram, and their last character alone.
     Index,
-    /// CJK runs of two or more characters give bigrams only (so a word becomes a phrase of
-    /// bigrams); a one-character run gives its unigram.
+    /// CJK runs give one unigram, bigram or trigram, or for four and more characters a phrase
+    /// of trigrams.
     Query,
 }
 
@@ -87,6 +89,11 @@ fn kind(c: char) -> Kind {
         _ if unicode_normalization::char::is_combining_mark(c) => Kind::Mark,
         _ => Kind::Other,
     }
+}
+
+/// Whether `c` is tokenised into character grams (Han, kana, Hangul) rather than words.
+pub fn is_gram_char(c: char) -> bool {
+    matches!(kind(c), Kind::Cjk | Kind::Hangul)
 }
 
 #[inline]
@@ -216,41 +223,72 @@ impl Run<'_, '_> {
     }
 
     /// Tokenises the run of characters of `k` starting at byte `i`; returns where it ends.
+    ///
+    /// Index mode: at each character, the bigram and the trigram that start there, and the
+    /// run's last character alone (a single character is found by prefix, see
+    /// [`Mode::Index`]). Query mode: one character gives its unigram, two the bigram, three
+    /// the trigram, more a phrase of trigrams at offsets 0, 3, 6… and the last three.
     fn cjk_run(&mut self, mut i: usize, k: Kind) -> usize {
-        // The previous character: byte range and folded form.
-        let mut prev: Option<(usize, usize, char)> = None;
-        let mut count = 0usize;
+        // The run's characters so far: byte start, byte end, folded form.
+        let mut chars: Vec<(usize, usize, char)> = Vec::with_capacity(16);
         while let Some(c) = char_at(self.text, i) {
             if kind(c) != k {
                 break;
             }
             let end = i + c.len_utf8();
             let f = if k == Kind::Cjk { self.fold(c) } else { c };
-            if let Some((ps, pe, pf)) = prev {
-                let pos = self.position + count - 1;
-                self.token.text.clear();
-                self.token.text.push(pf);
-                self.token.text.push(f);
-                self.emit(ps, end, pos);
-                if self.mode == Mode::Index {
-                    self.token.text.clear();
-                    self.token.text.push(pf);
-                    self.emit(ps, pe, pos);
+            chars.push((i, end, f));
+            i = end;
+            if self.mode == Mode::Index {
+                let n = chars.len();
+                // Emitted in order of start: the trigram from n-3, then the bigram from n-2.
+                if n >= 3 {
+                    let (s, _, a) = chars[n - 3];
+                    let (_, _, b) = chars[n - 2];
+                    self.gram(&[a, b, f], s, end, self.position + n - 3);
+                }
+                if n >= 2 {
+                    let (s, _, a) = chars[n - 2];
+                    self.gram(&[a, f], s, end, self.position + n - 2);
                 }
             }
-            prev = Some((i, end, f));
-            count += 1;
-            i = end;
         }
-        if let Some((ps, pe, pf)) = prev
-            && (self.mode == Mode::Index || count == 1)
-        {
-            self.token.text.clear();
-            self.token.text.push(pf);
-            self.emit(ps, pe, self.position + count - 1);
+        let n = chars.len();
+        match self.mode {
+            Mode::Index => {
+                if let Some(&(s, e, f)) = chars.last() {
+                    self.gram(&[f], s, e, self.position + n - 1);
+                }
+            }
+            Mode::Query => match n {
+                0 => {}
+                1 | 2 => {
+                    let (s, _, _) = chars[0];
+                    let (_, e, _) = chars[n - 1];
+                    let text: Vec<char> = chars.iter().map(|c| c.2).collect();
+                    self.gram(&text, s, e, self.position);
+                }
+                _ => {
+                    let mut offsets: Vec<usize> = (0..=n - 3).step_by(3).collect();
+                    if offsets.last() != Some(&(n - 3)) {
+                        offsets.push(n - 3);
+                    }
+                    for o in offsets {
+                        let g = [chars[o].2, chars[o + 1].2, chars[o + 2].2];
+                        self.gram(&g, chars[o].0, chars[o + 2].1, self.position + o);
+                    }
+                }
+            },
         }
-        self.position += count;
+        self.position += n;
         i
+    }
+
+    #[inline]
+    fn gram(&mut self, chars: &[char], start: usize, end: usize, position: usize) {
+        self.token.text.clear();
+        self.token.text.extend(chars);
+        self.emit(start, end, position);
     }
 
     /// Finds the end of the word starting at byte `i`.
@@ -417,13 +455,12 @@ mod tests {
     }
 
     #[test]
-    fn index_mode_bigrams_and_unigrams() {
+    fn index_mode_bigrams_trigrams_and_the_last_character() {
         let got = tokens("金正恩", Mode::Index);
         let want = [
             ("金正", 0, 6, 0),
-            ("金", 0, 3, 0),
+            ("金正恩", 0, 9, 0),
             ("正恩", 3, 9, 1),
-            ("正", 3, 6, 1),
             ("恩", 6, 9, 2),
         ];
         let got: Vec<(&str, usize, usize, usize)> = got
@@ -431,24 +468,63 @@ mod tests {
             .map(|t| (t.text.as_str(), t.start, t.end, t.position))
             .collect();
         assert_eq!(got, want);
+        // Starts never go backwards (the snippet generator reads tokens in order).
+        let t = tokens("全面战略协作伙伴关系と会談", Mode::Index);
+        assert!(t.windows(2).all(|w| w[0].start <= w[1].start), "{t:?}");
     }
 
     #[test]
-    fn query_mode_bigrams_only() {
-        assert_eq!(
-            with_pos("金正恩", Mode::Query),
-            vec![("金正".into(), 0), ("正恩".into(), 1)]
-        );
+    fn query_mode_grams() {
         assert_eq!(with_pos("金", Mode::Query), vec![("金".into(), 0)]);
+        assert_eq!(with_pos("会談", Mode::Query), vec![("会谈".into(), 0)]);
+        assert_eq!(with_pos("金正恩", Mode::Query), vec![("金正恩".into(), 0)]);
+        assert_eq!(
+            with_pos("朝鮮半島", Mode::Query),
+            vec![("朝鲜半".into(), 0), ("鲜半岛".into(), 1)]
+        );
+        assert_eq!(
+            with_pos("全面战略协作伙伴关系", Mode::Query),
+            vec![
+                ("全面战".into(), 0),
+                ("略协作".into(), 3),
+                ("伙伴关".into(), 6),
+                ("伴关系".into(), 7)
+            ]
+        );
         // Positions after a run advance by its length, as in the index.
         assert_eq!(
             with_pos("金正恩 visit", Mode::Query),
-            vec![("金正".into(), 0), ("正恩".into(), 1), ("visit".into(), 3)]
+            vec![("金正恩".into(), 0), ("visit".into(), 3)]
         );
         assert_eq!(
             with_pos("金正恩 visit", Mode::Index).last(),
             Some(&("visit".into(), 3))
         );
+    }
+
+    proptest::proptest! {
+        /// Every query gram of a CJK word is indexed at the same relative position wherever
+        /// the word stands in a run: the phrase the query makes always finds it.
+        #[test]
+        fn query_grams_are_indexed_where_the_word_stands(
+            before in "[日中露朝韓米]{0,3}",
+            word in "[金正恩習近平会談協力朝鮮半島戦略]{1,9}",
+            after in "[日中露朝韓米]{0,3}",
+        ) {
+            let text = format!("{before}{word}{after}");
+            let index = with_pos(&text, Mode::Index);
+            let base = before.chars().count();
+            let query = with_pos(&word, Mode::Query);
+            let n = word.chars().count();
+            for (g, p) in &query {
+                if n == 1 {
+                    // Found by prefix: some indexed gram at that position starts with it.
+                    proptest::prop_assert!(index.iter().any(|(t, q)| *q == base && t.starts_with(g.as_str())));
+                } else {
+                    proptest::prop_assert!(index.contains(&(g.clone(), base + p)), "{g}@{p} in {text}: {index:?}");
+                }
+            }
+        }
     }
 
     #[test]
@@ -469,10 +545,17 @@ mod tests {
         assert_eq!(
             ko,
             s(&[
-                "김정", "김", "정은", "정", "은", "위원", "위", "원장", "원", "장"
+                "김정",
+                "김정은",
+                "정은",
+                "은",
+                "위원",
+                "위원장",
+                "원장",
+                "장"
             ])
         );
-        assert_eq!(texts("김정은", Mode::Query), s(&["김정", "정은"]));
+        assert_eq!(texts("김정은", Mode::Query), s(&["김정은"]));
     }
 
     #[test]
@@ -536,7 +619,7 @@ mod tests {
         let p = with_pos("Путин、習近平とmet.", Mode::Index);
         let positions: Vec<usize> = p.iter().map(|x| x.1).collect();
         assert_eq!(p[0].0, "путин");
-        assert_eq!(positions, vec![0, 1, 1, 2, 2, 3, 3, 4, 5]);
+        assert_eq!(positions, vec![0, 1, 1, 2, 2, 3, 4, 5]);
         assert_eq!(p.last(), Some(&("met".to_string(), 5)));
     }
 
@@ -552,7 +635,7 @@ mod tests {
                 .all(|c| matches!(kind(c), Kind::Cjk | Kind::Hangul))
             {
                 assert_eq!(folded, t.text, "{t:?}");
-                assert!(n == 1 || n == 2);
+                assert!((1..=3).contains(&n));
             } else {
                 assert_eq!(surface, "Meetings");
             }
@@ -607,7 +690,7 @@ mod tests {
         }
 
         /// A query for any substring (≥ 2 chars) of a CJK run matches the run's index tokens as
-        /// a phrase: each query bigram is an index token at the same relative position.
+        /// a phrase: each query gram is an index token at the same relative position.
         #[test]
         fn query_substrings_match_index(run in "[金正恩習近平会談のがアー々]{2,12}", a in 0usize..12, len in 2usize..12) {
             let chars: Vec<char> = run.chars().collect();
@@ -617,7 +700,9 @@ mod tests {
             let sub: String = chars[a..b].iter().collect();
             let index = tokens(&run, Mode::Index);
             let query = tokens(&sub, Mode::Query);
-            prop_assert_eq!(query.len(), b - a - 1);
+            let n = b - a;
+            let want = if n <= 3 { 1 } else { (n - 3) / 3 + 1 + usize::from(!(n - 3).is_multiple_of(3)) };
+            prop_assert_eq!(query.len(), want);
             for q in &query {
                 prop_assert!(
                     index.iter().any(|t| t.text == q.text && t.position == a + q.position),

@@ -109,7 +109,7 @@ fn text(q: &str) -> SearchQuery {
 }
 
 #[test]
-fn cjk_bigrams_find_names_across_languages() {
+fn cjk_grams_find_names_across_languages() {
     let (_d, repo) = repo_with(&corpus());
     let kim = ids(&repo, text("金正恩"));
     assert_eq!(kim.len(), 2, "{kim:?}");
@@ -118,7 +118,7 @@ fn cjk_bigrams_find_names_across_languages() {
     assert_eq!(ids(&repo, text("习近平")).len(), 2);
     assert_eq!(ids(&repo, text("習近平")).len(), 2);
     assert_eq!(ids(&repo, text("社会主義")).len(), 2);
-    // A one-character query works through unigrams.
+    // A one-character query works as a prefix over the grams that start with it.
     assert_eq!(ids(&repo, text("党")).len(), 3, "劳动党, 党的, 党の");
     // Bigrams must be contiguous: 金恩 is not a substring anywhere.
     assert!(ids(&repo, text("金恩")).is_empty());
