@@ -37,6 +37,7 @@
 
 pub mod error;
 pub mod hs;
+pub mod json;
 pub mod model;
 pub mod parse;
 pub mod partners;

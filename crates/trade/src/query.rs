@@ -93,15 +93,22 @@ pub enum By {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct TotalsRow {
     pub period: String,
+    #[serde(serialize_with = "crate::json::usd")]
     pub exports_usd: f64,
+    #[serde(serialize_with = "crate::json::usd")]
     pub imports_usd: f64,
+    #[serde(serialize_with = "crate::json::usd")]
     pub total_usd: f64,
     /// exports − imports
+    #[serde(serialize_with = "crate::json::usd")]
     pub balance_usd: f64,
     /// Change of the total on the previous period, as a fraction (0.25 = +25 %). For a partial
     /// year, on the same months of the previous year; `None` where no like period exists.
+    #[serde(serialize_with = "crate::json::frac_opt")]
     pub change: Option<f64>,
+    #[serde(serialize_with = "crate::json::frac_opt")]
     pub exports_change: Option<f64>,
+    #[serde(serialize_with = "crate::json::frac_opt")]
     pub imports_change: Option<f64>,
     /// By year: the months the figures cover (`01-10`, `01-03,05-12`); `None` for a year
     /// given as annual figures.
@@ -176,21 +183,41 @@ pub fn months_label(ranges: &str) -> String {
         .join(", ")
 }
 
-/// One year of `ytd`.
+/// One year of `ytd`. A flow without monthly figures for the window is `None` (no data, shown
+/// as "—"), never 0; so are the total and balance then.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct YtdRow {
     pub year: i32,
-    /// Months covered: `01-10`.
-    pub months: String,
-    pub exports_usd: f64,
-    pub imports_usd: f64,
-    pub total_usd: f64,
-    pub balance_usd: f64,
-    /// Change of the total on the previous year.
+    /// The months the figures cover: `01-10`, or `01-08` when later months have no data;
+    /// `None` when the year has no monthly figures in the window.
+    pub months: Option<String>,
+    #[serde(serialize_with = "crate::json::usd_opt")]
+    pub exports_usd: Option<f64>,
+    #[serde(serialize_with = "crate::json::usd_opt")]
+    pub imports_usd: Option<f64>,
+    #[serde(serialize_with = "crate::json::usd_opt")]
+    pub total_usd: Option<f64>,
+    #[serde(serialize_with = "crate::json::usd_opt")]
+    pub balance_usd: Option<f64>,
+    /// Change of the total on the previous year; `None` unless both years have figures for
+    /// the same months of both flows.
+    #[serde(serialize_with = "crate::json::frac_opt")]
     pub change: Option<f64>,
-    /// Change of the total on the base year.
+    /// Change of the total on the base year (same condition).
+    #[serde(serialize_with = "crate::json::frac_opt")]
     pub change_on_base: Option<f64>,
     pub base_year: i32,
+    /// Figures for fewer months than asked (or not the same months in both flows).
+    pub partial: bool,
+    /// Why a value is missing or partial, or a change not given.
+    pub note: Option<String>,
+}
+
+impl YtdRow {
+    /// `Jan–Oct` (the months covered), or `None` for a year without monthly figures.
+    pub fn months_label(&self) -> Option<String> {
+        self.months.as_deref().map(months_label)
+    }
 }
 
 /// One line of `top`.
@@ -199,14 +226,18 @@ pub struct TopRow {
     pub rank: usize,
     pub hs: String,
     pub label: Option<String>,
+    #[serde(serialize_with = "crate::json::usd")]
     pub value_usd: f64,
     /// Share of the flow's total in the period (all codes, including those not allocated at
     /// this level).
+    #[serde(serialize_with = "crate::json::frac")]
     pub share: f64,
     /// Change on the comparison period (same months of `compare` year).
+    #[serde(serialize_with = "crate::json::frac_opt")]
     pub change: Option<f64>,
     /// The value in the comparison period: `Some(0.0)` when that period has detail at this
     /// level but not this code, `None` when it has no data (or none at this level) to tell.
+    #[serde(serialize_with = "crate::json::usd_opt")]
     pub compare_value_usd: Option<f64>,
 }
 
@@ -235,11 +266,15 @@ pub struct TopLine {
     /// The code; `others` / `unallocated` on the summary lines.
     pub hs: String,
     pub label: Option<String>,
+    #[serde(serialize_with = "crate::json::usd")]
     pub value_usd: f64,
+    #[serde(serialize_with = "crate::json::frac")]
     pub share: f64,
     pub compare_period: Option<String>,
     /// `None` (shown as "—") when the comparison period has no data to tell.
+    #[serde(serialize_with = "crate::json::usd_opt")]
     pub compare_value_usd: Option<f64>,
+    #[serde(serialize_with = "crate::json::frac_opt")]
     pub change: Option<f64>,
     pub note: Option<String>,
 }
@@ -254,6 +289,7 @@ pub struct TopTable {
     /// Value at codes shorter than the level (`None` when there is none).
     pub unallocated: Option<TopLine>,
     /// The flow's total in the period: ranked rows + others + unallocated.
+    #[serde(serialize_with = "crate::json::usd")]
     pub total_usd: f64,
     pub period: String,
     pub compare_period: Option<String>,
@@ -293,16 +329,21 @@ impl TopTable {
 pub struct ReconcileRow {
     pub period: String,
     pub flow: Flow,
+    #[serde(serialize_with = "crate::json::usd_opt")]
     pub china_customs_usd: Option<f64>,
+    #[serde(serialize_with = "crate::json::usd_opt")]
     pub comtrade_usd: Option<f64>,
+    #[serde(serialize_with = "crate::json::usd_opt")]
     pub csv_usd: Option<f64>,
     /// The dataset queries read for this period (by precedence, or `--dataset`).
     pub used: String,
     /// The next dataset by precedence, when there is one.
     pub other: Option<String>,
     /// other − used.
+    #[serde(serialize_with = "crate::json::usd_opt")]
     pub difference_usd: Option<f64>,
     /// (other − used) / used.
+    #[serde(serialize_with = "crate::json::frac_opt")]
     pub difference_share: Option<f64>,
     /// Why the figures may differ for want of like periods (months missing).
     pub note: Option<String>,
@@ -314,7 +355,9 @@ pub struct SeriesRow {
     pub period: String,
     pub flow: Flow,
     pub hs: String,
+    #[serde(serialize_with = "crate::json::usd")]
     pub value_usd: f64,
+    #[serde(serialize_with = "crate::json::num_opt")]
     pub quantity: Option<f64>,
     /// The quantity unit when all rows share one.
     pub unit: Option<String>,
@@ -561,10 +604,26 @@ impl TradeStore {
         s.flow = None;
         s.from = Some(Period::month(y0, 1));
         s.to = Some(Period::month(y1, through));
+        let sel = self.select(&s)?;
+        // Months with figures per year and flow (within Jan–`through`), and years held as
+        // annual figures only, from the selection (no scan).
+        let mut covered: BTreeMap<(i32, Flow), BTreeSet<u8>> = BTreeMap::new();
+        let mut annual: BTreeSet<(i32, Flow)> = BTreeSet::new();
+        for (f, p) in &sel.periods {
+            match p.month {
+                Some(m) if m <= through => {
+                    covered.entry((p.year, *f)).or_default().insert(m);
+                }
+                Some(_) => {}
+                None => {
+                    annual.insert((p.year, *f));
+                }
+            }
+        }
         let sql = format!(
             "SELECT year, CAST(NULL AS INT) AS month, flow, sum(value_usd) AS v FROM {} \
              AND month <= {through} GROUP BY 1, 2, 3",
-            self.select(&s)?.sql_from()
+            sel.sql_from()
         );
         let ctx = self.session()?;
         let batches = self.run(&ctx, &sql)?;
@@ -577,24 +636,94 @@ impl TradeStore {
                 e.1 += v;
             }
         })?;
+        let asked: BTreeSet<u8> = (1..=through).collect();
+        let window = months_label(&month_ranges(&asked));
+        let empty = BTreeSet::new();
+        // The months of each flow, for like-for-like changes.
+        let cover = |y: i32| -> (&BTreeSet<u8>, &BTreeSet<u8>) {
+            (
+                covered.get(&(y, Flow::Export)).unwrap_or(&empty),
+                covered.get(&(y, Flow::Import)).unwrap_or(&empty),
+            )
+        };
         let base_year = base.unwrap_or(y0);
-        let base_total = acc.get(&base_year).map(|(x, m)| x + m);
+        let total_of = |y: i32| -> Option<f64> {
+            let (x, m) = cover(y);
+            let (vx, vm) = acc.get(&y).copied().unwrap_or_default();
+            (!x.is_empty() && !m.is_empty()).then_some(vx + vm)
+        };
+        // The change of `y` on `other`: only when both have the same months in both flows.
+        let like = |y: i32, other: i32| -> Option<f64> {
+            let (a, b) = (total_of(y)?, total_of(other)?);
+            (cover(y) == cover(other)).then(|| ratio(a, b)).flatten()
+        };
         let mut out = Vec::new();
-        let mut prev: Option<f64> = None;
-        for (&y, &(x, m)) in &acc {
-            let total = x + m;
+        for (&y, &(vx, vm)) in &acc {
+            let (cx, cm) = cover(y);
+            let exports = (!cx.is_empty()).then_some(vx);
+            let imports = (!cm.is_empty()).then_some(vm);
+            let all: BTreeSet<u8> = cx.union(cm).copied().collect();
+            let mut notes: Vec<String> = Vec::new();
+            let why = |annual_only: bool, what: &str| {
+                if annual_only {
+                    format!("{y} has annual {what}figures only, which cannot be split into months")
+                } else {
+                    "no data, not zero".to_string()
+                }
+            };
+            if all.is_empty() {
+                let annual_only =
+                    annual.contains(&(y, Flow::Export)) || annual.contains(&(y, Flow::Import));
+                notes.push(format!(
+                    "no figures for {window} ({})",
+                    why(annual_only, "")
+                ));
+            } else {
+                for (f, c) in [(Flow::Export, cx), (Flow::Import, cm)] {
+                    if c.is_empty() {
+                        notes.push(format!(
+                            "no {f} figures for {window} ({})",
+                            why(annual.contains(&(y, f)), &format!("{f} "))
+                        ));
+                    }
+                }
+            }
+            let partial =
+                !all.is_empty() && (all != asked || (!cx.is_empty() && !cm.is_empty() && cx != cm));
+            if partial {
+                for (f, c) in [(Flow::Export, cx), (Flow::Import, cm)] {
+                    if !c.is_empty() && *c != asked {
+                        notes.push(format!(
+                            "{f}s cover {} only",
+                            months_label(&month_ranges(c))
+                        ));
+                    }
+                }
+            }
+            let prev = (y > y0).then_some(y - 1);
+            let change = prev.and_then(|p| like(y, p));
+            if let Some(p) = prev
+                && change.is_none()
+                && total_of(y).is_some()
+                && total_of(p).is_some()
+                && cover(y) != cover(p)
+            {
+                notes.push(format!("no change on {p}: not the same months"));
+            }
+            let total = exports.zip(imports).map(|(x, m)| x + m);
             out.push(YtdRow {
                 year: y,
-                months: format!("01-{through:02}"),
-                exports_usd: x,
-                imports_usd: m,
+                months: (!all.is_empty()).then(|| month_ranges(&all)),
+                exports_usd: exports,
+                imports_usd: imports,
                 total_usd: total,
-                balance_usd: x - m,
-                change: prev.and_then(|p| ratio(total, p)),
-                change_on_base: base_total.and_then(|b| ratio(total, b)),
+                balance_usd: exports.zip(imports).map(|(x, m)| x - m),
+                change,
+                change_on_base: like(y, base_year),
                 base_year,
+                partial,
+                note: (!notes.is_empty()).then(|| notes.join("; ")),
             });
-            prev = Some(total);
         }
         Ok(out)
     }

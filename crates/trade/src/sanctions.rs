@@ -198,6 +198,7 @@ pub struct AppliedMeasure {
     /// The measure applied already when the first shipment of the line in the window was made.
     pub in_force_at_shipment: bool,
     /// Value shipped on or after adoption, within the window.
+    #[serde(serialize_with = "crate::json::usd")]
     pub value_usd_after_adoption: f64,
     /// The line is an aggregate (chapter, heading) that only partly falls in the measure's
     /// scope; its value is an upper bound of what the measure concerns.
@@ -216,20 +217,25 @@ pub struct AppliedMeasure {
 /// `note` says what was left out.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct CapUse {
+    #[serde(serialize_with = "crate::json::num")]
     pub cap_amount: f64,
     pub cap_unit: String,
     pub cap_period: String,
     /// Quantity in the whole window, in the customs unit (counted or not).
+    #[serde(serialize_with = "crate::json::num_opt")]
     pub quantity: Option<f64>,
     pub quantity_unit: Option<String>,
     /// The window's quantity converted to the cap unit (when the customs unit is kg or t).
+    #[serde(serialize_with = "crate::json::num_opt")]
     pub quantity_in_cap_unit: Option<f64>,
     /// Quantity of the periods that count against the cap (see above), in the cap unit,
     /// for the calendar year of `share_year`.
+    #[serde(serialize_with = "crate::json::num_opt")]
     pub counted_in_cap_unit: Option<f64>,
     /// The calendar year whose counted quantity `share_of_cap` measures.
     pub share_year: Option<i32>,
     /// `counted_in_cap_unit / cap_amount`; `None` when no period of the window counts.
+    #[serde(serialize_with = "crate::json::frac_opt")]
     pub share_of_cap: Option<f64>,
     /// What was counted and what was left out, in words.
     pub note: String,
@@ -240,6 +246,7 @@ pub struct CapUse {
 pub struct ScreenRow {
     pub hs: String,
     pub label: Option<String>,
+    #[serde(serialize_with = "crate::json::usd")]
     pub value_usd: f64,
     pub first_period: String,
     pub last_period: String,

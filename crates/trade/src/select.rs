@@ -187,7 +187,7 @@ impl TradeStore {
     /// Decides which rows `scope` reads (see the module documentation).
     pub fn select(&self, scope: &Scope) -> Result<Selection> {
         let scope_sql = scope.where_sql()?;
-        let manifest = self.manifest()?;
+        let manifest = self.manifest_shared()?;
         let entries = &manifest.imports;
         // The imports included: all, or those up to the as-of cut.
         let (cut, release) = match &scope.as_of {

@@ -99,7 +99,7 @@ pub struct Superseded {
     pub at: String,
 }
 
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Manifest {
     pub imports: Vec<ManifestEntry>,
 }
@@ -125,7 +125,16 @@ pub struct ImportReport {
 pub struct TradeStore {
     root: PathBuf,
     rt: tokio::runtime::Runtime,
+    /// The parsed manifest with the (length, modification time) of the file it was read from:
+    /// a query selects its rows from the manifest several times (notes, the query, a
+    /// comparison), and a store of 20M rows has a manifest of ~12 MB.
+    manifest_cache: std::sync::Mutex<Option<ManifestCache>>,
 }
+
+type ManifestCache = (
+    (u64, Option<std::time::SystemTime>),
+    std::sync::Arc<Manifest>,
+);
 
 impl TradeStore {
     pub const MANIFEST: &'static str = "manifest.json";
@@ -140,7 +149,11 @@ impl TradeStore {
             .worker_threads(std::thread::available_parallelism().map_or(2, |n| n.get()))
             .build()
             .map_err(|e| TradeError::io(&root, e))?;
-        Ok(TradeStore { root, rt })
+        Ok(TradeStore {
+            root,
+            rt,
+            manifest_cache: std::sync::Mutex::new(None),
+        })
     }
 
     pub fn root(&self) -> &Path {
@@ -148,15 +161,41 @@ impl TradeStore {
     }
 
     pub fn manifest(&self) -> Result<Manifest> {
+        Ok(self.manifest_shared()?.as_ref().clone())
+    }
+
+    /// The manifest, parsed once and reused while the file is unchanged (same length and
+    /// modification time).
+    pub(crate) fn manifest_shared(&self) -> Result<std::sync::Arc<Manifest>> {
         let p = self.root.join(Self::MANIFEST);
-        match fs::read(&p) {
+        let stamp = match fs::metadata(&p) {
+            Ok(m) => (m.len(), m.modified().ok()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(std::sync::Arc::new(Manifest::default()));
+            }
+            Err(e) => return Err(TradeError::io(p, e)),
+        };
+        let mut cache = self
+            .manifest_cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((s, m)) = cache.as_ref()
+            && *s == stamp
+            && stamp.1.is_some()
+        {
+            return Ok(m.clone());
+        }
+        let m: Manifest = match fs::read(&p) {
             Ok(b) => serde_json::from_slice(&b).map_err(|e| TradeError::Manifest {
                 file: p.clone(),
                 message: e.to_string(),
-            }),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Manifest::default()),
-            Err(e) => Err(TradeError::io(p, e)),
-        }
+            })?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Manifest::default(),
+            Err(e) => return Err(TradeError::io(p, e)),
+        };
+        let m = std::sync::Arc::new(m);
+        *cache = Some((stamp, m.clone()));
+        Ok(m)
     }
 
     fn save_manifest(&self, m: &Manifest) -> Result<()> {
@@ -167,6 +206,10 @@ impl TradeStore {
             message: e.to_string(),
         })?;
         fs::write(&tmp, body).map_err(|e| TradeError::io(&tmp, e))?;
+        *self
+            .manifest_cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
         fs::rename(&tmp, &p).map_err(|e| TradeError::io(&p, e))
     }
 

@@ -555,17 +555,23 @@ pub fn run(ctx: &Ctx, cmd: Command) -> anyhow::Result<ExitCode> {
                     rows.iter().map(|r| {
                         vec![
                             r.year.to_string(),
-                            r.months.clone(),
-                            money(r.exports_usd),
-                            money(r.imports_usd),
-                            money(r.total_usd),
-                            money(r.balance_usd),
+                            r.months_label().unwrap_or_else(|| "—".into()),
+                            money_or_dash(r.exports_usd),
+                            money_or_dash(r.imports_usd),
+                            money_or_dash(r.total_usd),
+                            money_or_dash(r.balance_usd),
                             pct(r.change),
                             pct(r.change_on_base),
                         ]
                     }),
                 )?;
             }
+            // Why a cell is "—" (no data, not zero) or a year partial.
+            notes(
+                ctx,
+                rows.iter()
+                    .filter_map(|r| r.note.as_ref().map(|n| format!("{}: {n}", r.year))),
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Top(a) => {
@@ -828,6 +834,7 @@ struct ScreenCsvRow<'a> {
     last_period: &'a str,
     hs: &'a str,
     label: Option<&'a str>,
+    #[serde(serialize_with = "entente_trade::json::usd")]
     value_usd: f64,
     measure: Option<&'a str>,
     resolution: Option<u32>,
@@ -835,12 +842,16 @@ struct ScreenCsvRow<'a> {
     kind: Option<entente_trade::sanctions::Kind>,
     adopted: Option<entente_trade::NaiveDate>,
     in_force_at_shipment: Option<bool>,
+    #[serde(serialize_with = "entente_trade::json::usd_opt")]
     value_usd_after_adoption: Option<f64>,
     partial: Option<bool>,
+    #[serde(serialize_with = "entente_trade::json::num_opt")]
     cap_amount: Option<f64>,
     cap_unit: Option<&'a str>,
+    #[serde(serialize_with = "entente_trade::json::num_opt")]
     counted_in_cap_unit: Option<f64>,
     share_year: Option<i32>,
+    #[serde(serialize_with = "entente_trade::json::frac_opt")]
     share_of_cap: Option<f64>,
     cap_note: Option<&'a str>,
 }

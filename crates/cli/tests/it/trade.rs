@@ -131,3 +131,116 @@ fn a_bad_trade_file_names_line_and_column_and_imports_nothing() {
         before
     );
 }
+
+/// Renders `blocks` (TOML `[[block]]` tables) over the demo customs data as Markdown.
+fn brief_md(dir: &tempfile::TempDir, blocks: &str) -> String {
+    let spec = dir.path().join("spec.toml");
+    std::fs::write(
+        &spec,
+        format!(
+            "title = \"t\"\nperiod = {{ from = \"2025-01-01\", to = \"2025-12-31\" }}\nlang = \"en\"\n{blocks}"
+        ),
+    )
+    .unwrap();
+    let md = dir.path().join("b.md");
+    ok(
+        dir.path(),
+        &[
+            "brief",
+            spec.to_str().unwrap(),
+            "-o",
+            md.to_str().unwrap(),
+            "--format",
+            "md",
+        ],
+    );
+    std::fs::read_to_string(md).unwrap()
+}
+
+/// The Markdown table rows (cells) of the section whose heading contains `heading`.
+fn md_rows(md: &str, heading: &str) -> Vec<Vec<String>> {
+    let start = md
+        .lines()
+        .position(|l| l.starts_with("## ") && l.contains(heading))
+        .unwrap_or_else(|| panic!("no section {heading}:\n{md}"));
+    md.lines()
+        .skip(start + 1)
+        .take_while(|l| !l.starts_with("## "))
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| ---") && !l.starts_with("| **#"))
+        .filter(|l| !l.starts_with("| **Year") && !l.starts_with("| **Period"))
+        .map(|l| {
+            l.trim_matches('|')
+                .split(" | ")
+                .map(|c| c.trim().to_string())
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn briefing_trade_blocks_add_up_label_partial_years_and_leave_gaps_empty() {
+    let dir = demo_trade();
+    let md = brief_md(
+        &dir,
+        r#"
+[[block]]
+kind = "trade_annual"
+reporter = "CN"
+partner = "KP"
+years = 11
+
+[[block]]
+kind = "trade_ytd"
+reporter = "CN"
+partner = "KP"
+through_month = 10
+years = [2022, 2023, 2024, 2025]
+
+[[block]]
+kind = "trade_top"
+title = "Top 5"
+reporter = "CN"
+partner = "KP"
+year = 2016
+n = 5
+flow = "import"
+sanctions = true
+"#,
+    );
+    // Annual: 2025 holds January–October only, and says so; its change is on Jan–Oct 2024.
+    let annual = md_rows(&md, "trade by year (table)");
+    let y2025 = annual.last().unwrap();
+    assert_eq!(y2025[0], "2025 (Jan–Oct)", "{md}");
+    assert_eq!(
+        y2025[4], "+25.5%",
+        "Jan–Oct 2025 on Jan–Oct 2024: {y2025:?}"
+    );
+    assert!(
+        md.contains("2025 (Jan–Oct): change on Jan–Oct 2024"),
+        "{md}"
+    );
+    assert!(!md.contains("(1–10)"), "{md}");
+    // Jan–Oct: 2022 is held as annual figures only — a gap with a note, not US$0.
+    let ytd = md_rows(&md, "Jan–Oct of each year (table)");
+    assert_eq!(ytd[0][0], "2022 Jan–Oct");
+    assert_eq!(ytd[0][1], "—", "{ytd:?}");
+    assert!(ytd[0][3].starts_with("**—**"), "{ytd:?}");
+    assert!(md.contains("2022: no figures for Jan–Oct (2022 has annual figures only"));
+    assert!(!md.contains("US$0"), "{md}");
+    // Top 5 imports of 2016: five headings, the others together, then the total, which is
+    // the published 2016 figure (US$2,630m) — the lines add up to it, shares to 100 %.
+    let top = md_rows(&md, "Top 5");
+    assert_eq!(top.len(), 7, "{top:?}");
+    assert!(
+        top[5][2].starts_with("Other products (30 HS4 headings)"),
+        "{top:?}"
+    );
+    assert!(top[5][5].contains("under measures"), "{top:?}");
+    assert_eq!(top[6][2], "**Total**");
+    assert!(top[6][3].starts_with("**US$2.6 bn**"), "{top:?}");
+    let share: f64 = top[..6]
+        .iter()
+        .map(|r| r[4].trim_end_matches('%').parse::<f64>().unwrap())
+        .sum();
+    assert!((share - 100.0).abs() < 0.35, "shares sum to {share}");
+}

@@ -144,8 +144,8 @@ fn compare_with_a_year_without_monthly_data_is_a_dash_not_zero() {
     let (json, _) = q("2017", &["--json"]);
     let rows = json_lines(&json);
     let get = |hs: &str| rows.iter().find(|r| r["hs"] == hs).unwrap()["compare_value_usd"].clone();
-    assert_eq!(get("1507"), serde_json::json!(0.0));
-    assert_eq!(get("2710"), serde_json::json!(10.0));
+    assert_eq!(get("1507"), serde_json::json!(0));
+    assert_eq!(get("2710"), serde_json::json!(10));
     let (out, _) = q("2016", &["--csv"]);
     let (h, rows) = csv(&out);
     assert!(
@@ -300,8 +300,8 @@ fn as_of_a_release_and_sql_in_whole_dollars() {
         a.extend_from_slice(extra);
         json_lines(&ok(dir.path(), &a))[0]["exports_usd"].clone()
     };
-    assert_eq!(total(&[]), serde_json::json!(700.0));
-    assert_eq!(total(&["--as-of", &first]), serde_json::json!(500.0));
+    assert_eq!(total(&[]), serde_json::json!(700));
+    assert_eq!(total(&["--as-of", &first]), serde_json::json!(500));
     let (_, err) = run_err(
         dir.path(),
         &["trade", "totals", "--partner", "KP", "--as-of", &first],
@@ -347,4 +347,111 @@ fn hs_labels_reach_the_top_table() {
         ],
     ));
     assert!(top[0]["label"].as_str().unwrap().contains("Petroleum"));
+}
+
+#[test]
+fn ytd_shows_a_dash_for_a_year_without_monthly_figures() {
+    let mut body = format!("{HEAD}CN,KP,export,2016,2710,5000,,\nCN,KP,import,2016,2701,900,,\n");
+    for m in 1..=10 {
+        body.push_str(&format!("CN,KP,export,2017-{m:02},2710,100,,\n"));
+        body.push_str(&format!("CN,KP,import,2017-{m:02},2701,10,,\n"));
+    }
+    let dir = store_with(&[("y.csv", body)]);
+    let q = |fmt: &[&str]| {
+        let mut a = vec![
+            "trade",
+            "ytd",
+            "--partner",
+            "KP",
+            "--through",
+            "10",
+            "--years",
+            "2016-2017",
+        ];
+        a.extend_from_slice(fmt);
+        run_err(dir.path(), &a)
+    };
+    let (table, err) = q(&[]);
+    let y2016 = table.lines().find(|l| l.starts_with("│ 2016")).unwrap();
+    assert!(y2016.contains('—') && !y2016.contains(" 0 "), "{table}");
+    assert!(
+        err.contains("2016: no figures for Jan–Oct (2016 has annual figures only"),
+        "{err}"
+    );
+    let rows = json_lines(&q(&["--json"]).0);
+    assert!(rows[0]["exports_usd"].is_null(), "{rows:?}");
+    assert!(rows[0]["total_usd"].is_null());
+    assert_eq!(rows[1]["exports_usd"], serde_json::json!(1000));
+    let (out, _) = q(&["--csv"]);
+    let (h, rows) = csv(&out);
+    assert_eq!(rows[0][col(&h, "total_usd")], "", "{out}");
+    assert_eq!(rows[1][col(&h, "total_usd")], "1100");
+}
+
+#[test]
+fn json_amounts_are_whole_dollars_in_every_query() {
+    let mut body = HEAD.to_string();
+    for m in 1..=12 {
+        body.push_str(&format!("CN,KP,export,2024-{m:02},2710,300,,\n"));
+        body.push_str(&format!("CN,KP,import,2024-{m:02},2701,7,1000,t\n"));
+    }
+    for m in 1..=10 {
+        body.push_str(&format!("CN,KP,export,2025-{m:02},2710,301,,\n"));
+        body.push_str(&format!("CN,KP,import,2025-{m:02},2701,9,1000,t\n"));
+    }
+    let dir = store_with(&[("j.csv", body)]);
+    let kp = ["--partner", "KP"];
+    let window = ["--from", "2025-01", "--to", "2025-10"];
+    let queries: Vec<Vec<&str>> = vec![
+        vec!["totals"],
+        vec!["totals", "--by", "month"],
+        vec!["ytd", "--through", "10", "--years", "2024-2025"],
+        vec!["top", "--flow", "export", "--compare", "2024"],
+        vec!["series", "--hs", "27"],
+        vec!["reconcile"],
+        vec!["screen", "--flow", "import", "--as-of", "2025-12-01"],
+    ];
+    let mut amounts = 0;
+    for q in queries {
+        let mut a = vec!["trade"];
+        a.extend_from_slice(&q);
+        a.extend_from_slice(&kp);
+        if matches!(q[0], "top" | "screen") {
+            a.extend_from_slice(&window);
+        }
+        a.push("--json");
+        let (out, _) = run_err(dir.path(), &a);
+        assert!(!out.is_empty(), "{a:?}");
+        for line in out.lines() {
+            // No amount is written as a float: `"…_usd":1000.0` never appears.
+            for (i, _) in line.match_indices("_usd\":") {
+                amounts += 1;
+                let v: String = line[i + 6..]
+                    .chars()
+                    .take_while(|c| !matches!(c, ',' | '}'))
+                    .collect();
+                assert!(
+                    v == "null" || v.parse::<i64>().is_ok(),
+                    "{a:?}: {v} in {line}"
+                );
+            }
+        }
+        // Fractions: four decimals at most.
+        for r in json_lines(&out) {
+            for k in ["change", "share", "exports_change", "change_on_base"] {
+                if let Some(f) = r.get(k).and_then(|v| v.as_f64()) {
+                    assert_eq!(f, (f * 1e4).round() / 1e4, "{a:?} {k}: {f}");
+                }
+            }
+        }
+    }
+    assert!(amounts > 30, "{amounts}");
+    let (out, _) = run_err(
+        dir.path(),
+        &["trade", "totals", "--partner", "KP", "--json"],
+    );
+    assert!(out.contains("\"exports_change\":0.0033"), "{out}");
+    let (out, _) = run_err(dir.path(), &["trade", "totals", "--partner", "KP", "--csv"]);
+    let (h, rows) = csv(&out);
+    assert_eq!(rows[1][col(&h, "exports_change")], "0.0033", "{out}");
 }

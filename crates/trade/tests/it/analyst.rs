@@ -288,3 +288,139 @@ fn as_of_a_release_reads_the_figures_it_replaced() {
     assert!(s.totals(&sc, By::Year).is_err());
     assert!(AsOf::parse("2025-13-01").is_err());
 }
+
+#[test]
+fn ytd_leaves_years_without_monthly_figures_empty_not_zero() {
+    let (d, s) = store();
+    let mut body = format!("{HEAD}CN,KP,export,2016,2710,5000,,\nCN,KP,import,2016,2701,900,,\n");
+    for (y, months, x) in [(2017, 10, 100), (2018, 10, 110), (2019, 8, 120)] {
+        for m in 1..=months {
+            body.push_str(&format!("CN,KP,export,{y}-{m:02},2710,{x},,\n"));
+            body.push_str(&format!("CN,KP,import,{y}-{m:02},2701,10,,\n"));
+        }
+    }
+    import_csv(&s, &write(&d, "y.csv", &body));
+    let rows = s
+        .ytd(&Scope::new("CN", "KP"), 10, (2016, 2020), None)
+        .unwrap();
+    let year = |y: i32| rows.iter().find(|r| r.year == y).unwrap();
+    // 2016: annual figures only; 2020: nothing at all. Neither is a zero.
+    for y in [2016, 2020] {
+        let r = year(y);
+        assert_eq!(
+            (r.exports_usd, r.imports_usd, r.total_usd, r.balance_usd),
+            (None, None, None, None),
+            "{r:?}"
+        );
+        assert_eq!(r.months, None);
+        assert_eq!(r.change, None);
+    }
+    assert!(
+        year(2016).note.as_deref().unwrap().contains("annual"),
+        "{:?}",
+        year(2016)
+    );
+    assert!(year(2020).note.as_deref().unwrap().contains("no data"));
+    // 2018 on 2017, like for like.
+    let r18 = year(2018);
+    assert_eq!(r18.total_usd, Some(1200.0));
+    assert!(
+        (r18.change.unwrap() - (1200.0 / 1100.0 - 1.0)).abs() < 1e-12,
+        "{r18:?}"
+    );
+    assert!(!r18.partial);
+    // The base year (2016) has no Jan–Oct figure: no change on it.
+    assert_eq!(r18.change_on_base, None);
+    // 2019 covers Jan–Aug only: partial, and not compared with Jan–Oct 2018.
+    let r19 = year(2019);
+    assert!(r19.partial);
+    assert_eq!(r19.months.as_deref(), Some("01-08"));
+    assert_eq!(r19.months_label().as_deref(), Some("Jan–Aug"));
+    assert_eq!(r19.exports_usd, Some(960.0));
+    assert_eq!(r19.change, None);
+    assert!(
+        r19.note.as_deref().unwrap().contains("Jan–Aug only"),
+        "{r19:?}"
+    );
+}
+
+#[test]
+fn json_amounts_are_whole_dollars_and_fractions_four_decimals() {
+    let (d, s) = store();
+    let mut body = HEAD.to_string();
+    for m in 1..=12 {
+        body.push_str(&format!("CN,KP,export,2024-{m:02},2710,300,,\n"));
+        body.push_str(&format!("CN,KP,import,2024-{m:02},2701,7,1000,t\n"));
+    }
+    for m in 1..=10 {
+        body.push_str(&format!("CN,KP,export,2025-{m:02},2710,301,,\n"));
+        body.push_str(&format!("CN,KP,import,2025-{m:02},2701,9,1000,t\n"));
+    }
+    import_csv(&s, &write(&d, "j.csv", &body));
+    let sc = Scope::new("CN", "KP");
+    let mut one = kp(
+        Some(Flow::Export),
+        Period::month(2025, 1),
+        Period::month(2025, 10),
+    );
+    let json = |v: serde_json::Value| -> Vec<serde_json::Value> {
+        match v {
+            serde_json::Value::Array(a) => a,
+            o => vec![o],
+        }
+    };
+    let mut objs = Vec::new();
+    objs.extend(json(
+        serde_json::to_value(s.totals(&sc, By::Year).unwrap()).unwrap(),
+    ));
+    objs.extend(json(
+        serde_json::to_value(s.totals(&sc, By::Month).unwrap()).unwrap(),
+    ));
+    objs.extend(json(
+        serde_json::to_value(s.ytd(&sc, 10, (2024, 2025), None).unwrap()).unwrap(),
+    ));
+    let t = s.top_table(&one, 4, 10, Some(2024), None, None).unwrap();
+    objs.extend(json(serde_json::to_value(t.lines(Flow::Export)).unwrap()));
+    objs.extend(json(serde_json::to_value(&t).unwrap()));
+    objs.extend(json(
+        serde_json::to_value(s.series(&sc, "27", By::Month).unwrap()).unwrap(),
+    ));
+    objs.extend(json(
+        serde_json::to_value(s.reconcile(&sc, By::Year).unwrap()).unwrap(),
+    ));
+    one.flow = Some(Flow::Import);
+    let m = Measures::unsc_dprk().unwrap();
+    let date = NaiveDate::from_ymd_opt(2025, 12, 1).unwrap();
+    objs.extend(json(
+        serde_json::to_value(s.screen(&one, &m, date, None).unwrap()).unwrap(),
+    ));
+    // Every number anywhere: amounts (`*_usd`) are integers or null, fractions have at most
+    // four decimals.
+    fn walk(k: &str, v: &serde_json::Value, seen: &mut usize) {
+        match v {
+            serde_json::Value::Object(o) => o.iter().for_each(|(k, v)| walk(k, v, seen)),
+            serde_json::Value::Array(a) => a.iter().for_each(|v| walk(k, v, seen)),
+            serde_json::Value::Number(n) if k.ends_with("_usd") => {
+                *seen += 1;
+                assert!(n.is_i64(), "{k}: {n} is not whole dollars");
+            }
+            serde_json::Value::Number(n) if k.contains("change") || k.contains("share") => {
+                let f = n.as_f64().unwrap();
+                assert!(
+                    ((f * 1e4).round() / 1e4 - f).abs() < 1e-12 && n.to_string().len() <= 8,
+                    "{k}: {n} not rounded to 4 decimals"
+                );
+            }
+            _ => {}
+        }
+    }
+    let mut seen = 0;
+    for o in &objs {
+        walk("", o, &mut seen);
+    }
+    assert!(seen > 40, "{seen} amounts checked");
+    // 3,010 / 3,000 − 1 = 0.003333…: written 0.0033.
+    let y = serde_json::to_value(&s.totals(&sc, By::Year).unwrap()[1]).unwrap();
+    assert_eq!(y["exports_change"], serde_json::json!(0.0033), "{y}");
+    assert_eq!(y["exports_usd"], serde_json::json!(3010), "{y}");
+}

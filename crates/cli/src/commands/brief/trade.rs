@@ -41,7 +41,8 @@ impl Resolver<'_> {
     }
 
     /// Footnotes naming the customs files and rows behind `reporter`–`partner` figures of
-    /// `years` (and `flow`): one per file.
+    /// `years` (and `flow`): one per file. Only the dataset the queries read for each year and
+    /// flow is cited (a dataset set aside by precedence is not behind any figure shown).
     fn customs_refs(
         &mut self,
         reporter: &str,
@@ -49,31 +50,68 @@ impl Resolver<'_> {
         years: (i32, i32),
         flow: Option<Flow>,
     ) -> anyhow::Result<Vec<FootnoteId>> {
+        let mut scope = Scope::new(reporter, partner);
+        scope.flow = flow;
+        scope.from = Some(Period::year(years.0));
+        scope.to = Some(Period::year(years.1));
+        let aside: Vec<(String, i32, String)> = self
+            .trade
+            .select(&scope)?
+            .choices
+            .into_iter()
+            .flat_map(|c| {
+                c.set_aside
+                    .into_iter()
+                    .map(move |d| (c.flow.as_str().to_string(), c.year, d))
+            })
+            .collect();
         let flow_sql = flow
             .map(|f| format!(" AND flow = '{}'", f.as_str()))
             .unwrap_or_default();
         let sql = format!(
-            "SELECT dataset, source_file, min(source_line), max(source_line), count(*) FROM records \
-             WHERE reporter = '{reporter}' AND partner = '{partner}' AND year >= {} AND year <= {}{flow_sql} \
-             GROUP BY 1, 2 ORDER BY 2",
+            "SELECT dataset, source_file, flow, year, min(source_line), max(source_line), count(*) \
+             FROM records WHERE reporter = '{reporter}' AND partner = '{partner}' AND year >= {} \
+             AND year <= {}{flow_sql} GROUP BY 1, 2, 3, 4 ORDER BY 2, 3, 4",
             years.0, years.1
         );
         let res = self.trade.sql(&sql)?;
-        let mut out = Vec::new();
+        // (dataset, file) -> (first line, last line, rows), in file order.
+        type Lines = (i64, i64, i64);
+        let mut files: Vec<((String, String), Lines)> = Vec::new();
         for row in res.rows {
-            let dataset = row[0].as_str().unwrap_or_default();
-            let file = row[1].as_str().unwrap_or_default();
-            let file = std::path::Path::new(file)
+            let dataset = row[0].as_str().unwrap_or_default().to_string();
+            let (f, y) = (
+                row[2].as_str().unwrap_or_default(),
+                row[3].as_i64().unwrap_or(0) as i32,
+            );
+            if aside
+                .iter()
+                .any(|(af, ay, ad)| af == f && *ay == y && *ad == dataset)
+            {
+                continue;
+            }
+            let file = row[1].as_str().unwrap_or_default().to_string();
+            let (lo, hi, n) = (
+                row[4].as_i64().unwrap_or(0),
+                row[5].as_i64().unwrap_or(0),
+                row[6].as_i64().unwrap_or(0),
+            );
+            match files
+                .iter_mut()
+                .find(|(k, _)| k.0 == dataset && k.1 == file)
+            {
+                Some((_, v)) => *v = (v.0.min(lo), v.1.max(hi), v.2 + n),
+                None => files.push(((dataset, file), (lo, hi, n))),
+            }
+        }
+        let mut out = Vec::new();
+        for ((dataset, file), (lo, hi, n)) in files {
+            let file = std::path::Path::new(&file)
                 .file_name()
                 .map(|f| f.to_string_lossy().into_owned())
-                .unwrap_or_else(|| file.to_string());
-            let (lo, hi, n) = (
-                row[2].as_i64().unwrap_or(0),
-                row[3].as_i64().unwrap_or(0),
-                row[4].as_i64().unwrap_or(0),
-            );
+                .unwrap_or_else(|| file.clone());
             out.push(self.doc.cite(Source::Customs {
-                dataset: dataset_label(dataset),
+                dataset: dataset_label(&dataset),
                 file,
                 rows: format!("rows {lo}–{hi} ({n} rows)"),
                 note: Some(format!(
@@ -90,25 +128,19 @@ impl Resolver<'_> {
         Ok(out)
     }
 
-    /// Months covered per year (`None`: an annual figure, i.e. the whole year).
-    fn months_covered(
-        &self,
-        reporter: &str,
-        partner: &str,
-        years: (i32, i32),
-    ) -> anyhow::Result<BTreeMap<i32, Option<i64>>> {
-        let sql = format!(
-            "SELECT year, max(month) FROM records WHERE reporter = '{reporter}' AND partner = '{partner}' \
-             AND year >= {} AND year <= {} GROUP BY 1",
-            years.0, years.1
-        );
-        Ok(self
-            .trade
-            .sql(&sql)?
-            .rows
-            .into_iter()
-            .filter_map(|r| Some((r[0].as_i64()? as i32, r[1].as_i64())))
-            .collect())
+    /// `2025 (Jan–Oct)` / `2025年（1–10月）` for a year whose figures cover `months`
+    /// (`01-10`) only, else the year.
+    fn year_label(&self, year: i32, months: Option<&str>, partial: bool) -> String {
+        match months {
+            Some(m) if partial => {
+                if self.ja() {
+                    format!("{year}年（{}）", ja_months(m))
+                } else {
+                    format!("{year} ({})", entente_trade::query::months_label(m))
+                }
+            }
+            _ => year.to_string(),
+        }
     }
 
     fn flow_names(&mut self, reporter: &str, partner: &str) -> (String, String) {
@@ -137,34 +169,44 @@ impl Resolver<'_> {
         scope.from = Some(Period::year(y0));
         scope.to = Some(Period::year(y1));
         let rows = self.trade.totals(&scope, By::Year)?;
-        let covered = self.months_covered(&reporter, &partner, (y0, y1))?;
         let refs = self.customs_refs(&reporter, &partner, (y0, y1), None)?;
         let (xn, mn) = self.flow_names(&reporter, &partner);
         let mut cats = Vec::new();
         let (mut xs, mut ms) = (Vec::new(), Vec::new());
         let mut table = Vec::new();
+        let mut partial_notes = Vec::new();
         for r in &rows {
             let year: i32 = r.period.parse().unwrap_or_default();
-            let label = match covered.get(&year).copied().flatten() {
-                Some(m) if m < 12 => format!("{year} (1–{m})"),
-                _ => year.to_string(),
-            };
-            let partial = label.contains('(');
+            let label = self.year_label(year, r.months.as_deref(), r.partial);
             cats.push(label.clone());
             xs.push(Some(r.exports_usd));
             ms.push(Some(r.imports_usd));
             let yrefs = self.customs_refs(&reporter, &partner, (year, year), None)?;
+            // A partial year is compared with the same months of the year before (the query
+            // does so), never with a whole year; say which months.
+            if r.partial {
+                let m = r
+                    .months
+                    .as_deref()
+                    .map(entente_trade::query::months_label)
+                    .unwrap_or_default();
+                partial_notes.push(match r.change {
+                    Some(_) if self.ja() => format!(
+                        "{label}の前年比は{}年の同じ月（{}）との比較。",
+                        year - 1,
+                        ja_months(r.months.as_deref().unwrap_or_default())
+                    ),
+                    Some(_) => format!("{label}: change on {m} {}.", year - 1),
+                    None if self.ja() => format!("{label}：前年の同じ月の数字がなく、比較なし。"),
+                    None => format!("{label}: no change ({} has no figures for {m}).", year - 1),
+                });
+            }
             table.push(vec![
                 Cell::text(label),
                 Cell::num(self.money(r.exports_usd)),
                 Cell::num(self.money(r.imports_usd)),
                 Cell::num(self.money(r.total_usd)).strong().with_refs(yrefs),
-                // A partial year is not compared with a full one.
-                Cell::num(if partial {
-                    "—".into()
-                } else {
-                    ratio(r.change)
-                }),
+                Cell::num(r.change.map_or_else(|| "—".into(), |c| ratio(Some(c)))),
             ]);
         }
         let (rn, pn) = (self.name(&reporter), self.name(&partner));
@@ -194,7 +236,14 @@ impl Resolver<'_> {
         self.push(
             block,
             super::table_section(format!("{heading} (table)"), head, table)
-            .with_note(format!("Reported by {rn}; exports = {xn}, imports = {mn}. A year marked (1–N) has figures for January to month N only.")),
+            .with_note(if self.ja() {
+                format!("{rn}の発表による。輸出＝{xn}、輸入＝{mn}。月を付した年はその月までの数字のみ。{}", partial_notes.join(""))
+            } else {
+                format!(
+                    "Reported by {rn}; exports = {xn}, imports = {mn}. A year marked with months (e.g. Jan–Oct) has figures for those months only.{}",
+                    partial_notes.iter().map(|n| format!(" {n}")).collect::<String>()
+                )
+            }),
         );
         Ok(())
     }
@@ -226,9 +275,17 @@ impl Resolver<'_> {
         } else {
             format!("Jan–{}", month_abbr(through))
         };
+        // A year with fewer months of figures than asked says which (never a short sum
+        // labelled as the whole window); a year without monthly figures is a gap, not a 0.
         let cats: Vec<String> = rows
             .iter()
-            .map(|r| format!("{} {months}", r.year))
+            .map(|r| match r.months.as_deref() {
+                Some(m) if r.partial && self.ja() => format!("{} {}", r.year, ja_months(m)),
+                Some(_) if r.partial => {
+                    format!("{} {}", r.year, r.months_label().unwrap_or_default())
+                }
+                _ => format!("{} {months}", r.year),
+            })
             .collect();
         let chart = Chart {
             title: String::new(),
@@ -237,9 +294,9 @@ impl Resolver<'_> {
             kind: ChartKind::GroupedBars(BarData {
                 categories: cats.clone(),
                 series: vec![
-                    Series::new(xn, rows.iter().map(|r| Some(r.exports_usd)).collect())
+                    Series::new(xn, rows.iter().map(|r| r.exports_usd).collect())
                         .with_refs(refs.clone()),
-                    Series::new(mn, rows.iter().map(|r| Some(r.imports_usd)).collect())
+                    Series::new(mn, rows.iter().map(|r| r.imports_usd).collect())
                         .with_refs(refs.clone()),
                 ],
             }),
@@ -256,12 +313,17 @@ impl Resolver<'_> {
         };
         self.push(block, Section::new(heading.clone(), Body::Chart(chart)));
         let mut table = Vec::new();
+        let mut notes = Vec::new();
         for (r, cat) in rows.iter().zip(cats) {
+            if let Some(n) = &r.note {
+                notes.push(format!("{}: {n}.", r.year));
+            }
+            let money = |v: Option<f64>| v.map_or_else(|| "—".to_string(), |v| self.money(v));
             table.push(vec![
                 Cell::text(cat),
-                Cell::num(self.money(r.exports_usd)),
-                Cell::num(self.money(r.imports_usd)),
-                Cell::num(self.money(r.total_usd))
+                Cell::num(money(r.exports_usd)),
+                Cell::num(money(r.imports_usd)),
+                Cell::num(money(r.total_usd))
                     .strong()
                     .with_refs(refs.clone()),
                 Cell::num(ratio(r.change)),
@@ -272,10 +334,17 @@ impl Resolver<'_> {
         } else {
             &["Period", "Exports", "Imports", "Total", "Change"]
         };
-        self.push(
-            block,
-            super::table_section(format!("{heading} (table)"), head, table),
-        );
+        let mut section = super::table_section(format!("{heading} (table)"), head, table);
+        if !notes.is_empty() {
+            // "—": no figures for those months (not zero); the query's notes say why.
+            section = section.with_note(if self.ja() {
+                "—：その月の数字なし（ゼロではない）。月を付した年はその月までの数字のみ。"
+                    .to_string()
+            } else {
+                format!("— = no figures (not zero). {}", notes.join(" "))
+            });
+        }
+        self.push(block, section);
         Ok(())
     }
 
@@ -371,15 +440,22 @@ impl Resolver<'_> {
                 Some(_) => (Some(Period::month(year, m0)), Some(Period::month(year, m1))),
                 None => (Some(Period::year(year)), Some(Period::year(year))),
             };
-            let top = self
-                .trade
-                .top(&scope, 4, n, None, Some((&nomenclature, lang)))?;
+            // Every heading, so the codes past the first `n` can be screened too; the table
+            // shows the first `n`, then the others together, then any value not allocated
+            // to a heading, then the total (the lines add up to it, as in `trade top`).
+            let table = self.trade.top_table(
+                &scope,
+                4,
+                usize::MAX,
+                None,
+                Some((&nomenclature, lang)),
+                None,
+            )?;
             let refs = self.customs_refs(&reporter, &partner, (year, year), Some(f))?;
             // The measures in force at the end of the briefing's period ("now"), so a
             // pre-sanctions year shows what is banned or capped today.
             let as_of = self.spec.period.to.end();
-            let mut rows = Vec::new();
-            for t in &top {
+            let flags_of = |hs: &str| -> Vec<String> {
                 let mut flags = Vec::new();
                 if let Some(ms) = &measures
                     && let Some(dir) = direction(&reporter, &partner, &ms.target, f)
@@ -389,8 +465,8 @@ impl Resolver<'_> {
                         .iter()
                         .filter(|m| m.direction == dir && m.adopted <= as_of)
                     {
-                        let whole = m.covers(&t.hs);
-                        if whole || m.covers_part(&t.hs) {
+                        let whole = m.covers(hs);
+                        if whole || m.covers_part(hs) {
                             flags.push(format!(
                                 "UNSCR {} ¶{} ({}){}",
                                 m.resolution,
@@ -405,19 +481,95 @@ impl Resolver<'_> {
                     }
                 }
                 flags.dedup();
+                flags
+            };
+            let (shown, rest) = table.rows.split_at(n.min(table.rows.len()));
+            let pct = |v: f64| format!("{:.1}%", v * 100.0);
+            let mut rows = Vec::new();
+            for t in shown {
                 rows.push(vec![
                     Cell::num(t.rank.to_string()),
                     Cell::text(t.hs.clone()),
                     Cell::text(t.label.clone().unwrap_or_else(|| "—".into())),
                     Cell::num(self.money(t.value_usd)).with_refs(refs.clone()),
-                    Cell::num(format!("{:.1}%", t.share * 100.0)),
-                    Cell::text(if flags.is_empty() {
-                        String::new()
-                    } else {
-                        flags.join("; ")
-                    }),
+                    Cell::num(pct(t.share)),
+                    Cell::text(flags_of(&t.hs).join("; ")),
                 ]);
             }
+            if !rest.is_empty() {
+                let value: f64 = rest.iter().map(|t| t.value_usd).sum();
+                let share: f64 = rest.iter().map(|t| t.share).sum();
+                let flagged: Vec<_> = rest
+                    .iter()
+                    .filter(|t| !flags_of(&t.hs).is_empty())
+                    .collect();
+                let flagged_value: f64 = flagged.iter().map(|t| t.value_usd).sum();
+                let label = if self.ja() {
+                    format!("その他（{}品目）", rest.len())
+                } else {
+                    format!("Other products ({} HS4 headings)", rest.len())
+                };
+                let screened = match (flagged.len(), measures.is_some()) {
+                    (0, _) | (_, false) => String::new(),
+                    (k, true) if self.ja() => {
+                        format!("うち{k}品目（{}）が措置対象", self.money(flagged_value))
+                    }
+                    // The largest few by value (`rest` is sorted), not a list of dozens.
+                    (k, true) => format!(
+                        "{k} of them ({}) under measures{}{}",
+                        self.money(flagged_value),
+                        if k > 3 { ", largest " } else { ": " },
+                        flagged
+                            .iter()
+                            .take(3)
+                            .map(|t| t.hs.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                };
+                rows.push(vec![
+                    Cell::num(String::new()),
+                    Cell::text(String::new()),
+                    Cell::text(label),
+                    Cell::num(self.money(value)).with_refs(refs.clone()),
+                    Cell::num(pct(share)),
+                    Cell::text(screened),
+                ]);
+            }
+            if let Some(u) = &table.unallocated {
+                rows.push(vec![
+                    Cell::num(String::new()),
+                    Cell::text(String::new()),
+                    Cell::text(if self.ja() {
+                        "HS4に分類されない額".to_string()
+                    } else {
+                        u.note
+                            .as_deref()
+                            .and_then(|n| n.split_once("; kept"))
+                            .map_or_else(
+                                || "Not allocated to a heading".to_string(),
+                                |(n, _)| {
+                                    let mut n = n.to_string();
+                                    n[..1].make_ascii_uppercase();
+                                    n
+                                },
+                            )
+                    }),
+                    Cell::num(self.money(u.value_usd)).with_refs(refs.clone()),
+                    Cell::num(pct(u.share)),
+                    Cell::text(String::new()),
+                ]);
+            }
+            rows.push(vec![
+                Cell::num(String::new()),
+                Cell::text(String::new()),
+                Cell::text(if self.ja() { "合計" } else { "Total" }).strong(),
+                Cell::num(self.money(table.total_usd))
+                    .strong()
+                    .with_refs(refs.clone()),
+                Cell::num(if table.total_usd > 0.0 { "100.0%" } else { "" }),
+                Cell::text(String::new()),
+            ]);
             let (rn, pn) = (self.name(&reporter), self.name(&partner));
             let (en_title, ja_title) = match f {
                 Flow::Export => (
@@ -463,11 +615,20 @@ impl Resolver<'_> {
                     rows,
                 }),
             );
-            if sanctions {
-                section = section.with_note(
-                    "Measures from data/sanctions/unsc-dprk.toml in force at the end of the period shown; \"part of heading\": only some of the heading's goods are covered.",
-                );
-            }
+            let lines_note = if self.ja() {
+                "シェアは当該フローの総額に対する比率。「その他」は上位以外の全品目で、各行の合計が総額に一致する。"
+            } else {
+                "Shares are of the flow's total; \"Other products\" is every other heading, so the lines add up to the total."
+            };
+            section = section.with_note(if sanctions {
+                if self.ja() {
+                    format!("{lines_note}措置はdata/sanctions/unsc-dprk.tomlのうち期間末に有効なもの。「part of heading」：品目の一部のみが対象。")
+                } else {
+                    format!("{lines_note} Measures from data/sanctions/unsc-dprk.toml in force at the end of the period shown; \"part of heading\": only some of the heading's goods are covered.")
+                }
+            } else {
+                lines_note.to_string()
+            });
             self.push(block, section);
         }
         Ok(())
@@ -490,21 +651,39 @@ impl Resolver<'_> {
             if let Some(last) = rows.last() {
                 let year: i32 = last.period.parse().unwrap_or(to.year);
                 let refs = self.customs_refs(&r, &p, (year, year), None)?;
-                let covered = self.months_covered(&r, &p, (year, year))?;
-                let partial = match covered.get(&year).copied().flatten() {
-                    Some(m) if m < 12 => format!(" 1–{m}"),
-                    _ => String::new(),
+                // `Jan–Oct 2025` for a partial year. The map's legend and table say the link
+                // is trade, so the label is the figure and its period (short enough not to be
+                // cut on the edge).
+                let period = match last.months.as_deref() {
+                    Some(m) if last.partial && self.ja() => format!("{year}年{}", ja_months(m)),
+                    Some(m) if last.partial => {
+                        format!("{} {year}", entente_trade::query::months_label(m))
+                    }
+                    _ => year.to_string(),
                 };
                 let label = if self.ja() {
-                    format!("貿易 {}（{year}{partial}）", self.money(last.total_usd))
+                    format!("貿易 {}（{period}）", self.money(last.total_usd))
                 } else {
-                    format!("trade {} ({year}{partial})", self.money(last.total_usd))
+                    format!("{} ({period})", self.money(last.total_usd))
                 };
                 return Ok(Some((label, (last.total_usd / 1e9).max(1.0), refs)));
             }
         }
         Ok(None)
     }
+}
+
+/// `1–10月` / `1–3・5–10月` from `01-10` / `01-03,05-10`.
+fn ja_months(ranges: &str) -> String {
+    let n = |m: &str| m.trim_start_matches('0').to_string();
+    let parts: Vec<String> = ranges
+        .split(',')
+        .map(|r| match r.split_once('-') {
+            Some((a, b)) => format!("{}–{}", n(a), n(b)),
+            None => n(r),
+        })
+        .collect();
+    format!("{}月", parts.join("・"))
 }
 
 fn month_abbr(m: u8) -> &'static str {
