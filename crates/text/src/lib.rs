@@ -17,6 +17,7 @@ mod error;
 pub mod fold;
 pub mod langid;
 pub mod normalize;
+pub mod quantity;
 pub mod tokenize;
 
 pub use error::TextError;

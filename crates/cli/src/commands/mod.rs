@@ -27,6 +27,8 @@ impl Ctx {
     /// Opens the data directory, validating the bundled data tables first.
     pub fn open(&self, mode: OpenMode) -> anyhow::Result<Repo> {
         entente_text::fold::load_tables().context("loading the text tables under data/text")?;
+        entente_text::quantity::load_table()
+            .map_err(|e| anyhow::anyhow!("loading the text tables under data/text: {e}"))?;
         if mode == OpenMode::ReadOnly && !self.data_dir.join(Repo::DB_FILE).exists() {
             anyhow::bail!(
                 "no entente data directory at {} (run `entente init` or `entente ingest`, or set --data-dir / ENTENTE_HOME)",
