@@ -436,6 +436,14 @@ fn validate(repo: &Repo, actors: &[Actor], what: &str) -> anyhow::Result<Gazette
     Ok(gaz)
 }
 
+/// Validates one actor changed by hand and stores it as the analyst's.
+fn save_own(repo: &mut Repo, actor: &Actor, what: &str) -> anyhow::Result<()> {
+    validate(repo, std::slice::from_ref(actor), what)?;
+    repo.store_mut()
+        .upsert_actors(std::slice::from_ref(actor), USER)?;
+    Ok(())
+}
+
 fn add(ctx: &Ctx, repo: &mut Repo, a: AddArgs) -> anyhow::Result<ExitCode> {
     if let Some(existing) = repo.store().actor(&a.id)? {
         bail!(
@@ -470,9 +478,7 @@ fn add(ctx: &Ctx, repo: &mut Repo, a: AddArgs) -> anyhow::Result<ExitCode> {
         un_designation: None,
         note: a.note,
     };
-    validate(repo, std::slice::from_ref(&actor), "entente actors add")?;
-    repo.store_mut()
-        .upsert_actors(std::slice::from_ref(&actor), USER)?;
+    save_own(repo, &actor, "entente actors add")?;
     if !ctx.quiet {
         println!(
             "added {} ({}); the next `entente extract` re-reads every source with it",
@@ -547,9 +553,7 @@ fn add_alias(
         }
         return Ok(ExitCode::SUCCESS);
     }
-    validate(repo, std::slice::from_ref(&a), "entente actors alias")?;
-    repo.store_mut()
-        .upsert_actors(std::slice::from_ref(&a), USER)?;
+    save_own(repo, &a, "entente actors alias")?;
     if !ctx.quiet {
         println!(
             "{} ({}) gained the {} `{name}` ({lang}); the next `entente extract` re-reads every source",

@@ -6,6 +6,21 @@ fn actor_count(data: &Path) -> usize {
     json_lines(&ok(data, &["actors", "list", "--json"])).len()
 }
 
+/// `entente actors add ID --kind person --name-en NAME EXTRA...`.
+fn add_person(data: &Path, id: &str, name_en: &str, extra: &[&str]) -> std::process::Output {
+    let mut a = vec![
+        "actors",
+        "add",
+        id,
+        "--kind",
+        "person",
+        "--name-en",
+        name_en,
+    ];
+    a.extend(extra);
+    run(data, &a)
+}
+
 #[test]
 fn list_and_show_the_bundled_gazetteer() {
     let dir = tempfile::tempdir().unwrap();
@@ -114,32 +129,17 @@ fn an_added_actor_is_found_by_the_next_extraction() {
             "start date",
         ),
     ] {
-        let mut a = vec![
-            "actors",
-            "add",
-            "maxim-ryzhenkov",
-            "--kind",
-            "person",
-            "--name-en",
-            "Maxim Ryzhenkov",
-        ];
-        a.extend(args);
-        let o = run(data, &a);
-        assert!(!o.status.success(), "{a:?} was accepted");
-        assert!(stderr(&o).contains(needle), "{a:?}: {}", stderr(&o));
-        assert_eq!(actor_count(data), before, "{a:?} wrote something");
+        let o = add_person(data, "maxim-ryzhenkov", "Maxim Ryzhenkov", &args);
+        assert!(!o.status.success(), "{args:?} was accepted");
+        assert!(stderr(&o).contains(needle), "{args:?}: {}", stderr(&o));
+        assert_eq!(actor_count(data), before, "{args:?} wrote something");
     }
 
-    ok(
+    let o = add_person(
         data,
+        "maxim-ryzhenkov",
+        "Maxim Ryzhenkov",
         &[
-            "actors",
-            "add",
-            "maxim-ryzhenkov",
-            "--kind",
-            "person",
-            "--name-en",
-            "Maxim Ryzhenkov",
             "--name",
             "ru=Максим Рыженков",
             "--country",
@@ -148,19 +148,9 @@ fn an_added_actor_is_found_by_the_next_extraction() {
             "foreign_minister@BY,2024-04",
         ],
     );
+    assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(actor_count(data), before + 1);
-    let o = run(
-        data,
-        &[
-            "actors",
-            "add",
-            "maxim-ryzhenkov",
-            "--kind",
-            "person",
-            "--name-en",
-            "X",
-        ],
-    );
+    let o = add_person(data, "maxim-ryzhenkov", "X", &[]);
     assert!(
         !o.status.success() && stderr(&o).contains("exists"),
         "{}",
