@@ -338,6 +338,24 @@ impl Graph {
         }
         let mut pair_seen: BTreeMap<(&str, &str), usize> = BTreeMap::new();
         let mut labels_svg = String::new();
+        // Label boxes already placed, and the nodes' own boxes, which labels keep clear of.
+        let mut taken: Vec<LabelBox> = nodes
+            .iter()
+            .map(|n| {
+                let p = at(&n.id);
+                let r = if n.kind == NodeKind::State {
+                    31.0
+                } else {
+                    10.0
+                };
+                LabelBox {
+                    x0: p.x - r,
+                    x1: p.x + r,
+                    y0: p.y - r,
+                    y1: p.y + r,
+                }
+            })
+            .collect();
         for e in &edges {
             let key = pair(e);
             let total = pair_count.get(&key).copied().unwrap_or(1);
@@ -348,10 +366,6 @@ impl Graph {
             let (dx, dy) = (q.x - p.x, q.y - p.y);
             let len = (dx * dx + dy * dy).sqrt().max(1e-6);
             let (nx, ny) = (-dy / len, dx / len);
-            let mid = Point {
-                x: (p.x + q.x) / 2.0 + nx * offset,
-                y: (p.y + q.y) / 2.0 + ny * offset,
-            };
             let ctrl = Point {
                 x: (p.x + q.x) / 2.0 + nx * offset * 2.0,
                 y: (p.y + q.y) / 2.0 + ny * offset * 2.0,
@@ -376,6 +390,29 @@ impl Graph {
             ));
             if !e.label.is_empty() {
                 let text = fit(&e.label, 150.0, 10.0);
+                let half = text_width(&text, 10.0) / 2.0 + 2.0;
+                // The label sits on its own curve: at the middle if that is free, else at the
+                // first point along the curve where it overlaps no other label and no node.
+                let at_t = |t: f64| {
+                    let u = 1.0 - t;
+                    Point {
+                        x: u * u * p.x + 2.0 * u * t * ctrl.x + t * t * q.x,
+                        y: u * u * p.y + 2.0 * u * t * ctrl.y + t * t * q.y,
+                    }
+                };
+                let boxed = |m: Point| LabelBox {
+                    x0: m.x - half,
+                    x1: m.x + half,
+                    y0: m.y - 7.0,
+                    y1: m.y + 6.0,
+                };
+                let spot = LABEL_SPOTS
+                    .iter()
+                    .map(|&t| boxed(at_t(t)))
+                    .find(|b| !taken.iter().any(|o| o.overlaps(b)))
+                    .unwrap_or_else(|| boxed(at_t(0.5)));
+                let mid = spot.centre();
+                taken.push(spot);
                 let _ = writeln!(
                     labels_svg,
                     "<text x=\"{}\" y=\"{}\" font-size=\"10\" text-anchor=\"middle\" fill=\"{}\" stroke=\"#FFFFFF\" stroke-width=\"3\" paint-order=\"stroke\">{}</text>",
@@ -616,6 +653,31 @@ impl Graph {
     }
 }
 
+/// Where along its curve an edge label may sit, in order of preference.
+const LABEL_SPOTS: [f64; 9] = [0.5, 0.4, 0.6, 0.32, 0.68, 0.25, 0.75, 0.2, 0.8];
+
+/// The box a label or node takes on the map.
+#[derive(Clone, Copy, Debug)]
+struct LabelBox {
+    x0: f64,
+    x1: f64,
+    y0: f64,
+    y1: f64,
+}
+
+impl LabelBox {
+    fn overlaps(&self, o: &LabelBox) -> bool {
+        self.x0 < o.x1 && o.x0 < self.x1 && self.y0 < o.y1 && o.y0 < self.y1
+    }
+
+    fn centre(&self) -> Point {
+        Point {
+            x: (self.x0 + self.x1) / 2.0,
+            y: (self.y0 + self.y1) / 2.0 + 0.5,
+        }
+    }
+}
+
 fn pair(e: &Edge) -> (&str, &str) {
     if e.a <= e.b {
         (e.a.as_str(), e.b.as_str())
@@ -642,5 +704,94 @@ fn graph_id(title: &str) -> String {
         "G".to_string()
     } else {
         title.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node(id: &str, label: &str, kind: NodeKind, state: Option<&str>) -> Node {
+        Node {
+            id: id.into(),
+            label: label.into(),
+            kind,
+            state: state.map(str::to_string),
+        }
+    }
+
+    fn edge(a: &str, b: &str, kind: EdgeKind, label: &str) -> Edge {
+        Edge {
+            a: a.into(),
+            b: b.into(),
+            kind,
+            label: label.into(),
+            weight: 5.0,
+            refs: vec![],
+        }
+    }
+
+    /// (x, y, text) of the edge labels (font size 10) in an SVG.
+    fn edge_labels(svg: &str) -> Vec<(f64, f64, String)> {
+        svg.split("<text ")
+            .skip(1)
+            .filter(|t| t.contains("font-size=\"10\""))
+            .map(|t| {
+                let attr = |name: &str| -> f64 {
+                    let s = t.split(&format!("{name}=\"")).nth(1).unwrap();
+                    s[..s.find('"').unwrap()].parse().unwrap()
+                };
+                let text = t.split('>').nth(1).unwrap().split('<').next().unwrap();
+                (attr("x"), attr("y"), text.to_string())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn labels_of_parallel_edges_do_not_overlap() {
+        let g = Graph {
+            title: "Relationship map".into(),
+            nodes: vec![
+                node("CN", "China", NodeKind::State, None),
+                node("RU", "Russia", NodeKind::State, None),
+                node("KP", "North Korea", NodeKind::State, None),
+                node("xi", "Xi Jinping", NodeKind::Leader, Some("CN")),
+                node("putin", "Vladimir Putin", NodeKind::Leader, Some("RU")),
+            ],
+            edges: vec![
+                edge("CN", "RU", EdgeKind::Meeting, "22 exchanges"),
+                edge("CN", "RU", EdgeKind::Treaty, "2 agreements"),
+                edge("CN", "RU", EdgeKind::Trade, "US$183 bn (Jan–Oct 2025)"),
+                edge("xi", "putin", EdgeKind::Meeting, "13 summits and calls"),
+                edge("CN", "KP", EdgeKind::Meeting, "12 exchanges"),
+                edge("CN", "KP", EdgeKind::Trade, "US$2.1 bn (Jan–Oct 2025)"),
+                edge("RU", "KP", EdgeKind::Military, "2 military transfers"),
+                edge("RU", "KP", EdgeKind::Meeting, "31 exchanges"),
+            ],
+        };
+        let labels = edge_labels(&g.to_svg(&SvgOptions::default()));
+        assert_eq!(labels.len(), 8, "{labels:?}");
+        let boxes: Vec<LabelBox> = labels
+            .iter()
+            .map(|(x, y, t)| {
+                let half = text_width(t, 10.0) / 2.0;
+                LabelBox {
+                    x0: x - half,
+                    x1: x + half,
+                    y0: y - 10.0,
+                    y1: y + 2.0,
+                }
+            })
+            .collect();
+        for (i, a) in boxes.iter().enumerate() {
+            for (j, b) in boxes.iter().enumerate().skip(i + 1) {
+                assert!(
+                    !a.overlaps(b),
+                    "`{}` and `{}` overlap",
+                    labels[i].2,
+                    labels[j].2
+                );
+            }
+        }
     }
 }
