@@ -1,9 +1,10 @@
 //! The full-text index (tantivy) over source titles and texts.
 //!
-//! Analysis is `entente_text::tokenize`: CJK character bigrams (plus unigrams, so
-//! one-character queries work), variant folding (习近平 finds 習近平), Russian and English
-//! stemming. Queries are tokenised in query mode, so a CJK word becomes a phrase of its
-//! bigrams and must occur contiguously.
+//! Analysis is `entente_text::tokenize`: CJK and Hangul character bigrams and trigrams,
+//! variant folding (习近平 finds 習近平), Russian and English stemming. Queries are tokenised
+//! in query mode: a CJK word of two or three characters is one term, a longer one a phrase of
+//! trigrams that must occur contiguously, and one character becomes a prefix query (see
+//! `rewrite`).
 
 use std::ops::Bound;
 use std::path::{Path, PathBuf};

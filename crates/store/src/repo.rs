@@ -269,7 +269,7 @@ impl Repo {
 /// Renders a snippet with merged, HTML-escaped `<b>` highlights; falls back to the opening
 /// of the text when the match was in the title only.
 /// Bytes of text handed to the snippet generator at a time. Tokenising a whole article for
-/// its snippet cost more than the search itself (CJK text becomes bigrams and unigrams), so
+/// its snippet cost more than the search itself (CJK text becomes bigrams and trigrams), so
 /// the generator sees only the first window that can contain a query term.
 const SNIPPET_WINDOW: usize = 768;
 

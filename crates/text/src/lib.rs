@@ -7,7 +7,9 @@
 //! * [`dates`](mod@dates) — date expressions (ja, zh, ko, ru, en; Japanese eras, Juche years,
 //!   relative words) as EDTF values.
 //! * [`tokenize`](mod@tokenize) — the language-aware token stream behind the search index
-//!   (CJK bigrams + unigrams, Russian and English stemming).
+//!   (CJK bigrams + trigrams, Russian and English stemming).
+//! * [`quantity`](mod@quantity) — quantities with scales, ranges, approximation and units
+//!   (約1万5,000人, 420～580万発, some 15,000 troops).
 //!
 //! The crate knows nothing about storage. Its tables are data files under `data/text/`,
 //! embedded at build time and validated on first use.
