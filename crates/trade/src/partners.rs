@@ -29,13 +29,13 @@ struct Tables {
     names: HashMap<String, String>,
 }
 
-/// Reads a bundled table: every record must have `header.len()` fields that pass `check`.
-/// Errors name the file and the line.
-fn read_table(
+/// Reads a bundled table: every record must have the `N` fields of `header`, which `each`
+/// checks and takes. Errors name the file and the line.
+fn read_table<const N: usize>(
     file: &str,
     text: &str,
-    header: &[&str],
-    mut each: impl FnMut(&csv::StringRecord) -> Result<(), String>,
+    header: [&str; N],
+    mut each: impl FnMut([&str; N]) -> Result<(), String>,
 ) -> Result<(), TradeError> {
     let bad = |line: u64, message: String| TradeError::Data {
         file: PathBuf::from(file),
@@ -65,7 +65,7 @@ fn read_table(
             }
             continue;
         }
-        each(&rec).map_err(|m| bad(line, m))?;
+        each(std::array::from_fn(|i| &rec[i])).map_err(|m| bad(line, m))?;
     }
     Ok(())
 }
@@ -81,9 +81,8 @@ fn load(partners: &str, iso: &str) -> Result<Tables, TradeError> {
     read_table(
         PARTNERS_FILE,
         partners,
-        &["code", "iso2", "zh", "en"],
-        |rec| {
-            let (code, iso, zh, en) = (&rec[0], &rec[1], &rec[2], &rec[3]);
+        ["code", "iso2", "zh", "en"],
+        |[code, iso, zh, en]| {
             if code.is_empty() || !code.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(format!("code `{code}` is not a number"));
             }
@@ -112,9 +111,8 @@ fn load(partners: &str, iso: &str) -> Result<Tables, TradeError> {
     read_table(
         ISO_FILE,
         iso,
-        &["alpha2", "alpha3", "numeric", "name"],
-        |rec| {
-            let (a2, a3, num, name) = (&rec[0], &rec[1], &rec[2], &rec[3]);
+        ["alpha2", "alpha3", "numeric", "name"],
+        |[a2, a3, num, name]| {
             if !valid_country(a2) {
                 return Err(format!("alpha2 `{a2}` is not two capital letters"));
             }
@@ -223,29 +221,27 @@ mod tests {
         assert_eq!(comtrade_country("408", ""), Some("KP"));
     }
 
+    /// `load` fails, naming `file` and `line`.
+    fn fails_at(partners: &str, iso: &str, file: &str, line: &str) {
+        let e = load(partners, iso).err().expect("an error").to_string();
+        assert!(e.contains(file) && e.contains(line), "{e}");
+    }
+
     #[test]
     fn errors_name_file_and_line() {
         let iso = "alpha2,alpha3,numeric,name\nKP,PRK,408,Korea\n";
-        let e = load("code,iso2,zh,en\n109,KP,朝鲜,DPRK\n110,kp,x,y\n", iso)
-            .err()
-            .unwrap()
-            .to_string();
-        assert!(
-            e.contains("data/trade/partners.csv") && e.contains("line 3"),
-            "{e}"
+        fails_at(
+            "code,iso2,zh,en\n109,KP,朝鲜,DPRK\n110,kp,x,y\n",
+            iso,
+            PARTNERS_FILE,
+            "line 3",
         );
-        let e = load(
+        fails_at(
             "code,iso2,zh,en\n",
             "alpha2,alpha3,numeric,name\nKP,PRK,40x,Korea\n",
-        )
-        .err()
-        .unwrap()
-        .to_string();
-        assert!(
-            e.contains("data/trade/iso3166.csv") && e.contains("line 2"),
-            "{e}"
+            ISO_FILE,
+            "line 2",
         );
-        let e = load("code,iso2\n", iso).err().unwrap().to_string();
-        assert!(e.contains("line 1"), "{e}");
+        fails_at("code,iso2\n", iso, PARTNERS_FILE, "line 1");
     }
 }

@@ -3,7 +3,6 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use datafusion::arrow::array::RecordBatch;
 use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
 use datafusion::execution::context::SQLOptions;
 use serde::Serialize;
@@ -12,7 +11,7 @@ use crate::error::{Result, TradeError};
 use crate::hs::{Concordance, Nomenclature};
 use crate::model::{Flow, Period, normalize_hs, valid_country};
 use crate::select::AsOf;
-use crate::store::{TradeStore, f64_col, opt_f64, opt_str, string_col};
+use crate::store::{Grouped, TradeStore, f64_col, opt_f64, opt_str, string_col};
 
 /// Which rows a query reads.
 #[derive(Debug, Clone, Default)]
@@ -89,19 +88,30 @@ pub enum By {
     Month,
 }
 
-/// One period of `totals`.
+impl By {
+    /// The `month` column of a query grouped this way (null when grouping by year).
+    fn month_sql(self) -> &'static str {
+        match self {
+            By::Month => "month",
+            By::Year => "CAST(NULL AS INT)",
+        }
+    }
+}
+
+/// One period of `totals`. A flow without any row in the period is `None` (no data, shown
+/// as "—"), never 0; so are the total and balance then.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct TotalsRow {
     pub period: String,
-    #[serde(serialize_with = "crate::json::usd")]
-    pub exports_usd: f64,
-    #[serde(serialize_with = "crate::json::usd")]
-    pub imports_usd: f64,
-    #[serde(serialize_with = "crate::json::usd")]
-    pub total_usd: f64,
+    #[serde(serialize_with = "crate::json::usd_opt")]
+    pub exports_usd: Option<f64>,
+    #[serde(serialize_with = "crate::json::usd_opt")]
+    pub imports_usd: Option<f64>,
+    #[serde(serialize_with = "crate::json::usd_opt")]
+    pub total_usd: Option<f64>,
     /// exports − imports
-    #[serde(serialize_with = "crate::json::usd")]
-    pub balance_usd: f64,
+    #[serde(serialize_with = "crate::json::usd_opt")]
+    pub balance_usd: Option<f64>,
     /// Change of the total on the previous period, as a fraction (0.25 = +25 %). For a partial
     /// year, on the same months of the previous year; `None` where no like period exists.
     #[serde(serialize_with = "crate::json::frac_opt")]
@@ -118,7 +128,8 @@ pub struct TotalsRow {
     /// The dataset(s) the figures come from (`china-customs`; `comtrade+csv` when the two
     /// flows come from different ones).
     pub dataset: String,
-    /// What the reader must know about this row (partial year, basis of the change).
+    /// What the reader must know about this row (partial year, basis of the change, a flow
+    /// without figures).
     pub note: Option<String>,
 }
 
@@ -411,36 +422,46 @@ pub fn thousands(v: f64) -> String {
     }
 }
 
-fn period_label(year: i32, month: Option<i32>) -> String {
-    match month {
-        Some(m) => format!("{year:04}-{m:02}"),
-        None => format!("{year:04}"),
+/// Exports and imports of one period; `None` for a flow without any row (no data, not 0).
+type Flows = (Option<f64>, Option<f64>);
+
+/// A sum over rows that may be absent: absent only when both sides are.
+fn plus(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a + b),
+        (a, b) => a.or(b),
     }
 }
 
-/// Iterates `(year, month, flow, value)` over grouped result batches.
-fn each_row(
-    batches: &[RecordBatch],
-    mut f: impl FnMut(i32, Option<i32>, &str, f64, &RecordBatch, usize),
-) -> Result<()> {
-    for b in batches {
-        let year = f64_col(b, "year")?;
-        let month = f64_col(b, "month")?;
-        let flow = string_col(b, "flow")?;
-        let v = f64_col(b, "v")?;
-        for i in 0..b.num_rows() {
-            let y = opt_f64(&year, i).unwrap_or(0.0) as i32;
-            let m = opt_f64(&month, i).map(|m| m as i32);
-            f(y, m, flow.value(i), opt_f64(&v, i).unwrap_or(0.0), b, i);
-        }
-    }
-    Ok(())
+/// `ratio` when both values are known.
+fn change(now: Option<f64>, before: Option<f64>) -> Option<f64> {
+    ratio(now?, before?)
+}
+
+/// Exports + imports, when both flows have figures.
+fn total_of((x, m): Flows) -> Option<f64> {
+    x.zip(m).map(|(x, m)| x + m)
+}
+
+/// Exports − imports, when both flows have figures.
+fn balance_of((x, m): Flows) -> Option<f64> {
+    x.zip(m).map(|(x, m)| x - m)
+}
+
+/// "no import figures (no data, not zero)" for each flow without rows in a period.
+fn missing_flows((x, m): Flows) -> Vec<String> {
+    [(Flow::Export, x), (Flow::Import, m)]
+        .into_iter()
+        .filter(|(_, v)| v.is_none())
+        .map(|(f, _)| format!("no {f} figures (no data, not zero)"))
+        .collect()
 }
 
 impl TradeStore {
     /// Exports, imports, total and balance per year or month, with change on the previous
     /// period. Years with monthly figures for fewer than twelve months are marked partial
-    /// and compared with the same months of the previous year.
+    /// and compared with the same months of the previous year. A flow without any row in a
+    /// period is `None` (no data, not 0), and so are the total and balance then.
     pub fn totals(&self, scope: &Scope, by: By) -> Result<Vec<TotalsRow>> {
         let mut s = scope.clone();
         s.flow = None;
@@ -452,25 +473,19 @@ impl TradeStore {
         let ctx = self.session()?;
         let batches = self.run(&ctx, &sql)?;
         // (year, month; 0 = annual figure) -> (exports, imports), and the datasets.
-        type Cells = BTreeMap<(i32, u8), (f64, f64)>;
-        let mut cells: Cells = BTreeMap::new();
+        let mut cells: BTreeMap<(i32, u8), Flows> = BTreeMap::new();
         let mut datasets: BTreeMap<(i32, u8), BTreeSet<String>> = BTreeMap::new();
         for b in &batches {
+            let g = Grouped::of(b)?;
             let ds = string_col(b, "dataset")?;
-            let year = f64_col(b, "year")?;
-            let month = f64_col(b, "month")?;
-            let flow = string_col(b, "flow")?;
-            let v = f64_col(b, "v")?;
             for i in 0..b.num_rows() {
-                let y = opt_f64(&year, i).unwrap_or(0.0) as i32;
-                let m = opt_f64(&month, i).map_or(0, |m| m as u8);
+                let (y, m) = (g.year(i), g.month(i).unwrap_or(0));
                 let e = cells.entry((y, m)).or_default();
-                let v = opt_f64(&v, i).unwrap_or(0.0);
-                if flow.value(i) == "export" {
-                    e.0 += v;
-                } else {
-                    e.1 += v;
-                }
+                let slot = match g.flow(i) {
+                    Flow::Export => &mut e.0,
+                    Flow::Import => &mut e.1,
+                };
+                *slot = plus(*slot, Some(g.v(i)));
                 let key = if by == By::Year { (y, 0) } else { (y, m) };
                 datasets
                     .entry(key)
@@ -485,22 +500,22 @@ impl TradeStore {
                 .unwrap_or_default()
         };
         let mut out: Vec<TotalsRow> = Vec::new();
-        let row = |period: String, (x, im): (f64, f64), p: Option<(f64, f64)>| TotalsRow {
-            period,
-            exports_usd: x,
-            imports_usd: im,
-            total_usd: x + im,
-            balance_usd: x - im,
-            change: p.and_then(|(px, pm)| ratio(x + im, px + pm)),
-            exports_change: p.and_then(|(px, _)| ratio(x, px)),
-            imports_change: p.and_then(|(_, pm)| ratio(im, pm)),
+        let row = |period: Period, v: Flows, p: Option<Flows>, notes: Vec<String>| TotalsRow {
+            period: period.to_string(),
+            exports_usd: v.0,
+            imports_usd: v.1,
+            total_usd: total_of(v),
+            balance_usd: balance_of(v),
+            change: change(total_of(v), p.and_then(total_of)),
+            exports_change: change(v.0, p.and_then(|p| p.0)),
+            imports_change: change(v.1, p.and_then(|p| p.1)),
             months: None,
             partial: false,
-            dataset: String::new(),
-            note: None,
+            dataset: dataset_of((period.year, period.month.unwrap_or(0))),
+            note: (!notes.is_empty()).then(|| notes.join("; ")),
         };
         if by == By::Month {
-            let mut prev: Option<((i32, u8), (f64, f64))> = None;
+            let mut prev: Option<((i32, u8), Flows)> = None;
             for (&(y, m), &v) in &cells {
                 let expected_prev = match m {
                     0 => (y - 1, 0),
@@ -508,28 +523,29 @@ impl TradeStore {
                     _ => (y, m - 1),
                 };
                 let p = prev.filter(|(k, _)| *k == expected_prev).map(|(_, v)| v);
-                let mut r = row(period_label(y, (m != 0).then_some(i32::from(m))), v, p);
-                r.dataset = dataset_of((y, m));
-                out.push(r);
+                let period = Period {
+                    year: y,
+                    month: (m != 0).then_some(m),
+                };
+                out.push(row(period, v, p, missing_flows(v)));
                 prev = Some(((y, m), v));
             }
             return Ok(out);
         }
         // By year: sum the months, note which months.
         struct Year {
-            v: (f64, f64),
+            v: Flows,
             annual: bool,
             months: BTreeSet<u8>,
         }
         let mut years: BTreeMap<i32, Year> = BTreeMap::new();
         for (&(y, m), &(x, im)) in &cells {
             let e = years.entry(y).or_insert(Year {
-                v: (0.0, 0.0),
+                v: (None, None),
                 annual: false,
                 months: BTreeSet::new(),
             });
-            e.v.0 += x;
-            e.v.1 += im;
+            e.v = (plus(e.v.0, x), plus(e.v.1, im));
             if m == 0 {
                 e.annual = true;
             } else {
@@ -539,44 +555,43 @@ impl TradeStore {
         let full = |y: &Year| y.annual || y.months.len() == 12;
         for (&y, cur) in &years {
             let prev = years.get(&(y - 1));
-            let mut note = None;
+            let mut notes = Vec::new();
+            let label = months_label(&month_ranges(&cur.months));
             let p = match prev {
                 None => None,
                 Some(pv) if full(cur) && full(pv) => Some(pv.v),
                 Some(pv) if full(cur) => {
-                    note = Some(format!(
+                    notes.push(format!(
                         "no change: {} covers {} only",
                         y - 1,
                         months_label(&month_ranges(&pv.months))
                     ));
                     None
                 }
-                Some(pv) => {
-                    // A partial year: the same months of the previous year, if it has them.
-                    let label = months_label(&month_ranges(&cur.months));
-                    if !pv.annual && cur.months.is_subset(&pv.months) {
-                        note = Some(format!("{label} only; change on {label} {}", y - 1));
-                        Some(cur.months.iter().fold((0.0, 0.0), |acc, m| {
-                            let c = cells.get(&(y - 1, *m)).copied().unwrap_or_default();
-                            (acc.0 + c.0, acc.1 + c.1)
-                        }))
-                    } else {
-                        note = Some(format!(
-                            "{label} only; no change: {} has no figures for the same months",
-                            y - 1
-                        ));
-                        None
-                    }
+                // A partial year: the same months of the previous year, if it has them.
+                Some(pv) if !pv.annual && cur.months.is_subset(&pv.months) => {
+                    notes.push(format!("{label} only; change on {label} {}", y - 1));
+                    Some(cur.months.iter().fold((None, None), |acc, m| {
+                        let c = cells.get(&(y - 1, *m)).copied().unwrap_or_default();
+                        (plus(acc.0, c.0), plus(acc.1, c.1))
+                    }))
+                }
+                Some(_) => {
+                    notes.push(format!(
+                        "{label} only; no change: {} has no figures for the same months",
+                        y - 1
+                    ));
+                    None
                 }
             };
-            let mut r = row(period_label(y, None), cur.v, p);
-            r.months = (!cur.annual).then(|| month_ranges(&cur.months));
-            r.partial = !full(cur);
-            if r.partial && note.is_none() {
-                note = Some(format!("{} only", months_label(&month_ranges(&cur.months))));
+            let partial = !full(cur);
+            if partial && notes.is_empty() {
+                notes.push(format!("{label} only"));
             }
-            r.note = note;
-            r.dataset = dataset_of((y, 0));
+            notes.extend(missing_flows(cur.v));
+            let mut r = row(Period::year(y), cur.v, p, notes);
+            r.months = (!cur.annual).then(|| month_ranges(&cur.months));
+            r.partial = partial;
             out.push(r);
         }
         Ok(out)
@@ -628,14 +643,16 @@ impl TradeStore {
         let ctx = self.session()?;
         let batches = self.run(&ctx, &sql)?;
         let mut acc: BTreeMap<i32, (f64, f64)> = (y0..=y1).map(|y| (y, (0.0, 0.0))).collect();
-        each_row(&batches, |y, _, flow, v, _, _| {
-            let e = acc.entry(y).or_default();
-            if flow == "export" {
-                e.0 += v;
-            } else {
-                e.1 += v;
+        for b in &batches {
+            let g = Grouped::of(b)?;
+            for i in 0..b.num_rows() {
+                let e = acc.entry(g.year(i)).or_default();
+                match g.flow(i) {
+                    Flow::Export => e.0 += g.v(i),
+                    Flow::Import => e.1 += g.v(i),
+                }
             }
-        })?;
+        }
         let asked: BTreeSet<u8> = (1..=through).collect();
         let window = months_label(&month_ranges(&asked));
         let empty = BTreeSet::new();
@@ -647,14 +664,14 @@ impl TradeStore {
             )
         };
         let base_year = base.unwrap_or(y0);
-        let total_of = |y: i32| -> Option<f64> {
+        let year_total = |y: i32| -> Option<f64> {
             let (x, m) = cover(y);
             let (vx, vm) = acc.get(&y).copied().unwrap_or_default();
             (!x.is_empty() && !m.is_empty()).then_some(vx + vm)
         };
         // The change of `y` on `other`: only when both have the same months in both flows.
         let like = |y: i32, other: i32| -> Option<f64> {
-            let (a, b) = (total_of(y)?, total_of(other)?);
+            let (a, b) = (year_total(y)?, year_total(other)?);
             (cover(y) == cover(other)).then(|| ratio(a, b)).flatten()
         };
         let mut out = Vec::new();
@@ -704,20 +721,19 @@ impl TradeStore {
             let change = prev.and_then(|p| like(y, p));
             if let Some(p) = prev
                 && change.is_none()
-                && total_of(y).is_some()
-                && total_of(p).is_some()
+                && year_total(y).is_some()
+                && year_total(p).is_some()
                 && cover(y) != cover(p)
             {
                 notes.push(format!("no change on {p}: not the same months"));
             }
-            let total = exports.zip(imports).map(|(x, m)| x + m);
             out.push(YtdRow {
                 year: y,
                 months: (!all.is_empty()).then(|| month_ranges(&all)),
                 exports_usd: exports,
                 imports_usd: imports,
-                total_usd: total,
-                balance_usd: exports.zip(imports).map(|(x, m)| x - m),
+                total_usd: total_of((exports, imports)),
+                balance_usd: balance_of((exports, imports)),
                 change,
                 change_on_base: like(y, base_year),
                 base_year,
@@ -977,11 +993,7 @@ impl TradeStore {
         let mut s = scope.clone();
         let chosen = s.dataset.take();
         let sel = self.select(&s)?;
-        let month = if by == By::Month {
-            "month"
-        } else {
-            "CAST(NULL AS INT)"
-        };
+        let month = by.month_sql();
         let sql = format!(
             "SELECT year, {month} AS month, flow, dataset, sum(value_usd) AS v, \
              count(DISTINCT month) AS months, count(*) - count(month) AS annual \
@@ -992,36 +1004,21 @@ impl TradeStore {
         let ctx = self.session()?;
         // (year, month, flow) -> dataset -> (value, months with data, has annual rows)
         type Cell = BTreeMap<String, (f64, i64, bool)>;
-        let mut cells: BTreeMap<(i32, Option<i32>, Flow), Cell> = BTreeMap::new();
+        let mut cells: BTreeMap<(Period, Flow), Cell> = BTreeMap::new();
         for b in self.run(&ctx, &sql)? {
-            let year = f64_col(&b, "year")?;
-            let mon = f64_col(&b, "month")?;
-            let flow = string_col(&b, "flow")?;
+            let g = Grouped::of(&b)?;
             let ds = string_col(&b, "dataset")?;
-            let v = f64_col(&b, "v")?;
             let months = f64_col(&b, "months")?;
             let annual = f64_col(&b, "annual")?;
             for i in 0..b.num_rows() {
-                let f = if flow.value(i) == "export" {
-                    Flow::Export
-                } else {
-                    Flow::Import
-                };
-                cells
-                    .entry((
-                        opt_f64(&year, i).unwrap_or(0.0) as i32,
-                        opt_f64(&mon, i).map(|m| m as i32),
-                        f,
-                    ))
-                    .or_default()
-                    .insert(
-                        ds.value(i).to_string(),
-                        (
-                            opt_f64(&v, i).unwrap_or(0.0),
-                            opt_f64(&months, i).unwrap_or(0.0) as i64,
-                            opt_f64(&annual, i).unwrap_or(0.0) > 0.0,
-                        ),
-                    );
+                cells.entry((g.period(i), g.flow(i))).or_default().insert(
+                    ds.value(i).to_string(),
+                    (
+                        g.v(i),
+                        opt_f64(&months, i).unwrap_or(0.0) as i64,
+                        opt_f64(&annual, i).unwrap_or(0.0) > 0.0,
+                    ),
+                );
             }
         }
         let rank = |d: &str| {
@@ -1031,7 +1028,7 @@ impl TradeStore {
                 .unwrap_or(usize::MAX)
         };
         let mut out = Vec::new();
-        for ((y, m, flow), ds) in cells {
+        for ((period, flow), ds) in cells {
             let mut order: Vec<&String> = ds.keys().collect();
             order.sort_by_key(|d| rank(d));
             let used = match &chosen {
@@ -1053,7 +1050,7 @@ impl TradeStore {
                 })
                 .filter(|n| !n.is_empty());
             out.push(ReconcileRow {
-                period: period_label(y, m),
+                period: period.to_string(),
                 flow,
                 china_customs_usd: get("china-customs"),
                 comtrade_usd: get("comtrade"),
@@ -1071,11 +1068,7 @@ impl TradeStore {
     /// Monthly (or yearly) values of one HS code or prefix, per flow.
     pub fn series(&self, scope: &Scope, hs: &str, by: By) -> Result<Vec<SeriesRow>> {
         let hs = normalize_hs(hs).map_err(|e| TradeError::Query(format!("--hs: {e}")))?;
-        let month = if by == By::Month {
-            "month"
-        } else {
-            "CAST(NULL AS INT)"
-        };
+        let month = by.month_sql();
         let sql = format!(
             "SELECT year, {month} AS month, flow, sum(value_usd) AS v, sum(quantity) AS q, \
              min(unit) AS u0, max(unit) AS u1 FROM {} AND hs LIKE '{hs}%' \
@@ -1085,23 +1078,22 @@ impl TradeStore {
         let ctx = self.session()?;
         let batches = self.run(&ctx, &sql)?;
         let mut out = Vec::new();
-        each_row(&batches, |y, m, flow, v, b, i| {
-            let q = f64_col(b, "q").ok().and_then(|a| opt_f64(&a, i));
-            let u0 = string_col(b, "u0").ok().and_then(|a| opt_str(&a, i));
-            let u1 = string_col(b, "u1").ok().and_then(|a| opt_str(&a, i));
-            out.push(SeriesRow {
-                period: period_label(y, m),
-                flow: if flow == "export" {
-                    Flow::Export
-                } else {
-                    Flow::Import
-                },
-                hs: hs.clone(),
-                value_usd: v,
-                quantity: if u0 == u1 { q } else { None },
-                unit: if u0 == u1 { u0 } else { None },
-            });
-        })?;
+        for b in &batches {
+            let g = Grouped::of(b)?;
+            let (q, u0, u1) = (f64_col(b, "q")?, string_col(b, "u0")?, string_col(b, "u1")?);
+            for i in 0..b.num_rows() {
+                let (u0, u1) = (opt_str(&u0, i), opt_str(&u1, i));
+                let same = u0 == u1;
+                out.push(SeriesRow {
+                    period: g.period(i).to_string(),
+                    flow: g.flow(i),
+                    hs: hs.clone(),
+                    value_usd: g.v(i),
+                    quantity: opt_f64(&q, i).filter(|_| same),
+                    unit: u0.filter(|_| same),
+                });
+            }
+        }
         Ok(out)
     }
 

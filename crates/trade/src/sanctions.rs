@@ -11,7 +11,7 @@ use crate::error::{Result, TradeError};
 use crate::hs::Nomenclature;
 use crate::model::{Flow, Period};
 use crate::query::Scope;
-use crate::store::{TradeStore, f64_col, opt_f64, opt_str, string_col};
+use crate::store::{Grouped, TradeStore, f64_col, opt_f64, opt_str, string_col};
 
 /// The bundled UN Security Council measures on the DPRK.
 pub const UNSC_DPRK: &str = include_str!("../../../data/sanctions/unsc-dprk.toml");
@@ -24,6 +24,18 @@ pub enum Direction {
     To,
     /// Procurement from the target.
     From,
+}
+
+impl Direction {
+    /// The direction of `reporter`'s `flow` with `partner` relative to `target`; `None` when
+    /// neither side (or both) is the target.
+    pub fn of(reporter: &str, partner: &str, target: &str, flow: Flow) -> Option<Direction> {
+        match (reporter == target, partner == target, flow) {
+            (false, true, Flow::Export) | (true, false, Flow::Import) => Some(Direction::To),
+            (false, true, Flow::Import) | (true, false, Flow::Export) => Some(Direction::From),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -351,20 +363,14 @@ impl TradeStore {
                 "screen needs a flow (--flow export|import)".into(),
             ));
         };
-        let direction = match (
-            scope.reporter == measures.target,
-            scope.partner == measures.target,
-            flow,
-        ) {
-            (false, true, Flow::Export) | (true, false, Flow::Import) => Direction::To,
-            (false, true, Flow::Import) | (true, false, Flow::Export) => Direction::From,
-            _ => {
-                return Err(TradeError::Query(format!(
-                    "screen: the measures in {} concern {}; use it as --partner (or --reporter)",
-                    measures.file.display(),
-                    measures.target
-                )));
-            }
+        let Some(direction) =
+            Direction::of(&scope.reporter, &scope.partner, &measures.target, flow)
+        else {
+            return Err(TradeError::Query(format!(
+                "screen: the measures in {} concern {}; use it as --partner (or --reporter)",
+                measures.file.display(),
+                measures.target
+            )));
         };
         let sql = format!(
             "SELECT hs, year, month, sum(value_usd) AS v, sum(quantity) AS q, min(unit) AS u \
@@ -376,23 +382,17 @@ impl TradeStore {
         // hs -> period -> (value, quantity, unit)
         let mut lines: BTreeMap<String, BTreeMap<Period, MonthFigures>> = BTreeMap::new();
         for b in &batches {
+            let g = Grouped::of(b)?;
             let hs = string_col(b, "hs")?;
-            let year = f64_col(b, "year")?;
-            let month = f64_col(b, "month")?;
-            let v = f64_col(b, "v")?;
             let q = f64_col(b, "q")?;
             let u = string_col(b, "u")?;
             for i in 0..b.num_rows() {
-                let p = Period {
-                    year: opt_f64(&year, i).unwrap_or(0.0) as i32,
-                    month: opt_f64(&month, i).and_then(|m| u8::try_from(m as i64).ok()),
-                };
                 let e = lines
                     .entry(hs.value(i).to_string())
                     .or_default()
-                    .entry(p)
+                    .entry(g.period(i))
                     .or_insert((0.0, None, None));
-                e.0 += opt_f64(&v, i).unwrap_or(0.0);
+                e.0 += g.v(i);
                 if let Some(x) = opt_f64(&q, i) {
                     e.1 = Some(e.1.unwrap_or(0.0) + x);
                 }

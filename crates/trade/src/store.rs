@@ -813,3 +813,55 @@ pub(crate) fn opt_str(a: &StringArray, i: usize) -> Option<String> {
         Some(a.value(i).to_string())
     }
 }
+
+/// The columns every grouped query result shares, read once per batch: `year`, `month`
+/// (null for an annual figure or when months are not grouped), the summed value `v`, and
+/// `flow` when the query selects it.
+pub(crate) struct Grouped {
+    year: Float64Array,
+    month: Float64Array,
+    v: Float64Array,
+    flow: Option<StringArray>,
+}
+
+impl Grouped {
+    pub(crate) fn of(b: &RecordBatch) -> Result<Self> {
+        Ok(Grouped {
+            year: f64_col(b, "year")?,
+            month: f64_col(b, "month")?,
+            v: f64_col(b, "v")?,
+            flow: match b.column_by_name("flow") {
+                Some(_) => Some(string_col(b, "flow")?),
+                None => None,
+            },
+        })
+    }
+
+    pub(crate) fn year(&self, i: usize) -> i32 {
+        opt_f64(&self.year, i).unwrap_or(0.0) as i32
+    }
+
+    pub(crate) fn month(&self, i: usize) -> Option<u8> {
+        opt_f64(&self.month, i).and_then(|m| u8::try_from(m as i64).ok())
+    }
+
+    pub(crate) fn period(&self, i: usize) -> Period {
+        Period {
+            year: self.year(i),
+            month: self.month(i),
+        }
+    }
+
+    /// The summed value (0 for a null sum).
+    pub(crate) fn v(&self, i: usize) -> f64 {
+        opt_f64(&self.v, i).unwrap_or(0.0)
+    }
+
+    /// The row's flow (import for anything but `export`; the store holds only the two).
+    pub(crate) fn flow(&self, i: usize) -> Flow {
+        match &self.flow {
+            Some(f) if f.value(i) == "export" => Flow::Export,
+            _ => Flow::Import,
+        }
+    }
+}

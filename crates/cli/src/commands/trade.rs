@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use entente_trade::{
-    AsOf, By, Flow, Format, ImportOptions, Measures, Period, Scope, Selection, TradeStore, today,
+    AsOf, By, Flow, Format, ImportOptions, Measures, Period, Scope, TradeStore, today,
 };
 use serde::Serialize;
 
@@ -104,6 +104,15 @@ pub struct AsOfArgs {
     as_of: Option<AsOf>,
 }
 
+/// The period range of a query and the data release it reads.
+#[derive(clap::Args)]
+pub struct WindowArgs {
+    #[command(flatten)]
+    period: PeriodArgs,
+    #[command(flatten)]
+    as_of: AsOfArgs,
+}
+
 impl ScopeArgs {
     fn scope(&self) -> Scope {
         let mut s = Scope::new(&self.reporter, &self.partner);
@@ -112,13 +121,18 @@ impl ScopeArgs {
     }
 
     /// The scope with a flow, a period range and a vintage.
-    fn with(&self, flow: Option<Flow>, p: &PeriodArgs, as_of: Option<&AsOf>) -> Scope {
+    fn with_period(&self, flow: Option<Flow>, p: &PeriodArgs, as_of: Option<&AsOf>) -> Scope {
         let mut s = self.scope();
         s.flow = flow;
         s.from = p.from;
         s.to = p.to;
         s.as_of = as_of.cloned();
         s
+    }
+
+    /// The scope with a flow and a window.
+    fn with(&self, flow: Option<Flow>, w: &WindowArgs) -> Scope {
+        self.with_period(flow, &w.period, w.as_of.as_of.as_ref())
     }
 }
 
@@ -144,9 +158,7 @@ pub struct TotalsArgs {
     #[arg(long, value_enum, default_value = "year")]
     by: ByArg,
     #[command(flatten)]
-    period: PeriodArgs,
-    #[command(flatten)]
-    as_of: AsOfArgs,
+    window: WindowArgs,
     #[command(flatten)]
     out: OutArgs,
 }
@@ -160,9 +172,7 @@ pub struct ReconcileArgs {
     #[arg(long, value_enum, default_value = "year")]
     by: ByArg,
     #[command(flatten)]
-    period: PeriodArgs,
-    #[command(flatten)]
-    as_of: AsOfArgs,
+    window: WindowArgs,
     /// Only periods held by two datasets or more.
     #[arg(long)]
     overlaps: bool,
@@ -196,9 +206,7 @@ pub struct TopArgs {
     #[arg(long)]
     flow: Flow,
     #[command(flatten)]
-    period: PeriodArgs,
-    #[command(flatten)]
-    as_of: AsOfArgs,
+    window: WindowArgs,
     /// HS digits: 2, 4, 6 or 8. Value reported only at fewer digits is shown as
     /// "unallocated", so the lines add up to the total.
     #[arg(long, default_value_t = 4)]
@@ -230,9 +238,7 @@ pub struct SeriesArgs {
     #[arg(long, value_enum, default_value = "month")]
     by: ByArg,
     #[command(flatten)]
-    period: PeriodArgs,
-    #[command(flatten)]
-    as_of: AsOfArgs,
+    window: WindowArgs,
     #[command(flatten)]
     out: OutArgs,
 }
@@ -290,6 +296,14 @@ pub fn pct(v: Option<f64>) -> String {
 /// A value that may be missing: "—" for no data (never a 0 that was not reported).
 fn money_or_dash(v: Option<f64>) -> String {
     v.map_or_else(|| "—".to_string(), money)
+}
+
+/// The amount columns of `totals` and `ytd`.
+const AMOUNTS: [&str; 4] = ["exports US$", "imports US$", "total US$", "balance US$"];
+
+/// Exports, imports, total and balance as cells ("—" where missing).
+fn amounts(v: [Option<f64>; 4]) -> [String; 4] {
+    v.map(money_or_dash)
 }
 
 fn csv_field(s: &str) -> String {
@@ -432,46 +446,50 @@ fn notes(ctx: &Ctx, lines: impl IntoIterator<Item = String>) {
     }
 }
 
-/// Runs a query and prints what the selection decided.
-fn selected(ctx: &Ctx, store: &TradeStore, scope: &Scope) -> anyhow::Result<Selection> {
-    let sel = store.select(scope)?;
-    notes(ctx, sel.notes());
-    Ok(sel)
+/// Each row's note, after what the row is (`2025: …`).
+fn row_notes<'a>(ctx: &Ctx, rows: impl IntoIterator<Item = (String, Option<&'a String>)>) {
+    notes(
+        ctx,
+        rows.into_iter()
+            .filter_map(|(what, n)| n.map(|n| format!("{what}: {n}"))),
+    );
+}
+
+/// Opens the store for a query of `scope` and prints what the selection decided (which
+/// dataset and release it reads).
+fn open_selected(ctx: &Ctx, scope: &Scope) -> anyhow::Result<TradeStore> {
+    let store = open(ctx)?;
+    notes(ctx, store.select(scope)?.notes());
+    Ok(store)
 }
 
 pub fn run(ctx: &Ctx, cmd: Command) -> anyhow::Result<ExitCode> {
     match cmd {
         Command::Import(a) => import(ctx, a),
         Command::Totals(a) => {
-            let store = open(ctx)?;
-            let s = a.scope.with(None, &a.period, a.as_of.as_of.as_ref());
-            selected(ctx, &store, &s)?;
+            let s = a.scope.with(None, &a.window);
+            let store = open_selected(ctx, &s)?;
             let rows = store.totals(&s, a.by.into())?;
             if !emit(&rows, a.out)? {
                 let several = rows.iter().any(|r| r.dataset.contains('+'))
                     || rows.windows(2).any(|w| w[0].dataset != w[1].dataset);
-                let mut header = vec![
-                    "period",
-                    "exports US$",
-                    "imports US$",
-                    "total US$",
-                    "balance US$",
-                    "change",
-                ];
+                let mut header = vec!["period"];
+                header.extend(AMOUNTS);
+                header.push("change");
                 if several {
                     header.push("dataset");
                 }
                 show(
                     &header,
                     rows.iter().map(|r| {
-                        let mut row = vec![
-                            r.period_label(),
-                            money(r.exports_usd),
-                            money(r.imports_usd),
-                            money(r.total_usd),
-                            money(r.balance_usd),
-                            pct(r.change),
-                        ];
+                        let mut row = vec![r.period_label()];
+                        row.extend(amounts([
+                            r.exports_usd,
+                            r.imports_usd,
+                            r.total_usd,
+                            r.balance_usd,
+                        ]));
+                        row.push(pct(r.change));
                         if several {
                             row.push(r.dataset.clone());
                         }
@@ -479,16 +497,15 @@ pub fn run(ctx: &Ctx, cmd: Command) -> anyhow::Result<ExitCode> {
                     }),
                 )?;
             }
-            notes(
+            row_notes(
                 ctx,
-                rows.iter()
-                    .filter_map(|r| r.note.as_ref().map(|n| format!("{}: {n}", r.period))),
+                rows.iter().map(|r| (r.period.clone(), r.note.as_ref())),
             );
             Ok(ExitCode::SUCCESS)
         }
         Command::Reconcile(a) => {
             let store = open(ctx)?;
-            let s = a.scope.with(a.flow, &a.period, a.as_of.as_of.as_ref());
+            let s = a.scope.with(a.flow, &a.window);
             let mut rows = store.reconcile(&s, a.by.into())?;
             if a.overlaps {
                 rows.retain(|r| r.other.is_some());
@@ -519,67 +536,55 @@ pub fn run(ctx: &Ctx, cmd: Command) -> anyhow::Result<ExitCode> {
                     }),
                 )?;
             }
-            notes(
+            row_notes(
                 ctx,
-                rows.iter().filter_map(|r| {
-                    r.note
-                        .as_ref()
-                        .map(|n| format!("{} {}: {n}", r.period, r.flow))
-                }),
+                rows.iter()
+                    .map(|r| (format!("{} {}", r.period, r.flow), r.note.as_ref())),
             );
             Ok(ExitCode::SUCCESS)
         }
         Command::Ytd(a) => {
-            let store = open(ctx)?;
             let (y0, y1) = parse_years(&a.years)?;
             let mut s = a.scope.scope();
             s.as_of = a.as_of.as_of.clone();
             s.from = Some(Period::month(y0, 1));
             s.to = Some(Period::month(y1, a.through.clamp(1, 12)));
-            selected(ctx, &store, &s)?;
+            let store = open_selected(ctx, &s)?;
             let rows = store.ytd(&s, a.through, (y0, y1), a.base)?;
             if !emit(&rows, a.out)? {
                 let base = rows.first().map_or(y0, |r| r.base_year);
                 let on_base = format!("on {base}");
+                let mut header = vec!["year", "months"];
+                header.extend(AMOUNTS);
+                header.extend(["on prev. year", &on_base]);
                 show(
-                    &[
-                        "year",
-                        "months",
-                        "exports US$",
-                        "imports US$",
-                        "total US$",
-                        "balance US$",
-                        "on prev. year",
-                        &on_base,
-                    ],
+                    &header,
                     rows.iter().map(|r| {
-                        vec![
+                        let mut row = vec![
                             r.year.to_string(),
                             r.months_label().unwrap_or_else(|| "—".into()),
-                            money_or_dash(r.exports_usd),
-                            money_or_dash(r.imports_usd),
-                            money_or_dash(r.total_usd),
-                            money_or_dash(r.balance_usd),
-                            pct(r.change),
-                            pct(r.change_on_base),
-                        ]
+                        ];
+                        row.extend(amounts([
+                            r.exports_usd,
+                            r.imports_usd,
+                            r.total_usd,
+                            r.balance_usd,
+                        ]));
+                        row.extend([pct(r.change), pct(r.change_on_base)]);
+                        row
                     }),
                 )?;
             }
             // Why a cell is "—" (no data, not zero) or a year partial.
-            notes(
+            row_notes(
                 ctx,
-                rows.iter()
-                    .filter_map(|r| r.note.as_ref().map(|n| format!("{}: {n}", r.year))),
+                rows.iter().map(|r| (r.year.to_string(), r.note.as_ref())),
             );
             Ok(ExitCode::SUCCESS)
         }
         Command::Top(a) => {
-            let store = open(ctx)?;
-            let s = a
-                .scope
-                .with(Some(a.flow), &a.period, a.as_of.as_of.as_ref());
-            selected(ctx, &store, &s)?;
+            let s = a.scope.with(Some(a.flow), &a.window);
+            let store = open_selected(ctx, &s)?;
             let nm = store.nomenclature()?;
             let conc = if a.harmonize {
                 Some(entente_trade::Concordance::bundled()?)
@@ -644,9 +649,8 @@ pub fn run(ctx: &Ctx, cmd: Command) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Series(a) => {
-            let store = open(ctx)?;
-            let s = a.scope.with(a.flow, &a.period, a.as_of.as_of.as_ref());
-            selected(ctx, &store, &s)?;
+            let s = a.scope.with(a.flow, &a.window);
+            let store = open_selected(ctx, &s)?;
             let rows = store.series(&s, &a.hs, a.by.into())?;
             if !emit(&rows, a.out)? {
                 show(
@@ -857,13 +861,14 @@ struct ScreenCsvRow<'a> {
 }
 
 fn screen(ctx: &Ctx, a: ScreenArgs) -> anyhow::Result<ExitCode> {
-    let store = open(ctx)?;
     let measures = match &a.measures {
         Some(p) => Measures::load(p)?,
         None => Measures::unsc_dprk()?,
     };
-    let s = a.scope.with(Some(a.flow), &a.period, a.data_as_of.as_ref());
-    selected(ctx, &store, &s)?;
+    let s = a
+        .scope
+        .with_period(Some(a.flow), &a.period, a.data_as_of.as_ref());
+    let store = open_selected(ctx, &s)?;
     let as_of = a.as_of.unwrap_or_else(today);
     let nm = store.nomenclature()?;
     let mut rows = store.screen(&s, &measures, as_of, Some((&nm, &a.lang)))?;

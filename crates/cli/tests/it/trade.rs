@@ -1,5 +1,6 @@
 //! `entente trade` and `entente hs` from the command line, on the demo customs dataset.
 
+use crate::trade_cli::{import, kp, store_with};
 use crate::*;
 
 fn demo_trade() -> tempfile::TempDir {
@@ -12,14 +13,8 @@ fn demo_trade() -> tempfile::TempDir {
         .map(|p| p.to_str().unwrap().to_string())
         .collect();
     files.sort();
-    let mut args = vec!["trade", "import", "--format", "csv", "--json"];
-    args.extend(files.iter().map(String::as_str));
-    let reports = json_lines(&ok(dir.path(), &args));
-    assert_eq!(reports.len(), files.len());
-    assert!(
-        reports.iter().all(|r| r["status"] == "imported"),
-        "{reports:?}"
-    );
+    let files: Vec<&str> = files.iter().map(String::as_str).collect();
+    import(dir.path(), "csv", &files);
     let labels = repo_root().join("data/hs/hs2022-headings.csv");
     ok(dir.path(), &["hs", "import", labels.to_str().unwrap()]);
     dir
@@ -28,7 +23,7 @@ fn demo_trade() -> tempfile::TempDir {
 #[test]
 fn totals_match_the_published_figures_and_csv_keeps_field_order() {
     let dir = demo_trade();
-    let csv = ok(dir.path(), &["trade", "totals", "--partner", "KP", "--csv"]);
+    let (csv, _) = kp(dir.path(), "totals", &["--csv"]);
     let mut lines = csv.lines();
     let header = lines.next().unwrap();
     assert!(
@@ -45,22 +40,15 @@ fn totals_match_the_published_figures_and_csv_keeps_field_order() {
 #[test]
 fn top_products_carry_labels_and_the_screen_flags_sanctioned_lines() {
     let dir = demo_trade();
-    let top = json_lines(&ok(
-        dir.path(),
-        &[
-            "trade",
+    let imports_2016 = ["--flow", "import", "--from", "2016", "--to", "2016"];
+    let top = json_lines(
+        &kp(
+            dir.path(),
             "top",
-            "--partner",
-            "KP",
-            "--flow",
-            "import",
-            "--from",
-            "2016",
-            "--to",
-            "2016",
-            "--json",
-        ],
-    ));
+            &[&imports_2016[..], &["--json"]].concat(),
+        )
+        .0,
+    );
     assert_eq!(
         top[0]["hs"], "2701",
         "coal led the DPRK's 2016 sales to China: {top:?}"
@@ -72,24 +60,14 @@ fn top_products_carry_labels_and_the_screen_flags_sanctioned_lines() {
             .to_lowercase()
             .contains("coal")
     );
-    let screen = json_lines(&ok(
-        dir.path(),
-        &[
-            "trade",
+    let screen = json_lines(
+        &kp(
+            dir.path(),
             "screen",
-            "--partner",
-            "KP",
-            "--flow",
-            "import",
-            "--from",
-            "2016",
-            "--to",
-            "2016",
-            "--as-of",
-            "2025-12-31",
-            "--json",
-        ],
-    ));
+            &[&imports_2016[..], &["--as-of", "2025-12-31", "--json"]].concat(),
+        )
+        .0,
+    );
     let coal = screen
         .iter()
         .find(|r| r["hs"] == "2701")
@@ -106,10 +84,7 @@ fn top_products_carry_labels_and_the_screen_flags_sanctioned_lines() {
 #[test]
 fn a_bad_trade_file_names_line_and_column_and_imports_nothing() {
     let dir = demo_trade();
-    let before = ok(
-        dir.path(),
-        &["trade", "totals", "--partner", "KP", "--json"],
-    );
+    let (before, _) = kp(dir.path(), "totals", &["--json"]);
     let bad = dir.path().join("bad.csv");
     std::fs::write(
         &bad,
@@ -123,13 +98,7 @@ fn a_bad_trade_file_names_line_and_column_and_imports_nothing() {
     assert!(!o.status.success());
     let e = stderr(&o);
     assert!(e.contains("line 3") && e.contains("period"), "{e}");
-    assert_eq!(
-        ok(
-            dir.path(),
-            &["trade", "totals", "--partner", "KP", "--json"]
-        ),
-        before
-    );
+    assert_eq!(kp(dir.path(), "totals", &["--json"]).0, before);
 }
 
 /// Renders `blocks` (TOML `[[block]]` tables) over the demo customs data as Markdown.
@@ -243,4 +212,29 @@ sanctions = true
         .map(|r| r[4].trim_end_matches('%').parse::<f64>().unwrap())
         .sum();
     assert!((share - 100.0).abs() < 0.35, "shares sum to {share}");
+}
+
+#[test]
+fn briefing_annual_trade_shows_a_dash_for_a_flow_without_figures() {
+    // 2024: exports only; 2025: both flows.
+    let dir = store_with(&[(
+        "x.csv",
+        "CN,KP,export,2024,2710,500000000,,\nCN,KP,export,2025,2710,600000000,,\n\
+         CN,KP,import,2025,2701,100000000,,\n",
+    )]);
+    let md = brief_md(
+        &dir,
+        "[[block]]\nkind = \"trade_annual\"\nreporter = \"CN\"\npartner = \"KP\"\nyears = 2\n",
+    );
+    let rows = md_rows(&md, "trade by year (table)");
+    assert_eq!(rows[0][0], "2024", "{md}");
+    assert_eq!(rows[0][2], "—", "imports: {rows:?}");
+    assert!(rows[0][3].starts_with("**—**"), "total: {rows:?}");
+    assert!(rows[1][3].starts_with("**US$700"), "{rows:?}");
+    assert_eq!(rows[1][4], "—", "no 2024 total to compare: {rows:?}");
+    assert!(
+        md.contains("2024: no figures for imports (not zero)"),
+        "{md}"
+    );
+    assert!(!md.contains("US$0"), "{md}");
 }

@@ -8,25 +8,46 @@ use crate::*;
 
 const HEAD: &str = "reporter,partner,flow,period,hs,value_usd,quantity,unit\n";
 
-/// A data directory with `files` (name, canonical CSV body) imported in order.
-fn store_with(files: &[(&str, String)]) -> tempfile::TempDir {
+/// `entente trade import --format FORMAT FILES…` in `dir` (JSON reports), requiring every
+/// file to be imported.
+pub(crate) fn import(dir: &Path, format: &str, files: &[&str]) {
+    let mut args = vec!["trade", "import", "--format", format, "--json"];
+    args.extend_from_slice(files);
+    let reports = json_lines(&ok(dir, &args));
+    assert_eq!(reports.len(), files.len(), "{reports:?}");
+    assert!(
+        reports.iter().all(|r| r["status"] == "imported"),
+        "{reports:?}"
+    );
+}
+
+/// `entente trade CMD --partner KP ARGS…` in `dir`, which must succeed: (stdout, stderr).
+pub(crate) fn kp(dir: &Path, cmd: &str, args: &[&str]) -> (String, String) {
+    let mut a = vec!["trade", cmd, "--partner", "KP"];
+    a.extend_from_slice(args);
+    run_err(dir, &a)
+}
+
+/// A data directory with `files` (name, canonical CSV body after [`HEAD`]) imported in
+/// order, one import each.
+pub(crate) fn store_with(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for (name, body) in files {
         let p = dir.path().join(name);
-        std::fs::write(&p, body).unwrap();
-        ok(
-            dir.path(),
-            &[
-                "trade",
-                "import",
-                "--format",
-                "csv",
-                "-q",
-                p.to_str().unwrap(),
-            ],
-        );
+        std::fs::write(&p, format!("{HEAD}{body}")).unwrap();
+        import(dir.path(), "csv", &[p.to_str().unwrap()]);
     }
     dir
+}
+
+/// CN→KP rows for January to month `n` of `year`, each month an export row
+/// `export,YYYY-MM,{export}` and an import row `import,YYYY-MM,{import}`.
+fn monthly(year: i32, n: u8, export: &str, import: &str) -> String {
+    (1..=n)
+        .map(|m| {
+            format!("CN,KP,export,{year}-{m:02},{export}\nCN,KP,import,{year}-{m:02},{import}\n")
+        })
+        .collect()
 }
 
 /// The CSV output as (header, rows of cells); no quoted commas in these tests' cells.
@@ -48,6 +69,7 @@ fn col(header: &[String], name: &str) -> usize {
         .unwrap_or_else(|| panic!("no column {name} in {header:?}"))
 }
 
+/// Runs and requires success: (stdout, stderr).
 fn run_err(dir: &Path, args: &[&str]) -> (String, String) {
     let o = run(dir, args);
     assert!(o.status.success(), "{args:?}: {}", stderr(&o));
@@ -58,28 +80,13 @@ fn run_err(dir: &Path, args: &[&str]) -> (String, String) {
 fn top_lines_add_up_to_totals_with_an_unallocated_line() {
     let dir = store_with(&[(
         "a.csv",
-        format!(
-            "{HEAD}CN,KP,export,2017,2710,500,,\nCN,KP,export,2017,27,300,,\n\
-             CN,KP,export,2017,8703,200,,\nCN,KP,export,2017,1507,50,,\n"
-        ),
+        "CN,KP,export,2017,2710,500,,\nCN,KP,export,2017,27,300,,\n\
+         CN,KP,export,2017,8703,200,,\nCN,KP,export,2017,1507,50,,\n",
     )]);
     let q = [
-        "trade",
-        "top",
-        "--partner",
-        "KP",
-        "--flow",
-        "export",
-        "--from",
-        "2017",
-        "--to",
-        "2017",
-        "--level",
-        "4",
-        "-n",
-        "2",
+        "--flow", "export", "--from", "2017", "--to", "2017", "--level", "4", "-n", "2",
     ];
-    let (out, err) = run_err(dir.path(), &[&q[..], &["--csv"]].concat());
+    let (out, err) = kp(dir.path(), "top", &[&q[..], &["--csv"]].concat());
     let (h, rows) = csv(&out);
     assert_eq!(&h[..4], ["period", "flow", "line", "rank"], "{h:?}");
     let v = col(&h, "value_usd");
@@ -90,14 +97,14 @@ fn top_lines_add_up_to_totals_with_an_unallocated_line() {
     let lines: Vec<&str> = rows.iter().map(|r| r[col(&h, "line")].as_str()).collect();
     assert_eq!(lines, ["code", "code", "others", "unallocated"]);
     let sum: i64 = rows.iter().map(|r| r[v].parse::<i64>().unwrap()).sum();
-    let (t, _) = run_err(dir.path(), &["trade", "totals", "--partner", "KP", "--csv"]);
+    let (t, _) = kp(dir.path(), "totals", &["--csv"]);
     let (th, trows) = csv(&t);
     assert_eq!(trows[0][col(&th, "exports_usd")], sum.to_string());
     assert!(
         err.contains("not allocated at HS4") && err.contains("HS2 27"),
         "{err}"
     );
-    let (table, _) = run_err(dir.path(), &q);
+    let (table, _) = kp(dir.path(), "top", &q);
     assert!(
         table.contains("Not allocated at HS4") && table.contains("Total"),
         "{table}"
@@ -108,28 +115,16 @@ fn top_lines_add_up_to_totals_with_an_unallocated_line() {
 fn compare_with_a_year_without_monthly_data_is_a_dash_not_zero() {
     let dir = store_with(&[(
         "a.csv",
-        format!(
-            "{HEAD}CN,KP,export,2016,2710,1000,,\nCN,KP,export,2017-01,2710,10,,\n\
-             CN,KP,export,2018-01,2710,30,,\nCN,KP,export,2018-02,1507,40,,\n"
-        ),
+        "CN,KP,export,2016,2710,1000,,\nCN,KP,export,2017-01,2710,10,,\n\
+         CN,KP,export,2018-01,2710,30,,\nCN,KP,export,2018-02,1507,40,,\n",
     )]);
     let q = |year: &str, fmt: &[&str]| {
-        let mut a = vec![
-            "trade",
+        let window = ["--flow", "export", "--from", "2018-01", "--to", "2018-02"];
+        kp(
+            dir.path(),
             "top",
-            "--partner",
-            "KP",
-            "--flow",
-            "export",
-            "--from",
-            "2018-01",
-            "--to",
-            "2018-02",
-            "--compare",
-        ];
-        a.push(year);
-        a.extend_from_slice(fmt);
-        run_err(dir.path(), &a)
+            &[&window[..], &["--compare", year], fmt].concat(),
+        )
     };
     let (table, err) = q("2016", &[]);
     assert!(table.contains('—'), "{table}");
@@ -157,53 +152,60 @@ fn compare_with_a_year_without_monthly_data_is_a_dash_not_zero() {
 
 #[test]
 fn totals_flag_a_partial_year() {
-    let mut body = HEAD.to_string();
-    for m in 1..=12 {
-        body.push_str(&format!("CN,KP,export,2024-{m:02},2710,100,,\n"));
-    }
-    for m in 1..=10 {
-        body.push_str(&format!("CN,KP,export,2025-{m:02},2710,110,,\n"));
-    }
-    let dir = store_with(&[("m.csv", body)]);
-    let (table, err) = run_err(dir.path(), &["trade", "totals", "--partner", "KP"]);
+    // Both flows: a year without imports would have no total to compare.
+    let body = monthly(2024, 12, "2710,100,,", "2701,10,,")
+        + &monthly(2025, 10, "2710,110,,", "2701,11,,");
+    let dir = store_with(&[("m.csv", &body)]);
+    let (table, err) = kp(dir.path(), "totals", &[]);
     assert!(table.contains("2025 (Jan–Oct)"), "{table}");
     assert!(table.contains("+10.0%"), "Jan–Oct on Jan–Oct: {table}");
     assert!(err.contains("change on Jan–Oct 2024"), "{err}");
-    let rows = json_lines(&ok(
-        dir.path(),
-        &["trade", "totals", "--partner", "KP", "--json"],
-    ));
+    let rows = json_lines(&kp(dir.path(), "totals", &["--json"]).0);
     assert_eq!(rows[1]["partial"], true);
     assert_eq!(rows[1]["months"], "01-10");
     assert_eq!(rows[0]["partial"], false);
 }
 
 #[test]
+fn totals_show_a_dash_for_a_flow_without_rows() {
+    // 2017: exports only; 2018: both flows.
+    let dir = store_with(&[(
+        "x.csv",
+        "CN,KP,export,2017,2710,500,,\nCN,KP,export,2018,2710,600,,\nCN,KP,import,2018,2701,100,,\n",
+    )]);
+    let (table, err) = kp(dir.path(), "totals", &[]);
+    let y2017 = table.lines().find(|l| l.starts_with("│ 2017")).unwrap();
+    assert!(y2017.contains('—') && !y2017.contains(" 0 "), "{table}");
+    assert!(
+        err.contains("2017: no import figures (no data, not zero)"),
+        "{err}"
+    );
+    let rows = json_lines(&kp(dir.path(), "totals", &["--json"]).0);
+    assert_eq!(rows[0]["exports_usd"], serde_json::json!(500));
+    for k in ["imports_usd", "total_usd", "balance_usd"] {
+        assert!(rows[0][k].is_null(), "{k}: {rows:?}");
+    }
+    assert!(rows[1]["change"].is_null(), "no total in 2017 to compare");
+    assert_eq!(rows[1]["exports_change"], serde_json::json!(0.2));
+    let (out, _) = kp(dir.path(), "totals", &["--csv"]);
+    let (h, rows) = csv(&out);
+    assert_eq!(rows[0][col(&h, "imports_usd")], "", "{out}");
+    assert_eq!(rows[0][col(&h, "total_usd")], "", "{out}");
+    assert_eq!(rows[1][col(&h, "total_usd")], "700");
+}
+
+#[test]
 fn screen_counts_a_cap_from_adoption_and_says_so() {
     let dir = store_with(&[(
         "coal.csv",
-        format!(
-            "{HEAD}CN,KP,import,2016,2701,1000,22490000,t\nCN,KP,import,2017-01,2701,100,1500000,t\n"
-        ),
+        "CN,KP,import,2016,2701,1000,22490000,t\nCN,KP,import,2017-01,2701,100,1500000,t\n",
     )]);
     let screen = |to: &str, fmt: &str| {
-        run_err(
+        let q = ["--flow", "import", "--from", "2016", "--to", to];
+        kp(
             dir.path(),
-            &[
-                "trade",
-                "screen",
-                "--partner",
-                "KP",
-                "--flow",
-                "import",
-                "--from",
-                "2016",
-                "--to",
-                to,
-                "--as-of",
-                "2017-03-01",
-                fmt,
-            ],
+            "screen",
+            &[&q[..], &["--as-of", "2017-03-01", fmt]].concat(),
         )
     };
     let (json, err) = screen("2016", "--json");
@@ -235,7 +237,7 @@ fn screen_counts_a_cap_from_adoption_and_says_so() {
 fn one_dataset_per_period_with_reconcile_side_by_side() {
     let dir = store_with(&[(
         "a.csv",
-        format!("{HEAD}CN,KP,import,2018-01,2701,100,,\nCN,KP,import,2018-02,2701,100,,\n"),
+        "CN,KP,import,2018-01,2701,100,,\nCN,KP,import,2018-02,2701,100,,\n",
     )]);
     let cc = dir.path().join("cc.csv");
     std::fs::write(
@@ -256,29 +258,15 @@ fn one_dataset_per_period_with_reconcile_side_by_side() {
             cc.to_str().unwrap(),
         ],
     );
-    let (out, err) = run_err(dir.path(), &["trade", "totals", "--partner", "KP", "--csv"]);
+    let (out, err) = kp(dir.path(), "totals", &["--csv"]);
     let (h, rows) = csv(&out);
     assert_eq!(rows[0][col(&h, "imports_usd")], "320", "not 520: {out}");
     assert_eq!(rows[0][col(&h, "dataset")], "china-customs");
     assert!(err.contains("china-customs used, csv set aside"), "{err}");
-    let (out, _) = run_err(
-        dir.path(),
-        &[
-            "trade",
-            "totals",
-            "--partner",
-            "KP",
-            "--dataset",
-            "csv",
-            "--csv",
-        ],
-    );
+    let (out, _) = kp(dir.path(), "totals", &["--dataset", "csv", "--csv"]);
     let (h, rows) = csv(&out);
     assert_eq!(rows[0][col(&h, "imports_usd")], "200");
-    let (out, _) = run_err(
-        dir.path(),
-        &["trade", "reconcile", "--partner", "KP", "--csv"],
-    );
+    let (out, _) = kp(dir.path(), "reconcile", &["--csv"]);
     let (h, rows) = csv(&out);
     assert_eq!(h[..2], ["period", "flow"]);
     assert_eq!(rows[0][col(&h, "china_customs_usd")], "320");
@@ -290,22 +278,18 @@ fn one_dataset_per_period_with_reconcile_side_by_side() {
 #[test]
 fn as_of_a_release_and_sql_in_whole_dollars() {
     let dir = store_with(&[
-        ("r1.csv", format!("{HEAD}CN,KP,export,2017,2710,500,,\n")),
-        ("r2.csv", format!("{HEAD}CN,KP,export,2017,2710,700,,\n")),
+        ("r1.csv", "CN,KP,export,2017,2710,500,,\n"),
+        ("r2.csv", "CN,KP,export,2017,2710,700,,\n"),
     ]);
     let files = json_lines(&ok(dir.path(), &["trade", "files", "--json"]));
     let first = files[0]["sha256"].as_str().unwrap()[..12].to_string();
     let total = |extra: &[&str]| {
-        let mut a = vec!["trade", "totals", "--partner", "KP", "--json"];
-        a.extend_from_slice(extra);
-        json_lines(&ok(dir.path(), &a))[0]["exports_usd"].clone()
+        let (out, _) = kp(dir.path(), "totals", &[&["--json"], extra].concat());
+        json_lines(&out)[0]["exports_usd"].clone()
     };
     assert_eq!(total(&[]), serde_json::json!(700));
     assert_eq!(total(&["--as-of", &first]), serde_json::json!(500));
-    let (_, err) = run_err(
-        dir.path(),
-        &["trade", "totals", "--partner", "KP", "--as-of", &first],
-    );
+    let (_, err) = kp(dir.path(), "totals", &["--as-of", &first]);
     assert!(err.contains("1 later import(s) left out"), "{err}");
     let o = run(
         dir.path(),
@@ -326,7 +310,7 @@ fn as_of_a_release_and_sql_in_whole_dollars() {
 
 #[test]
 fn hs_labels_reach_the_top_table() {
-    let dir = store_with(&[("a.csv", format!("{HEAD}CN,KP,export,2017,2710,500,,\n"))]);
+    let dir = store_with(&[("a.csv", "CN,KP,export,2017,2710,500,,\n")]);
     let labels = repo_root().join("data/hs/hs2022-headings.csv");
     ok(dir.path(), &["hs", "import", labels.to_str().unwrap()]);
     let show = json_lines(&ok(dir.path(), &["hs", "show", "2710", "--json"]));
@@ -334,42 +318,18 @@ fn hs_labels_reach_the_top_table() {
         show[0]["label"].as_str().unwrap().contains("Petroleum"),
         "{show:?}"
     );
-    let top = json_lines(&ok(
-        dir.path(),
-        &[
-            "trade",
-            "top",
-            "--partner",
-            "KP",
-            "--flow",
-            "export",
-            "--json",
-        ],
-    ));
+    let top = json_lines(&kp(dir.path(), "top", &["--flow", "export", "--json"]).0);
     assert!(top[0]["label"].as_str().unwrap().contains("Petroleum"));
 }
 
 #[test]
 fn ytd_shows_a_dash_for_a_year_without_monthly_figures() {
-    let mut body = format!("{HEAD}CN,KP,export,2016,2710,5000,,\nCN,KP,import,2016,2701,900,,\n");
-    for m in 1..=10 {
-        body.push_str(&format!("CN,KP,export,2017-{m:02},2710,100,,\n"));
-        body.push_str(&format!("CN,KP,import,2017-{m:02},2701,10,,\n"));
-    }
-    let dir = store_with(&[("y.csv", body)]);
+    let body = "CN,KP,export,2016,2710,5000,,\nCN,KP,import,2016,2701,900,,\n".to_string()
+        + &monthly(2017, 10, "2710,100,,", "2701,10,,");
+    let dir = store_with(&[("y.csv", &body)]);
     let q = |fmt: &[&str]| {
-        let mut a = vec![
-            "trade",
-            "ytd",
-            "--partner",
-            "KP",
-            "--through",
-            "10",
-            "--years",
-            "2016-2017",
-        ];
-        a.extend_from_slice(fmt);
-        run_err(dir.path(), &a)
+        let years = ["--through", "10", "--years", "2016-2017"];
+        kp(dir.path(), "ytd", &[&years[..], fmt].concat())
     };
     let (table, err) = q(&[]);
     let y2016 = table.lines().find(|l| l.starts_with("│ 2016")).unwrap();
@@ -390,17 +350,9 @@ fn ytd_shows_a_dash_for_a_year_without_monthly_figures() {
 
 #[test]
 fn json_amounts_are_whole_dollars_in_every_query() {
-    let mut body = HEAD.to_string();
-    for m in 1..=12 {
-        body.push_str(&format!("CN,KP,export,2024-{m:02},2710,300,,\n"));
-        body.push_str(&format!("CN,KP,import,2024-{m:02},2701,7,1000,t\n"));
-    }
-    for m in 1..=10 {
-        body.push_str(&format!("CN,KP,export,2025-{m:02},2710,301,,\n"));
-        body.push_str(&format!("CN,KP,import,2025-{m:02},2701,9,1000,t\n"));
-    }
-    let dir = store_with(&[("j.csv", body)]);
-    let kp = ["--partner", "KP"];
+    let body = monthly(2024, 12, "2710,300,,", "2701,7,1000,t")
+        + &monthly(2025, 10, "2710,301,,", "2701,9,1000,t");
+    let dir = store_with(&[("j.csv", &body)]);
     let window = ["--from", "2025-01", "--to", "2025-10"];
     let queries: Vec<Vec<&str>> = vec![
         vec!["totals"],
@@ -413,14 +365,12 @@ fn json_amounts_are_whole_dollars_in_every_query() {
     ];
     let mut amounts = 0;
     for q in queries {
-        let mut a = vec!["trade"];
-        a.extend_from_slice(&q);
-        a.extend_from_slice(&kp);
+        let mut a = q[1..].to_vec();
         if matches!(q[0], "top" | "screen") {
             a.extend_from_slice(&window);
         }
         a.push("--json");
-        let (out, _) = run_err(dir.path(), &a);
+        let (out, _) = kp(dir.path(), q[0], &a);
         assert!(!out.is_empty(), "{a:?}");
         for line in out.lines() {
             // No amount is written as a float: `"…_usd":1000.0` never appears.
@@ -446,12 +396,9 @@ fn json_amounts_are_whole_dollars_in_every_query() {
         }
     }
     assert!(amounts > 30, "{amounts}");
-    let (out, _) = run_err(
-        dir.path(),
-        &["trade", "totals", "--partner", "KP", "--json"],
-    );
+    let (out, _) = kp(dir.path(), "totals", &["--json"]);
     assert!(out.contains("\"exports_change\":0.0033"), "{out}");
-    let (out, _) = run_err(dir.path(), &["trade", "totals", "--partner", "KP", "--csv"]);
+    let (out, _) = kp(dir.path(), "totals", &["--csv"]);
     let (h, rows) = csv(&out);
     assert_eq!(rows[1][col(&h, "exports_change")], "0.0033", "{out}");
 }

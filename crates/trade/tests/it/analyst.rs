@@ -1,27 +1,39 @@
 //! What an analyst relies on: nothing lost between `top` and `totals`, missing is not zero,
 //! partial years say so, caps count from adoption, one dataset per period, data as of a release.
 
-use std::path::{Path, PathBuf};
-
 use entente_trade::{
     AsOf, By, Flow, Format, ImportOptions, LineKind, Measures, NaiveDate, Period, Scope, TradeStore,
 };
 
-use crate::common::store;
-
-fn write(dir: &tempfile::TempDir, name: &str, body: &str) -> PathBuf {
-    let p = dir.path().join(name);
-    std::fs::write(&p, body).unwrap();
-    p
-}
-
-fn import_csv(s: &TradeStore, p: &Path) -> String {
-    s.import_file(p, Format::Csv, &ImportOptions::default())
-        .unwrap()
-        .sha256
-}
+use crate::common::write;
 
 const HEAD: &str = "reporter,partner,flow,period,hs,value_usd,quantity,unit\n";
+
+/// A store with `files` (name, canonical CSV body after [`HEAD`]) imported in order, and
+/// the sha256 of each import.
+fn store_with(files: &[(&str, &str)]) -> (tempfile::TempDir, TradeStore, Vec<String>) {
+    let (d, s) = crate::common::store();
+    let shas = files
+        .iter()
+        .map(|(name, body)| {
+            let p = write(&d, name, &format!("{HEAD}{body}"));
+            s.import_file(&p, Format::Csv, &ImportOptions::default())
+                .unwrap_or_else(|e| panic!("{name}: {e}"))
+                .sha256
+        })
+        .collect();
+    (d, s, shas)
+}
+
+/// CN→KP rows for January to month `n` of `year`, each month an export row
+/// `export,YYYY-MM,{export}` and an import row `import,YYYY-MM,{import}`.
+fn monthly(year: i32, n: u8, export: &str, import: &str) -> String {
+    (1..=n)
+        .map(|m| {
+            format!("CN,KP,export,{year}-{m:02},{export}\nCN,KP,import,{year}-{m:02},{import}\n")
+        })
+        .collect()
+}
 
 fn kp(flow: Option<Flow>, from: Period, to: Period) -> Scope {
     let mut sc = Scope::new("CN", "KP");
@@ -33,16 +45,11 @@ fn kp(flow: Option<Flow>, from: Period, to: Period) -> Scope {
 
 #[test]
 fn top_keeps_coarser_codes_as_unallocated_and_reconciles_with_totals() {
-    let (d, s) = store();
-    let f = write(
-        &d,
+    let (_d, s, _) = store_with(&[(
         "a.csv",
-        &format!(
-            "{HEAD}CN,KP,export,2017,2710,500,,\nCN,KP,export,2017,27,300,,\n\
-             CN,KP,export,2017,8703,200,,\nCN,KP,export,2017,1507,50,,\nCN,KP,export,2017,99,25,,\n"
-        ),
-    );
-    import_csv(&s, &f);
+        "CN,KP,export,2017,2710,500,,\nCN,KP,export,2017,27,300,,\n\
+         CN,KP,export,2017,8703,200,,\nCN,KP,export,2017,1507,50,,\nCN,KP,export,2017,99,25,,\n",
+    )]);
     let sc = kp(Some(Flow::Export), Period::year(2017), Period::year(2017));
     let t = s.top_table(&sc, 4, 2, None, None, None).unwrap();
     assert_eq!(
@@ -61,7 +68,7 @@ fn top_keeps_coarser_codes_as_unallocated_and_reconciles_with_totals() {
     let totals = s
         .totals(&kp(None, Period::year(2017), Period::year(2017)), By::Year)
         .unwrap();
-    assert_eq!(sum, totals[0].exports_usd);
+    assert_eq!(Some(sum), totals[0].exports_usd);
     assert_eq!(t.total_usd, 1075.0);
     let shares: f64 = lines.iter().map(|l| l.share).sum();
     assert!((shares - 1.0).abs() < 1e-12);
@@ -69,17 +76,12 @@ fn top_keeps_coarser_codes_as_unallocated_and_reconciles_with_totals() {
 
 #[test]
 fn compare_tells_missing_from_zero() {
-    let (d, s) = store();
-    let f = write(
-        &d,
+    let (_d, s, _) = store_with(&[(
         "a.csv",
-        &format!(
-            "{HEAD}CN,KP,export,2016,2710,1000,,\n\
-             CN,KP,export,2017-01,2710,10,,\nCN,KP,export,2017-02,8703,20,,\n\
-             CN,KP,export,2018-01,2710,30,,\nCN,KP,export,2018-02,1507,40,,\n"
-        ),
-    );
-    import_csv(&s, &f);
+        "CN,KP,export,2016,2710,1000,,\n\
+         CN,KP,export,2017-01,2710,10,,\nCN,KP,export,2017-02,8703,20,,\n\
+         CN,KP,export,2018-01,2710,30,,\nCN,KP,export,2018-02,1507,40,,\n",
+    )]);
     let sc = kp(
         Some(Flow::Export),
         Period::month(2018, 1),
@@ -125,15 +127,10 @@ fn compare_tells_missing_from_zero() {
 
 #[test]
 fn totals_mark_partial_years_and_compare_like_months() {
-    let (d, s) = store();
-    let mut body = HEAD.to_string();
-    for m in 1..=12 {
-        body.push_str(&format!("CN,KP,export,2024-{m:02},2710,100,,\n"));
-    }
-    for m in 1..=10 {
-        body.push_str(&format!("CN,KP,export,2025-{m:02},2710,110,,\n"));
-    }
-    import_csv(&s, &write(&d, "m.csv", &body));
+    // Both flows: a year without imports would have no total to compare.
+    let body = monthly(2024, 12, "2710,100,,", "2701,10,,")
+        + &monthly(2025, 10, "2710,110,,", "2701,11,,");
+    let (_d, s, _) = store_with(&[("m.csv", &body)]);
     let rows = s.totals(&Scope::new("CN", "KP"), By::Year).unwrap();
     let (y24, y25) = (&rows[0], &rows[1]);
     assert!(!y24.partial);
@@ -148,17 +145,12 @@ fn totals_mark_partial_years_and_compare_like_months() {
 
 #[test]
 fn cap_share_counts_only_periods_after_adoption() {
-    let (d, s) = store();
     // Coal: cap of 2321 para 26 adopted 2016-11-30. 2016 is an annual figure: not counted.
-    let f = write(
-        &d,
+    let (_d, s, _) = store_with(&[(
         "coal.csv",
-        &format!(
-            "{HEAD}CN,KP,import,2016,2701,1000,22490000,t\n\
-             CN,KP,import,2017-01,2701,100,1500000,t\nCN,KP,import,2017-02,2701,100,750000,t\n"
-        ),
-    );
-    import_csv(&s, &f);
+        "CN,KP,import,2016,2701,1000,22490000,t\n\
+         CN,KP,import,2017-01,2701,100,1500000,t\nCN,KP,import,2017-02,2701,100,750000,t\n",
+    )]);
     let m = Measures::unsc_dprk().unwrap();
     let asof = NaiveDate::from_ymd_opt(2017, 3, 1).unwrap();
     let share = |from: Period, to: Period| {
@@ -193,17 +185,10 @@ fn cap_share_counts_only_periods_after_adoption() {
 
 #[test]
 fn one_dataset_per_period_by_precedence_and_reconcile_shows_both() {
-    let (d, s) = store();
-    import_csv(
-        &s,
-        &write(
-            &d,
-            "a.csv",
-            &format!(
-                "{HEAD}CN,KP,import,2018-01,2701,100,,\nCN,KP,import,2018-02,2701,100,,\nCN,KP,import,2017,2701,900,,\n"
-            ),
-        ),
-    );
+    let (d, s, _) = store_with(&[(
+        "a.csv",
+        "CN,KP,import,2018-01,2701,100,,\nCN,KP,import,2018-02,2701,100,,\nCN,KP,import,2017,2701,900,,\n",
+    )]);
     let cc = write(
         &d,
         "cc.csv",
@@ -221,10 +206,13 @@ fn one_dataset_per_period_by_precedence_and_reconcile_shows_both() {
     let all = Scope::new("CN", "KP");
     let rows = s.totals(&all, By::Year).unwrap();
     let y18 = rows.iter().find(|r| r.period == "2018").unwrap();
-    assert_eq!(y18.imports_usd, 320.0, "China Customs only, not 520");
+    assert_eq!(y18.imports_usd, Some(320.0), "China Customs only, not 520");
     assert_eq!(y18.dataset, "china-customs");
     let y17 = rows.iter().find(|r| r.period == "2017").unwrap();
-    assert_eq!((y17.imports_usd, y17.dataset.as_str()), (900.0, "csv"));
+    assert_eq!(
+        (y17.imports_usd, y17.dataset.as_str()),
+        (Some(900.0), "csv")
+    );
     let sel = s.select(&all).unwrap();
     assert_eq!(sel.choices.len(), 1);
     assert_eq!(sel.choices[0].used, "china-customs");
@@ -241,7 +229,7 @@ fn one_dataset_per_period_by_precedence_and_reconcile_shows_both() {
             .find(|r| r.period == "2018")
             .unwrap()
             .imports_usd,
-        200.0
+        Some(200.0)
     );
     let rec = s.reconcile(&all, By::Year).unwrap();
     let r18 = rec.iter().find(|r| r.period == "2018").unwrap();
@@ -259,27 +247,14 @@ fn one_dataset_per_period_by_precedence_and_reconcile_shows_both() {
 
 #[test]
 fn as_of_a_release_reads_the_figures_it_replaced() {
-    let (d, s) = store();
-    let first = import_csv(
-        &s,
-        &write(
-            &d,
-            "r1.csv",
-            &format!("{HEAD}CN,KP,export,2017,2710,500,,\n"),
-        ),
-    );
-    let _second = import_csv(
-        &s,
-        &write(
-            &d,
-            "r2.csv",
-            &format!("{HEAD}CN,KP,export,2017,2710,700,,\n"),
-        ),
-    );
+    let (_d, s, shas) = store_with(&[
+        ("r1.csv", "CN,KP,export,2017,2710,500,,\n"),
+        ("r2.csv", "CN,KP,export,2017,2710,700,,\n"),
+    ]);
     let mut sc = Scope::new("CN", "KP");
-    assert_eq!(s.totals(&sc, By::Year).unwrap()[0].exports_usd, 700.0);
-    sc.as_of = Some(AsOf::Release(first[..10].to_string()));
-    assert_eq!(s.totals(&sc, By::Year).unwrap()[0].exports_usd, 500.0);
+    assert_eq!(s.totals(&sc, By::Year).unwrap()[0].exports_usd, Some(700.0));
+    sc.as_of = Some(AsOf::Release(shas[0][..10].to_string()));
+    assert_eq!(s.totals(&sc, By::Year).unwrap()[0].exports_usd, Some(500.0));
     let sel = s.select(&sc).unwrap();
     assert_eq!(sel.release.as_ref().unwrap().later_imports, 1);
     sc.as_of = Some(AsOf::Date(NaiveDate::from_ymd_opt(2000, 1, 1).unwrap()));
@@ -291,15 +266,11 @@ fn as_of_a_release_reads_the_figures_it_replaced() {
 
 #[test]
 fn ytd_leaves_years_without_monthly_figures_empty_not_zero() {
-    let (d, s) = store();
-    let mut body = format!("{HEAD}CN,KP,export,2016,2710,5000,,\nCN,KP,import,2016,2701,900,,\n");
+    let mut body = "CN,KP,export,2016,2710,5000,,\nCN,KP,import,2016,2701,900,,\n".to_string();
     for (y, months, x) in [(2017, 10, 100), (2018, 10, 110), (2019, 8, 120)] {
-        for m in 1..=months {
-            body.push_str(&format!("CN,KP,export,{y}-{m:02},2710,{x},,\n"));
-            body.push_str(&format!("CN,KP,import,{y}-{m:02},2701,10,,\n"));
-        }
+        body += &monthly(y, months, &format!("2710,{x},,"), "2701,10,,");
     }
-    import_csv(&s, &write(&d, "y.csv", &body));
+    let (_d, s, _) = store_with(&[("y.csv", &body)]);
     let rows = s
         .ytd(&Scope::new("CN", "KP"), 10, (2016, 2020), None)
         .unwrap();
@@ -346,17 +317,9 @@ fn ytd_leaves_years_without_monthly_figures_empty_not_zero() {
 
 #[test]
 fn json_amounts_are_whole_dollars_and_fractions_four_decimals() {
-    let (d, s) = store();
-    let mut body = HEAD.to_string();
-    for m in 1..=12 {
-        body.push_str(&format!("CN,KP,export,2024-{m:02},2710,300,,\n"));
-        body.push_str(&format!("CN,KP,import,2024-{m:02},2701,7,1000,t\n"));
-    }
-    for m in 1..=10 {
-        body.push_str(&format!("CN,KP,export,2025-{m:02},2710,301,,\n"));
-        body.push_str(&format!("CN,KP,import,2025-{m:02},2701,9,1000,t\n"));
-    }
-    import_csv(&s, &write(&d, "j.csv", &body));
+    let body = monthly(2024, 12, "2710,300,,", "2701,7,1000,t")
+        + &monthly(2025, 10, "2710,301,,", "2701,9,1000,t");
+    let (_d, s, _) = store_with(&[("j.csv", &body)]);
     let sc = Scope::new("CN", "KP");
     let mut one = kp(
         Some(Flow::Export),
@@ -423,4 +386,59 @@ fn json_amounts_are_whole_dollars_and_fractions_four_decimals() {
     let y = serde_json::to_value(&s.totals(&sc, By::Year).unwrap()[1]).unwrap();
     assert_eq!(y["exports_change"], serde_json::json!(0.0033), "{y}");
     assert_eq!(y["exports_usd"], serde_json::json!(3010), "{y}");
+}
+
+#[test]
+fn totals_leave_a_flow_without_rows_empty_not_zero() {
+    // 2017: exports only; 2018: both flows. January 2019: exports only; February: both.
+    let (_d, s, _) = store_with(&[(
+        "x.csv",
+        "CN,KP,export,2017,2710,500,,\nCN,KP,export,2018,2710,600,,\nCN,KP,import,2018,2701,100,,\n\
+         CN,KP,export,2019-01,2710,40,,\nCN,KP,export,2019-02,2710,50,,\nCN,KP,import,2019-02,2701,5,,\n",
+    )]);
+    let rows = s.totals(&Scope::new("CN", "KP"), By::Year).unwrap();
+    let (y17, y18) = (&rows[0], &rows[1]);
+    assert_eq!(
+        (
+            y17.exports_usd,
+            y17.imports_usd,
+            y17.total_usd,
+            y17.balance_usd
+        ),
+        (Some(500.0), None, None, None),
+        "{y17:?}"
+    );
+    assert!(
+        y17.note
+            .as_deref()
+            .unwrap()
+            .contains("no import figures (no data, not zero)"),
+        "{y17:?}"
+    );
+    // 2018 on 2017: the exports compare, the total cannot.
+    assert_eq!(y18.total_usd, Some(700.0));
+    assert_eq!(y18.balance_usd, Some(500.0));
+    assert_eq!(y18.change, None);
+    assert!((y18.exports_change.unwrap() - 0.2).abs() < 1e-12, "{y18:?}");
+    assert_eq!(y18.imports_change, None);
+    assert_eq!(y18.note, None);
+    let json = serde_json::to_value(y17).unwrap();
+    assert!(json["imports_usd"].is_null(), "{json}");
+    assert!(json["total_usd"].is_null() && json["balance_usd"].is_null());
+    assert_eq!(json["exports_usd"], serde_json::json!(500));
+    // By month, likewise.
+    let sc = kp(None, Period::month(2019, 1), Period::month(2019, 2));
+    let months = s.totals(&sc, By::Month).unwrap();
+    assert_eq!(months[0].imports_usd, None, "{months:?}");
+    assert_eq!(months[0].total_usd, None);
+    assert!(
+        months[0]
+            .note
+            .as_deref()
+            .unwrap()
+            .contains("no import figures")
+    );
+    assert_eq!(months[1].total_usd, Some(55.0));
+    assert_eq!(months[1].imports_change, None);
+    assert!((months[1].exports_change.unwrap() - 0.25).abs() < 1e-12);
 }

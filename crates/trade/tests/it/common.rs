@@ -19,6 +19,13 @@ pub fn shared(rel: &str) -> Option<PathBuf> {
     }
 }
 
+/// Writes `body` to `name` in `dir`.
+pub fn write(dir: &tempfile::TempDir, name: &str, body: &str) -> PathBuf {
+    let p = dir.path().join(name);
+    std::fs::write(&p, body).unwrap();
+    p
+}
+
 pub fn store() -> (tempfile::TempDir, TradeStore) {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = TradeStore::open(dir.path().join("trade")).expect("open store");

@@ -40,6 +40,11 @@ impl Resolver<'_> {
         format_value(v, Unit::UsDollars, self.spec.lang)
     }
 
+    /// An amount that may be missing: "—" for no figures (never US$0).
+    fn money_or_dash(&self, v: Option<f64>) -> String {
+        v.map_or_else(|| "—".to_string(), |v| self.money(v))
+    }
+
     /// Footnotes naming the customs files and rows behind `reporter`–`partner` figures of
     /// `years` (and `flow`): one per file. Only the dataset the queries read for each year and
     /// flow is cited (a dataset set aside by precedence is not behind any figure shown).
@@ -175,12 +180,13 @@ impl Resolver<'_> {
         let (mut xs, mut ms) = (Vec::new(), Vec::new());
         let mut table = Vec::new();
         let mut partial_notes = Vec::new();
+        let mut gap_notes = Vec::new();
         for r in &rows {
             let year: i32 = r.period.parse().unwrap_or_default();
             let label = self.year_label(year, r.months.as_deref(), r.partial);
             cats.push(label.clone());
-            xs.push(Some(r.exports_usd));
-            ms.push(Some(r.imports_usd));
+            xs.push(r.exports_usd);
+            ms.push(r.imports_usd);
             let yrefs = self.customs_refs(&reporter, &partner, (year, year), None)?;
             // A partial year is compared with the same months of the year before (the query
             // does so), never with a whole year; say which months.
@@ -201,11 +207,26 @@ impl Resolver<'_> {
                     None => format!("{label}: no change ({} has no figures for {m}).", year - 1),
                 });
             }
+            // A flow without figures for the year is a gap ("—"), and so is the total.
+            if r.exports_usd.is_none() || r.imports_usd.is_none() {
+                let (en, ja) = match (r.exports_usd, r.imports_usd) {
+                    (None, None) => ("exports and imports", "輸出・輸入"),
+                    (None, _) => ("exports", "輸出"),
+                    _ => ("imports", "輸入"),
+                };
+                gap_notes.push(if self.ja() {
+                    format!("{label}：{ja}の数字なし（ゼロではない）。")
+                } else {
+                    format!("{label}: no figures for {en} (not zero).")
+                });
+            }
             table.push(vec![
                 Cell::text(label),
-                Cell::num(self.money(r.exports_usd)),
-                Cell::num(self.money(r.imports_usd)),
-                Cell::num(self.money(r.total_usd)).strong().with_refs(yrefs),
+                Cell::num(self.money_or_dash(r.exports_usd)),
+                Cell::num(self.money_or_dash(r.imports_usd)),
+                Cell::num(self.money_or_dash(r.total_usd))
+                    .strong()
+                    .with_refs(yrefs),
                 Cell::num(r.change.map_or_else(|| "—".into(), |c| ratio(Some(c)))),
             ]);
         }
@@ -237,11 +258,16 @@ impl Resolver<'_> {
             block,
             super::table_section(format!("{heading} (table)"), head, table)
             .with_note(if self.ja() {
-                format!("{rn}の発表による。輸出＝{xn}、輸入＝{mn}。月を付した年はその月までの数字のみ。{}", partial_notes.join(""))
+                format!("{rn}の発表による。輸出＝{xn}、輸入＝{mn}。月を付した年はその月までの数字のみ。{}{}", partial_notes.join(""), gap_notes.join(""))
             } else {
                 format!(
-                    "Reported by {rn}; exports = {xn}, imports = {mn}. A year marked with months (e.g. Jan–Oct) has figures for those months only.{}",
-                    partial_notes.iter().map(|n| format!(" {n}")).collect::<String>()
+                    "Reported by {rn}; exports = {xn}, imports = {mn}. A year marked with months (e.g. Jan–Oct) has figures for those months only.{}{}",
+                    partial_notes.iter().map(|n| format!(" {n}")).collect::<String>(),
+                    if gap_notes.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" — = no figures (not zero). {}", gap_notes.join(" "))
+                    }
                 )
             }),
         );
@@ -318,12 +344,11 @@ impl Resolver<'_> {
             if let Some(n) = &r.note {
                 notes.push(format!("{}: {n}.", r.year));
             }
-            let money = |v: Option<f64>| v.map_or_else(|| "—".to_string(), |v| self.money(v));
             table.push(vec![
                 Cell::text(cat),
-                Cell::num(money(r.exports_usd)),
-                Cell::num(money(r.imports_usd)),
-                Cell::num(money(r.total_usd))
+                Cell::num(self.money_or_dash(r.exports_usd)),
+                Cell::num(self.money_or_dash(r.imports_usd)),
+                Cell::num(self.money_or_dash(r.total_usd))
                     .strong()
                     .with_refs(refs.clone()),
                 Cell::num(ratio(r.change)),
@@ -361,7 +386,7 @@ impl Resolver<'_> {
         scope.from = Some(Period::month(from.year, from.month));
         scope.to = Some(Period::month(to.year, to.month));
         let rows = self.trade.totals(&scope, By::Month)?;
-        let by: BTreeMap<String, (f64, f64)> = rows
+        let by: BTreeMap<String, (Option<f64>, Option<f64>)> = rows
             .iter()
             .map(|r| (r.period.clone(), (r.exports_usd, r.imports_usd)))
             .collect();
@@ -371,11 +396,11 @@ impl Resolver<'_> {
         let (xn, mn) = self.flow_names(&reporter, &partner);
         let xs = months
             .iter()
-            .map(|m| by.get(&key(m)).map(|v| v.0))
+            .map(|m| by.get(&key(m)).and_then(|v| v.0))
             .collect();
         let ms = months
             .iter()
-            .map(|m| by.get(&key(m)).map(|v| v.1))
+            .map(|m| by.get(&key(m)).and_then(|v| v.1))
             .collect();
         let (rn, pn) = (self.name(&reporter), self.name(&partner));
         let heading = self.heading(
@@ -458,7 +483,8 @@ impl Resolver<'_> {
             let flags_of = |hs: &str| -> Vec<String> {
                 let mut flags = Vec::new();
                 if let Some(ms) = &measures
-                    && let Some(dir) = direction(&reporter, &partner, &ms.target, f)
+                    && let Some(dir) =
+                        entente_trade::sanctions::Direction::of(&reporter, &partner, &ms.target, f)
                 {
                     for m in ms
                         .measures
@@ -648,7 +674,9 @@ impl Resolver<'_> {
             let mut scope = Scope::new(&r, &p);
             scope.to = Some(Period::year(to.year));
             let rows = self.trade.totals(&scope, By::Year)?;
-            if let Some(last) = rows.last() {
+            // The latest year with both flows: a total is never one flow alone.
+            if let Some((last, total)) = rows.iter().rev().find_map(|r| r.total_usd.map(|t| (r, t)))
+            {
                 let year: i32 = last.period.parse().unwrap_or(to.year);
                 let refs = self.customs_refs(&r, &p, (year, year), None)?;
                 // `Jan–Oct 2025` for a partial year. The map's legend and table say the link
@@ -662,11 +690,11 @@ impl Resolver<'_> {
                     _ => year.to_string(),
                 };
                 let label = if self.ja() {
-                    format!("貿易 {}（{period}）", self.money(last.total_usd))
+                    format!("貿易 {}（{period}）", self.money(total))
                 } else {
-                    format!("{} ({period})", self.money(last.total_usd))
+                    format!("{} ({period})", self.money(total))
                 };
-                return Ok(Some((label, (last.total_usd / 1e9).max(1.0), refs)));
+                return Ok(Some((label, (total / 1e9).max(1.0), refs)));
             }
         }
         Ok(None)
@@ -691,19 +719,4 @@ fn month_abbr(m: u8) -> &'static str {
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
     M[usize::from(m.clamp(1, 12)) - 1]
-}
-
-/// The direction of a flow relative to the sanctioned state, as the screen defines it.
-fn direction(
-    reporter: &str,
-    partner: &str,
-    target: &str,
-    flow: Flow,
-) -> Option<entente_trade::sanctions::Direction> {
-    use entente_trade::sanctions::Direction;
-    match (reporter == target, partner == target, flow) {
-        (false, true, Flow::Export) | (true, false, Flow::Import) => Some(Direction::To),
-        (false, true, Flow::Import) | (true, false, Flow::Export) => Some(Direction::From),
-        _ => None,
-    }
 }
