@@ -189,6 +189,18 @@ pub fn load_table() -> Result<&'static Table, &'static TextError> {
 /// Every quantity with a known unit in `text` (normalised), for a text in `lang`. Languages
 /// without a table give nothing; so does a broken table (checked by [`load_table`] at start).
 pub fn find_quantities(text: &str, lang: &Lang) -> Vec<QuantityMatch> {
+    scan(text, lang, false)
+}
+
+/// Like [`find_quantities`] for one sentence, where a number whose unit is left out takes the
+/// unit named last before it ("sent more troops on top of the roughly 10,000 to 12,000
+/// estimated" → personnel). Such a number must look like a count: with a scale, a range, an
+/// approximation word or a thousands separator.
+pub fn find_quantities_in_sentence(sentence: &str, lang: &Lang) -> Vec<QuantityMatch> {
+    scan(sentence, lang, true)
+}
+
+fn scan(text: &str, lang: &Lang, elided: bool) -> Vec<QuantityMatch> {
     let (Some(g), Ok(table)) = (Group::of(lang), load_table()) else {
         return Vec::new();
     };
@@ -206,7 +218,7 @@ pub fn find_quantities(text: &str, lang: &Lang) -> Vec<QuantityMatch> {
             i = first.end;
             continue;
         }
-        match quantity_from(text, i, first, g, table) {
+        match quantity_from(text, i, first, g, table, elided) {
             Some(q) => {
                 i = q.end;
                 out.push(q);
@@ -234,6 +246,7 @@ fn quantity_from(
     first: Num,
     g: Group,
     table: &Table,
+    elided: bool,
 ) -> Option<QuantityMatch> {
     let mut approximate = false;
     let mut q_start = start;
@@ -288,7 +301,20 @@ fn quantity_from(
     }
     // The unit: right after the number in CJK and Korean, up to three words later in
     // English and Russian.
-    let (unit, end) = unit_after(text, pos, g, table)?;
+    let (unit, end) = match unit_after(text, pos, g, table) {
+        Some(u) => u,
+        None if elided => {
+            let count_like = first.scaled
+                || low != high
+                || approximate
+                || text[start..first.end].contains([',', ' ', '\u{a0}']);
+            if !count_like {
+                return None;
+            }
+            (unit_before(text, q_start, g, table)?, pos)
+        }
+        None => return None,
+    };
     let mut end = end;
     if let Some(e) = word_after(text, end, g, table, |k| *k == Kind::ApproxAfter) {
         approximate = true;
@@ -434,6 +460,39 @@ fn unit_after(text: &str, i: usize, g: Group, table: &Table) -> Option<(String, 
         j = after;
     }
     None
+}
+
+/// The unit named last before byte `i` (the id of the form ending nearest to it).
+fn unit_before(text: &str, i: usize, g: Group, table: &Table) -> Option<String> {
+    let head = &text[..i];
+    let lower = head.to_lowercase();
+    if lower.len() != head.len() {
+        // Case mapping changed byte lengths: offsets would not line up; give up.
+        return None;
+    }
+    table
+        .of(g, |k| matches!(k, Kind::Unit(_)))
+        .filter_map(|w| {
+            let mut best = None;
+            for (at, _) in lower.match_indices(w.form.as_str()) {
+                let end = at + w.form.len();
+                let word_ok = !g.spaced()
+                    || (!prev_char(head, at).is_some_and(char::is_alphanumeric)
+                        && !head[end..]
+                            .chars()
+                            .next()
+                            .is_some_and(char::is_alphanumeric));
+                if word_ok {
+                    best = Some(end);
+                }
+            }
+            match (&w.kind, best) {
+                (Kind::Unit(u), Some(end)) => Some((end, u.clone())),
+                _ => None,
+            }
+        })
+        .max_by_key(|(end, _)| *end)
+        .map(|(_, u)| u)
 }
 
 /// A number at byte `i`: digits with group separators and a decimal part, or Chinese
@@ -760,6 +819,22 @@ mod tests {
         assert!(q("In 2024 troops were sent.", Lang::En).is_empty());
         assert!(q("An A320 and 300 guests", Lang::En).is_empty());
         assert!(q("Talks lasted 3 hours.", Lang::En).is_empty());
+    }
+
+    #[test]
+    fn a_left_out_unit_comes_from_earlier_in_the_sentence() {
+        let s = "North Korea sent additional troops to Russia on top of the roughly 10,000 to 12,000 estimated by Seoul.";
+        let found = find_quantities_in_sentence(s, &Lang::En);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!((found[0].low, found[0].high), (10000.0, 12000.0));
+        assert_eq!(found[0].unit, "personnel");
+        assert!(found[0].approximate);
+        assert_eq!(&s[found[0].start..found[0].end], "roughly 10,000 to 12,000");
+        // Not from the whole text, and not for a bare small number or a year.
+        assert!(find_quantities(s, &Lang::En).is_empty());
+        assert!(
+            find_quantities_in_sentence("Troops left in 2024 after 3 weeks.", &Lang::En).is_empty()
+        );
     }
 
     #[test]
