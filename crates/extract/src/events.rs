@@ -88,6 +88,11 @@ impl Extractor {
         self.gazetteer().actor(id).map(|a| a.kind)
     }
 
+    /// Places, and states that are their own capital (Singapore).
+    fn is_place(&self, id: &str) -> bool {
+        self.kind_of(id) == Some(ActorKind::Place) || self.gazetteer().is_city_state(id)
+    }
+
     fn country_of(&self, id: &str) -> Option<String> {
         let a = self.gazetteer().actor(id)?;
         if a.kind == ActorKind::State {
@@ -112,6 +117,8 @@ impl Extractor {
         mentions.sort_by_key(|m| (m.start, m.end));
         let hits = self.lexicon.find(&folded);
         let dates = entente_text::dates::find_dates(text, input.lang, input.published);
+        let durations = entente_text::dates::find_durations(text);
+        let offsets = entente_text::dates::find_offsets(text);
         let mut drafts: Vec<EventDraft> = Vec::new();
         let mut statements = Vec::new();
         // Before the text gives a date (a headline, a lead without one) the first date the
@@ -132,6 +139,10 @@ impl Extractor {
         let mut context_framework: Option<String> = None;
         let mut last_paragraph_end = 0;
         let mut pending: Option<(EventType, f32, usize)> = None;
+        // Drafts that only look back at an event (see `retrospective.toml`).
+        let mut retro: BTreeSet<usize> = BTreeSet::new();
+        // Drafts dated by the context, not by their own sentence.
+        let mut weak: BTreeSet<usize> = BTreeSet::new();
         for range in sentences(text) {
             // A new paragraph forgets the place (dates carry across the document).
             if text[last_paragraph_end..range.start].contains("\n\n") {
@@ -142,10 +153,26 @@ impl Extractor {
             let s_mentions: Vec<&Mention> =
                 mentions.iter().filter(|m| in_s(m.start, m.end)).collect();
             let s_hits: Vec<_> = hits.iter().filter(|h| in_s(h.start, h.end)).collect();
-            let s_dates: Vec<_> = dates.iter().filter(|d| in_s(d.start, d.end)).collect();
+            // "新華社通信は8日", "Xinhua said on the 8th", "조선중앙통신은 8일": the day an
+            // outlet reported, not the day of what it reports.
+            let s_dates: Vec<_> = dates
+                .iter()
+                .filter(|d| in_s(d.start, d.end))
+                // A date inside a quoted name ("'9월 평양공동선언'", «Договор 1961 года») is
+                // part of the name.
+                .filter(|d| !in_quotes(&text[range.start..d.start]))
+                .filter(|d| {
+                    !s_mentions_all(&mentions, range.clone()).any(|m| {
+                        self.kind_of(&m.actor_id) == Some(ActorKind::Outlet)
+                            && m.end <= d.start
+                            && text[m.end..d.start].chars().count() <= REPORT_GAP
+                            && !text[m.end..d.start].contains([',', '，', '、', '。', '.'])
+                    })
+                })
+                .collect();
             let triggers: Vec<(EventType, f32, usize)> = {
                 let mut seen = BTreeSet::new();
-                s_hits
+                let all = s_hits
                     .iter()
                     .filter_map(|h| match h.cue {
                         Cue::Trigger { kind, weight } => Some((kind, weight, h.start, h.end)),
@@ -170,9 +197,73 @@ impl Extractor {
                     )
                     .filter(|t| !t.3)
                     .map(|(kind, weight, start, _)| (kind, weight, start))
+                    .collect::<Vec<_>>();
+                // Of the triggers of one type, the first that reports rather than looks back
+                // ("The visit came three months after Biden went to Hanoi").
+                let looks_back: Vec<bool> = all
+                    .iter()
+                    .map(|t| retrospective(text, &s_hits, &s_dates, t.2))
+                    .collect();
+                let chosen: Vec<usize> = (0..all.len())
+                    .filter(|&i| {
+                        let k = all[i].0;
+                        let first_of = |back: bool| {
+                            (0..all.len()).find(|&j| all[j].0 == k && looks_back[j] == back)
+                        };
+                        first_of(false).or(first_of(true)) == Some(i)
+                    })
+                    .collect();
+                chosen
+                    .into_iter()
+                    .map(|i| all[i])
                     .filter(|(k, _, _)| seen.insert(*k))
                     .collect::<Vec<_>>()
             };
+            // Greetings exchanged in person ("exchanged farewell greetings", "greetings with
+            // him") are a meeting, not a message.
+            let triggers: Vec<(EventType, f32, usize)> = {
+                let mut seen = BTreeSet::new();
+                triggers
+                    .into_iter()
+                    .map(|(kind, weight, start)| {
+                        if kind == EventType::Message && in_person(text, &s_hits, start) {
+                            (EventType::Meeting, weight, start)
+                        } else {
+                            (kind, weight, start)
+                        }
+                    })
+                    .filter(|t| seen.insert(t.0))
+                    .collect()
+            };
+            // "出席峰會期間,與普京舉行會晤": the summit attended is the talks' setting.
+            let triggers: Vec<(EventType, f32, usize)> =
+                if triggers.iter().any(|t| t.0 == EventType::Meeting) {
+                    triggers
+                        .into_iter()
+                        .filter(|t| {
+                            t.0 != EventType::Attendance
+                                || !s_hits.iter().any(|h| {
+                                    h.cue == Cue::Setting
+                                        && h.start > t.2
+                                        && text[t.2..h.start].chars().count() <= SETTING_GAP
+                                        && !text[t.2..h.start].contains([',', '，', '、', '。'])
+                                })
+                        })
+                        .collect()
+                } else {
+                    triggers
+                };
+            // A delegation reported as such is the visit: "Делегация … прибыла в Пхеньян",
+            // "率中国党政代表团…进行正式友好访问" report the delegation, not a visit besides.
+            let triggers: Vec<(EventType, f32, usize)> =
+                if triggers.iter().any(|t| t.0 == EventType::Delegation) {
+                    triggers
+                        .into_iter()
+                        .filter(|t| t.0 != EventType::Visit)
+                        .collect()
+                } else {
+                    triggers
+                };
             // Talks held by video or telephone are the call, not a meeting besides it.
             let triggers: Vec<(EventType, f32, usize)> =
                 if triggers.iter().any(|t| t.0 == EventType::Call) {
@@ -216,7 +307,7 @@ impl Extractor {
             // 평화의집"), the most specific: the first in en/ru, the last in ja/ko/zh.
             let s_places: Vec<&&Mention> = s_mentions
                 .iter()
-                .filter(|m| self.kind_of(&m.actor_id) == Some(ActorKind::Place))
+                .filter(|m| self.is_place(&m.actor_id))
                 .collect();
             let place = s_places
                 .iter()
@@ -242,6 +333,9 @@ impl Extractor {
                         .actor_id
                         .clone()
                 });
+            // A city-state places its own sentence only: "a week after meeting Trump in
+            // Singapore" does not move the next sentences there.
+            let carried_place = context_place.clone();
             if place.is_some() {
                 context_place = place.clone();
             }
@@ -280,7 +374,17 @@ impl Extractor {
             if own_date.is_some() {
                 context_date = own_date;
             }
+            // Looks back at an event ("the results of the visit", "his successful visit was
+            // hailed"): no event of their own unless the sentence dates them.
+            let retro_kinds: BTreeSet<EventType> = triggers
+                .iter()
+                .filter(|(_, _, pos)| retrospective(text, &s_hits, &s_dates, *pos))
+                .map(|t| t.0)
+                .collect();
             let first_event_here = drafts.len();
+            let accompanies = own_date.is_none()
+                && s_hits.iter().any(|h| h.cue == Cue::Accompany)
+                && drafts.iter().any(|d| d.kind == EventType::Visit);
             // A trigger the previous sentence of this paragraph could not fill ("Talks were
             // held in Beijing yesterday. Putin told Xi…") takes this sentence's people; the
             // citation spans both sentences.
@@ -316,6 +420,9 @@ impl Extractor {
                         })
                     })
             };
+            if accompanies {
+                triggers.retain(|t| t.0 != EventType::Visit);
+            }
             for (kind, weight, pos) in &triggers {
                 // "The two leaders signed…": the people of the event just reported.
                 let mut people: Vec<&str> = people
@@ -365,14 +472,68 @@ impl Extractor {
                     // Only a trigger dated by its own sentence ("Talks were held in Beijing
                     // yesterday.") waits for the next sentence's people: "His China visit
                     // marked a historic event." is a reference back, not a new event.
-                    if people.is_empty() && pending.is_none() && own_date.is_some() {
+                    if people.is_empty()
+                        && pending.is_none()
+                        && own_date.is_some()
+                        && !retro_kinds.contains(kind)
+                    {
                         pending = Some((*kind, *weight, range.start));
                     }
                     continue;
                 };
-                let date = background_date(*pos)
-                    .or_else(|| nearest_date(*pos))
-                    .or(context_date);
+                let participants = match kind {
+                    EventType::Message => {
+                        self.message_roles(text, &s_mentions, &s_hits, participants)
+                    }
+                    EventType::Delegation => delegation_head(text, &s_mentions, &s_hits)
+                        .filter(|h| participants.iter().any(|p| p.actor_id == *h))
+                        .map_or(participants, |h| {
+                            vec![Participant {
+                                actor_id: h,
+                                role: Role::Head,
+                            }]
+                        }),
+                    _ => participants,
+                };
+                if retro_kinds.contains(kind) {
+                    retro.insert(drafts.len());
+                }
+                // "a two-day visit … on Tuesday", "18일부터 2박 3일 일정으로 … 방문": the
+                // span from the day the sentence gives.
+                let own = background_date(*pos).or_else(|| {
+                    let day = nearest_date(*pos)?;
+                    let span = durations
+                        .iter()
+                        .filter(|d| d.start >= range.start && d.end <= range.end)
+                        .filter(|d| {
+                            let gap = if d.end <= *pos {
+                                text[d.end..*pos].chars().count()
+                            } else if d.start >= *pos {
+                                text[*pos..d.start].chars().count()
+                            } else {
+                                0
+                            };
+                            gap <= DURATION_GAP
+                        })
+                        .find_map(|d| d.span_from(&day));
+                    Some(span.unwrap_or(day))
+                });
+                if own.is_none() {
+                    weak.insert(drafts.len());
+                }
+                let date = own.or(context_date);
+                // "a day after signing …", "three months after Biden went to Hanoi": the event
+                // right after the offset lies that far before the sentence's date.
+                let offset = offsets.iter().find(|o| {
+                    o.start >= range.start
+                        && o.end <= *pos
+                        && text[o.end..*pos].chars().count() <= OFFSET_GAP
+                        && !text[o.end..*pos].contains([',', ';'])
+                });
+                let date = match (offset, date) {
+                    (Some(o), Some(d)) => o.before(&d).or(Some(d)),
+                    (_, d) => d,
+                };
                 let persons = participants.len().min(4) as f32;
                 let confidence =
                     (weight * (0.6 + 0.1 * persons) * if date.is_some() { 1.0 } else { 0.8 })
@@ -387,6 +548,31 @@ impl Extractor {
                     confidence,
                     citations: vec![cite(input.source_id, text, cite_from..range.end)],
                 });
+            }
+            if place
+                .as_deref()
+                .is_some_and(|p| self.gazetteer().is_city_state(p))
+            {
+                context_place = carried_place;
+            }
+            // "夫人李雪主陪同访问", "Гостя сопровождал … Мантуров": people of an undated
+            // sentence of accompanying join the last visit, on their country's side.
+            if accompanies
+                && let Some(v) = drafts[..first_event_here]
+                    .iter_mut()
+                    .rev()
+                    .find(|d| d.kind == EventType::Visit)
+            {
+                let host = v.place.as_deref().and_then(|p| self.country_of(p));
+                for p in &people {
+                    if !v.participants.iter().any(|q| q.actor_id == *p) {
+                        let home = host.is_some() && self.country_of(p) == host;
+                        v.participants.push(Participant {
+                            actor_id: p.to_string(),
+                            role: if home { Role::Host } else { Role::Guest },
+                        });
+                    }
+                }
             }
             // One statement per sentence, introduced by its first verb of speech.
             if let Some(h) = s_hits.iter().find(|h| h.cue == Cue::Speech) {
@@ -411,8 +597,18 @@ impl Extractor {
                 });
             }
         }
-        self.complete_visits(&mut drafts);
-        let (events, remap) = merge_within(drafts);
+        let (drafts, kept) = fold_retrospective(drafts, &retro);
+        for s in &mut statements {
+            s.event = s.event.and_then(|i| kept[i]);
+        }
+        let mut drafts = drafts;
+        let weak: BTreeSet<usize> = weak
+            .iter()
+            .filter(|i| !retro.contains(i))
+            .filter_map(|&i| kept_index(&retro, i))
+            .collect();
+        self.complete_visits(&mut drafts, &weak);
+        let (events, remap) = merge_within(drafts, &weak);
         for s in &mut statements {
             s.event = s.event.map(|i| remap[i]);
         }
@@ -439,15 +635,85 @@ impl Extractor {
         })
     }
 
+    /// Sender and recipient of a message from the words around the names: "received a
+    /// message from Medvedev", 「プーチン大統領から」, 뿌찐대통령으로부터 mark the sender,
+    /// 김정은동지께 the recipient (`direction.toml`). Without a marker the first person named
+    /// sends.
+    fn message_roles(
+        &self,
+        text: &str,
+        mentions: &[&Mention],
+        hits: &[&crate::lexicon::Hit],
+        mut ps: Vec<Participant>,
+    ) -> Vec<Participant> {
+        let near = |a: usize, b: usize, most: usize| {
+            a <= b && {
+                let gap = &text[a..b];
+                gap.chars().count() <= most && !gap.contains([',', '，', '、', '。'])
+            }
+        };
+        let marked = |id: &str, sender: bool| {
+            mentions.iter().filter(|m| m.actor_id == id).any(|m| {
+                hits.iter().any(|h| match h.cue {
+                    Cue::Sender { before: true } if sender => near(h.end, m.start, SENDER_GAP),
+                    Cue::Sender { before: false } if sender => near(m.end, h.start, TITLE_GAP),
+                    Cue::Recipient if !sender => near(m.end, h.start, TITLE_GAP),
+                    _ => false,
+                })
+            })
+        };
+        let sender = ps
+            .iter()
+            .position(|p| marked(&p.actor_id, true))
+            .or_else(|| {
+                let recipients: Vec<bool> = ps.iter().map(|p| marked(&p.actor_id, false)).collect();
+                if recipients.iter().any(|r| *r) {
+                    recipients.iter().position(|r| !r)
+                } else {
+                    None
+                }
+            });
+        if let Some(i) = sender {
+            for (j, p) in ps.iter_mut().enumerate() {
+                p.role = if i == j {
+                    Role::Sender
+                } else {
+                    Role::Recipient
+                };
+            }
+            let s = ps.remove(i);
+            ps.insert(0, s);
+        }
+        ps
+    }
+
     /// A visit reported with the visitor only gets the host side from a meeting of the same
     /// document that the visitor attends in the visit's period (the host who received them).
-    fn complete_visits(&self, drafts: &mut [EventDraft]) {
-        let meetings: Vec<(Option<Edtf>, Vec<Participant>)> = drafts
+    /// A visit the text dates only by the report ("Xinhua said on the 8th that Kim visited
+    /// Dalian") takes the span of the talks its visitor held there, when the text gives it.
+    fn complete_visits(&self, drafts: &mut [EventDraft], weak: &BTreeSet<usize>) {
+        let meetings: Vec<(Option<Edtf>, Vec<Participant>, bool)> = drafts
             .iter()
-            .filter(|d| matches!(d.kind, EventType::Meeting | EventType::Agreement))
-            .map(|d| (d.date, d.participants.clone()))
+            .enumerate()
+            .filter(|(_, d)| matches!(d.kind, EventType::Meeting | EventType::Agreement))
+            .map(|(i, d)| (d.date, d.participants.clone(), !weak.contains(&i)))
             .collect();
-        for v in drafts.iter_mut().filter(|d| d.kind == EventType::Visit) {
+        for (i, v) in drafts.iter_mut().enumerate() {
+            if v.kind != EventType::Visit {
+                continue;
+            }
+            if weak.contains(&i)
+                && let Some(d) = meetings.iter().find_map(|(d, ps, strong)| {
+                    let shares = ps.iter().any(|p| {
+                        p.role == Role::Guest
+                            && v.participants.iter().any(|q| q.actor_id == p.actor_id)
+                    });
+                    let within = matches!((d, &v.date), (Some(d), Some(w)) if d.compatible(w));
+                    (*strong && shares && within).then_some(*d).flatten()
+                })
+            {
+                v.date = Some(d);
+            }
             let guests: Vec<String> = v
                 .participants
                 .iter()
@@ -456,7 +722,7 @@ impl Extractor {
                 .collect();
             let guest_countries: BTreeSet<Option<String>> =
                 guests.iter().map(|g| self.country_of(g)).collect();
-            for (date, ps) in &meetings {
+            for (date, ps, _) in &meetings {
                 let overlaps = match (&v.date, date) {
                     (Some(a), Some(b)) => a.compatible(b),
                     _ => true,
@@ -520,7 +786,14 @@ impl Extractor {
                 if kind == EventType::Call {
                     all(Role::Participant)
                 } else {
-                    by_country(Role::Participant)
+                    // Talks on neutral ground (Singapore, a summit's host city): no host, so
+                    // no guests either.
+                    let ps = by_country(Role::Participant);
+                    if ps.iter().any(|p| p.role == Role::Host) {
+                        ps
+                    } else {
+                        all(Role::Participant)
+                    }
                 }
             }
             EventType::Visit => {
@@ -532,6 +805,11 @@ impl Extractor {
                     for (i, p) in ps.iter_mut().enumerate() {
                         p.role = if i == 0 { Role::Guest } else { Role::Host };
                     }
+                }
+                // People at home touring their own country (a leader inspecting a farm)
+                // make no visit between states.
+                if !ps.iter().any(|p| p.role == Role::Guest) {
+                    return None;
                 }
                 ps
             }
@@ -647,6 +925,221 @@ fn unreal(
     })
 }
 
+/// The person the sentence marks as a delegation's head ("led by Zhang Dejiang", 赵乐际率…,
+/// `direction.toml`).
+fn delegation_head(
+    text: &str,
+    mentions: &[&Mention],
+    hits: &[&crate::lexicon::Hit],
+) -> Option<String> {
+    let near = |a: usize, b: usize, most: usize| {
+        a <= b && text[a..b].chars().count() <= most && !text[a..b].contains([',', '，', '、'])
+    };
+    mentions
+        .iter()
+        .find(|m| {
+            hits.iter().any(|h| match h.cue {
+                Cue::Head { before: true } => near(h.end, m.start, SENDER_GAP),
+                Cue::Head { before: false } => near(m.end, h.start, TITLE_GAP),
+                _ => false,
+            })
+        })
+        .map(|m| m.actor_id.clone())
+}
+
+/// Whether a message trigger at `start` is greetings exchanged in person (`direction.toml`).
+fn in_person(text: &str, hits: &[&crate::lexicon::Hit], start: usize) -> bool {
+    let end = hits
+        .iter()
+        .find(|h| h.start == start && matches!(h.cue, Cue::Trigger { .. }))
+        .map_or(start, |h| h.end);
+    hits.iter().any(|h| match h.cue {
+        Cue::InPerson { before: true } => {
+            h.end <= start && text[h.end..start].chars().count() <= IN_PERSON_GAP
+        }
+        Cue::InPerson { before: false } => h.start >= end && text[end..h.start].trim().is_empty(),
+        _ => false,
+    })
+}
+
+/// Whether the trigger at `pos` looks back at an event (`retrospective.toml`) without a date
+/// of its own: a date of the sentence with no retrospective word between it and the trigger
+/// dates a report ("paid a successful visit from May 20 to 26"); "his successful visit was
+/// hailed at a meeting on June 25" dates the hailing.
+fn retrospective(
+    text: &str,
+    hits: &[&crate::lexicon::Hit],
+    dates: &[&entente_text::dates::DateMention],
+    pos: usize,
+) -> bool {
+    let end = hits
+        .iter()
+        .find(|h| h.start == pos && matches!(h.cue, Cue::Trigger { .. }))
+        .map_or(pos, |h| h.end);
+    let chars = |a: usize, b: usize| text[a..b].chars().count();
+    let cues: Vec<&&crate::lexicon::Hit> = hits
+        .iter()
+        .filter(|h| matches!(h.cue, Cue::Retrospective { .. }))
+        .collect();
+    let near = cues.iter().any(|h| {
+        let Cue::Retrospective {
+            before,
+            window,
+            within_clause,
+            ..
+        } = h.cue
+        else {
+            return false;
+        };
+        let gap = if before {
+            if h.end > pos {
+                return false;
+            }
+            h.end..pos
+        } else {
+            if h.start < end {
+                return false;
+            }
+            end..h.start
+        };
+        chars(gap.start, gap.end) <= usize::from(window)
+            && !(within_clause && text[gap].contains([',', '，', '、', ';', '；']))
+    });
+    near && !dates.iter().any(|d| {
+        let (a, b) = if d.start >= end {
+            (end, d.start)
+        } else {
+            (d.end.min(pos), pos)
+        };
+        !cues.iter().any(|h| {
+            h.start >= a
+                && h.end <= b
+                && matches!(
+                    h.cue,
+                    Cue::Retrospective {
+                        determiner: false,
+                        ..
+                    }
+                )
+        })
+    })
+}
+
+/// Drops the drafts that only look back at an event; the citation of each goes to the
+/// document's other draft of the same type sharing a participant, if there is one. Returns
+/// the drafts kept and, for each input draft, its index among them.
+fn fold_retrospective(
+    drafts: Vec<EventDraft>,
+    retro: &BTreeSet<usize>,
+) -> (Vec<EventDraft>, Vec<Option<usize>>) {
+    let target = |i: usize| {
+        (0..drafts.len()).find(|&j| {
+            !retro.contains(&j)
+                && drafts[j].kind == drafts[i].kind
+                && !persons(&drafts[j].participants).is_disjoint(&persons(&drafts[i].participants))
+        })
+    };
+    let targets: Vec<Option<usize>> = (0..drafts.len())
+        .map(|i| {
+            if retro.contains(&i) {
+                target(i)
+            } else {
+                Some(i)
+            }
+        })
+        .collect();
+    let mut kept = vec![None; drafts.len()];
+    let mut n = 0;
+    for (i, k) in kept.iter_mut().enumerate() {
+        if !retro.contains(&i) {
+            *k = Some(n);
+            n += 1;
+        }
+    }
+    let mut cites: Vec<Vec<Citation>> = vec![Vec::new(); drafts.len()];
+    for (i, t) in targets.iter().enumerate() {
+        if let Some(t) = t
+            && *t != i
+        {
+            cites[*t].extend(drafts[i].citations.iter().cloned());
+        }
+    }
+    let index: Vec<Option<usize>> = targets.iter().map(|t| t.and_then(|t| kept[t])).collect();
+    let out = drafts
+        .into_iter()
+        .zip(cites)
+        .enumerate()
+        .filter(|(i, _)| !retro.contains(i))
+        .map(|(_, (mut d, c))| {
+            d.citations.extend(c);
+            d
+        })
+        .collect();
+    (out, index)
+}
+
+/// Whether the end of `before` (a sentence up to some point) lies inside quotation marks.
+fn in_quotes(before: &str) -> bool {
+    let mut depth: i32 = 0;
+    let mut straight = [false; 2];
+    let mut prev = ' ';
+    for c in before.chars() {
+        match c {
+            '「' | '『' | '«' | '“' | '《' | '〈' => depth += 1,
+            '」' | '』' | '»' | '”' | '》' | '〉' => depth = (depth - 1).max(0),
+            '"' => straight[0] = !straight[0],
+            // An apostrophe inside a word ("Korea's") is not a quotation mark.
+            '\'' | '‘' | '’' if !prev.is_alphanumeric() || straight[1] => {
+                straight[1] = !straight[1]
+            }
+            _ => {}
+        }
+        prev = c;
+    }
+    depth > 0 || straight[0] || straight[1]
+}
+
+/// The mentions of `mentions` inside `range`.
+fn s_mentions_all(
+    mentions: &[Mention],
+    range: std::ops::Range<usize>,
+) -> impl Iterator<Item = &Mention> {
+    mentions
+        .iter()
+        .filter(move |m| m.start >= range.start && m.end <= range.end)
+}
+
+/// The index among the kept drafts of draft `i` (none for a dropped retrospective draft).
+fn kept_index(retro: &BTreeSet<usize>, i: usize) -> Option<usize> {
+    (!retro.contains(&i)).then(|| i - retro.range(..i).count())
+}
+
+/// Most characters between an attendance trigger and the word making it a setting
+/// ("出席上海合作組織峰會期間").
+const SETTING_GAP: usize = 30;
+
+/// Most characters between an outlet's name and the date it reported on ("Xinhua said on
+/// the 8th", 新華社通信は8日).
+const REPORT_GAP: usize = 16;
+
+/// Most characters between "three months after" and the trigger it dates ("after US
+/// President Joe Biden went to").
+const OFFSET_GAP: usize = 40;
+
+/// Most characters between a trip's length and its trigger ("two-day state visit", "2박 3일
+/// 일정으로 평양을 방문").
+const DURATION_GAP: usize = 16;
+
+/// Most characters between an in-person word and the greetings it qualifies.
+const IN_PERSON_GAP: usize = 12;
+
+/// Most characters between "from" and the sender's name ("from President Vladimir Putin").
+const SENDER_GAP: usize = 16;
+
+/// Most characters between a name and the word after it that marks its role (titles glued
+/// to Korean names: 김정은동지께).
+const TITLE_GAP: usize = 6;
+
 /// Most characters between an unreal trigger and a trigger of the same type that belongs to
 /// the same phrase.
 const UNREAL_RUN: usize = 40;
@@ -695,10 +1188,11 @@ pub fn same_event(d: &EventDraft, e: &Event) -> bool {
 
 /// Merges drafts of one document that report the same happening; returns the merged list
 /// and, for each input draft, its index in that list.
-fn merge_within(drafts: Vec<EventDraft>) -> (Vec<EventDraft>, Vec<usize>) {
+fn merge_within(drafts: Vec<EventDraft>, weak: &BTreeSet<usize>) -> (Vec<EventDraft>, Vec<usize>) {
     let mut out: Vec<EventDraft> = Vec::new();
+    let mut out_weak: Vec<bool> = Vec::new();
     let mut remap = Vec::with_capacity(drafts.len());
-    for d in drafts {
+    for (n, d) in drafts.into_iter().enumerate() {
         let target = out.iter().position(|o| {
             o.kind == d.kind && {
                 let probe = Event {
@@ -715,11 +1209,22 @@ fn merge_within(drafts: Vec<EventDraft>) -> (Vec<EventDraft>, Vec<usize>) {
                     citations: vec![],
                 };
                 same_event(&d, &probe)
+                    // One ceremony: attendances at the same venue on the same day.
+                    || (d.kind == EventType::Attendance
+                        && d.place.is_some()
+                        && d.place == o.place
+                        && d.date.is_some()
+                        && d.date == o.date)
             }
         });
         match target {
             Some(i) => {
                 let o = &mut out[i];
+                // A draft dated by its own sentence dates one dated only by the context.
+                if out_weak[i] && !weak.contains(&n) {
+                    o.date = d.date;
+                    out_weak[i] = false;
+                }
                 for p in d.participants {
                     if !o.participants.iter().any(|q| q.actor_id == p.actor_id) {
                         o.participants.push(p);
@@ -734,6 +1239,7 @@ fn merge_within(drafts: Vec<EventDraft>) -> (Vec<EventDraft>, Vec<usize>) {
             None => {
                 remap.push(out.len());
                 out.push(d);
+                out_weak.push(weak.contains(&n));
             }
         }
     }

@@ -39,6 +39,18 @@ const COMMEMORATION: (&str, &str) = (
     "commemoration.toml",
     include_str!("../../../data/triggers/commemoration.toml"),
 );
+const RETROSPECTIVE: (&str, &str) = (
+    "retrospective.toml",
+    include_str!("../../../data/triggers/retrospective.toml"),
+);
+const DIRECTION: (&str, &str) = (
+    "direction.toml",
+    include_str!("../../../data/triggers/direction.toml"),
+);
+const SETTING: (&str, &str) = (
+    "setting.toml",
+    include_str!("../../../data/triggers/setting.toml"),
+);
 const ANAPHORA: (&str, &str) = (
     "anaphora.toml",
     include_str!("../../../data/triggers/anaphora.toml"),
@@ -63,6 +75,32 @@ struct WindowFile {
     within_clause: bool,
     before: Vec<String>,
     after: Vec<String>,
+    /// Words that, right before a trigger with no date of its own, make it a reference to an
+    /// event already known ("his visit", "Kim Jong Il's visit", "the visit").
+    #[serde(default)]
+    determiners: Vec<String>,
+    #[serde(default)]
+    window_determiner: u16,
+}
+
+/// Words that make an attended summit the setting of talks (`setting.toml`).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SettingFile {
+    terms: Vec<String>,
+}
+
+/// Words that mark who sent a message and who received it (`direction.toml`).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DirectionFile {
+    sender_before: Vec<String>,
+    sender_after: Vec<String>,
+    recipient_after: Vec<String>,
+    in_person_before: Vec<String>,
+    in_person_after: Vec<String>,
+    head_before: Vec<String>,
+    head_after: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -73,6 +111,9 @@ struct AnaphoraFile {
     /// form that refers back to them.
     #[serde(default)]
     family_name_first: Vec<String>,
+    /// Words by which people join the visit just reported (陪同, accompanied).
+    #[serde(default)]
+    accompany: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -133,6 +174,10 @@ pub enum Cue {
     Speech,
     /// "the two leaders", 両首脳, стороны: the participants of the event just reported.
     Anaphora,
+    /// "期间", "on the sidelines of": an attended summit is the setting of talks.
+    Setting,
+    /// "accompanied", 陪同: the people of the sentence join the visit just reported.
+    Accompany,
     /// Something one attends: a parade, a ceremony, a summit.
     Ceremony,
     /// A word that makes a trigger at most `window` characters after it (`before`) or before
@@ -147,6 +192,33 @@ pub enum Cue {
         before: bool,
         window: u16,
         within_clause: bool,
+    },
+    /// A word that makes a trigger near it a look back at an event already reported (the
+    /// results of a visit, a successful visit hailed): no event of its own unless dated.
+    Retrospective {
+        before: bool,
+        window: u16,
+        within_clause: bool,
+        /// "his", "the", "'s": a reference, but no word that takes a date from the event
+        /// ("hailed at a meeting on June 25" does).
+        determiner: bool,
+    },
+    /// A word marking the sender of a message: right before the sender's name ("from", "от")
+    /// when `before`, right after it otherwise (から, 로부터).
+    Sender {
+        before: bool,
+    },
+    /// A word right after the recipient's name of a message (께, 에게).
+    Recipient,
+    /// A word marking the head of a delegation: right before the name ("led by") when
+    /// `before`, right after it otherwise (率, 단장).
+    Head {
+        before: bool,
+    },
+    /// A word that makes a message trigger near it greetings exchanged in person ("exchanged
+    /// farewell greetings", "greetings with him"): a meeting.
+    InPerson {
+        before: bool,
     },
 }
 
@@ -193,6 +265,9 @@ impl Lexicon {
         let reference: ReferenceFile = parse(REFERENCE)?;
         let modality: WindowFile = parse(MODALITY)?;
         let commemoration: WindowFile = parse(COMMEMORATION)?;
+        let retrospective: WindowFile = parse(RETROSPECTIVE)?;
+        let direction: DirectionFile = parse(DIRECTION)?;
+        let setting: SettingFile = parse(SETTING)?;
         let mut keys: Vec<String> = Vec::new();
         let mut terms: Vec<Cue> = Vec::new();
         let push = |raw: &str, cue: Cue, keys: &mut Vec<String>, terms: &mut Vec<Cue>| {
@@ -254,10 +329,16 @@ impl Lexicon {
         for term in &anaphora.terms {
             push(term, Cue::Anaphora, &mut keys, &mut terms);
         }
+        for term in &setting.terms {
+            push(term, Cue::Setting, &mut keys, &mut terms);
+        }
+        for term in &anaphora.accompany {
+            push(term, Cue::Accompany, &mut keys, &mut terms);
+        }
         for term in &ceremonies.terms {
             push(term, Cue::Ceremony, &mut keys, &mut terms);
         }
-        for (file, is_irrealis) in [(&modality, true), (&commemoration, false)] {
+        for (file, which) in [(&modality, 0), (&commemoration, 1), (&retrospective, 2)] {
             for (list, before) in [(&file.before, true), (&file.after, false)] {
                 for term in list {
                     let window = if before {
@@ -266,21 +347,48 @@ impl Lexicon {
                         file.window_after
                     };
                     let within_clause = file.within_clause;
-                    let cue = if is_irrealis {
-                        Cue::Irrealis {
+                    let cue = match which {
+                        0 => Cue::Irrealis {
                             before,
                             window,
                             within_clause,
-                        }
-                    } else {
-                        Cue::Commemoration {
+                        },
+                        1 => Cue::Commemoration {
                             before,
                             window,
                             within_clause,
-                        }
+                        },
+                        _ => Cue::Retrospective {
+                            before,
+                            window,
+                            within_clause,
+                            determiner: false,
+                        },
                     };
                     push(term, cue, &mut keys, &mut terms);
                 }
+            }
+            for term in &file.determiners {
+                let cue = Cue::Retrospective {
+                    before: true,
+                    window: file.window_determiner,
+                    within_clause: true,
+                    determiner: true,
+                };
+                push(term, cue, &mut keys, &mut terms);
+            }
+        }
+        for (list, cue) in [
+            (&direction.sender_before, Cue::Sender { before: true }),
+            (&direction.sender_after, Cue::Sender { before: false }),
+            (&direction.recipient_after, Cue::Recipient),
+            (&direction.in_person_before, Cue::InPerson { before: true }),
+            (&direction.in_person_after, Cue::InPerson { before: false }),
+            (&direction.head_before, Cue::Head { before: true }),
+            (&direction.head_after, Cue::Head { before: false }),
+        ] {
+            for term in list {
+                push(term, cue.clone(), &mut keys, &mut terms);
             }
         }
         let matcher = TermMatcher::new(&keys).map_err(|message| ExtractError::Lexicon {
@@ -299,6 +407,9 @@ impl Lexicon {
             REFERENCE,
             MODALITY,
             COMMEMORATION,
+            RETROSPECTIVE,
+            DIRECTION,
+            SETTING,
         ] {
             h.update(text.as_bytes());
         }

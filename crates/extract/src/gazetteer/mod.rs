@@ -68,6 +68,9 @@ pub struct Extra {
     /// One- or two-character abbreviations used only right before a post term
     /// (俄 in 俄外长, 露 in 露外相, 러 in 러 외무장관), by language.
     pub abbrev: BTreeMap<String, Vec<String>>,
+    /// A state that is its own capital (Singapore): named as where something happens, it is
+    /// the place as well as the state.
+    pub city_state: bool,
 }
 
 /// Lines of an actor's positions and names in its file, for error messages.
@@ -439,6 +442,11 @@ impl Gazetteer {
 
     pub fn actor(&self, id: &str) -> Option<&Actor> {
         self.by_id.get(id).map(|&i| &self.actors[i])
+    }
+
+    /// Whether `id` is a state that is its own capital (`city_state = true`).
+    pub fn is_city_state(&self, id: &str) -> bool {
+        self.extra(id).is_some_and(|e| e.city_state)
     }
 
     pub fn extra(&self, id: &str) -> Option<&Extra> {

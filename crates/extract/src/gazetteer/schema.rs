@@ -57,6 +57,8 @@ struct RawActor {
     positions: Vec<Spanned<RawPosition>>,
     un_designation: Option<String>,
     note: Option<String>,
+    #[serde(default)]
+    city_state: bool,
 }
 
 #[derive(Deserialize)]
@@ -236,6 +238,13 @@ pub(crate) fn parse_actors(file: &str, text: &str) -> Result<Vec<Parsed>, Gazett
                 format!("state id `{id}` must be an ISO 3166-1 alpha-2 code"),
             );
         }
+        if ra.city_state && kind != ActorKind::State {
+            return cx.err(
+                ra.id.span(),
+                "city_state",
+                "only a state can be a city-state".into(),
+            );
+        }
         let is_qid = |s: &str| {
             s.len() > 1 && s.starts_with('Q') && s[1..].bytes().all(|b| b.is_ascii_digit())
         };
@@ -358,7 +367,11 @@ pub(crate) fn parse_actors(file: &str, text: &str) -> Result<Vec<Parsed>, Gazett
                 un_designation: ra.un_designation,
                 note: ra.note,
             },
-            extra: Extra { ambiguous, abbrev },
+            extra: Extra {
+                ambiguous,
+                abbrev,
+                city_state: ra.city_state,
+            },
             origin: Origin {
                 file: file.to_string(),
                 line,

@@ -179,3 +179,237 @@ fn possessor_of_another_event_is_not_a_participant() {
     assert_eq!(m.len(), 1, "{evs:?}");
     assert_eq!(ids(m[0]), ["Q15031", "Q56226"]);
 }
+
+fn role(e: &EventDraft, id: &str) -> Option<entente_core::Role> {
+    e.participants
+        .iter()
+        .find(|p| p.actor_id == id)
+        .map(|p| p.role)
+}
+
+#[test]
+fn undated_look_back_is_a_citation_of_the_dated_visit() {
+    // State-media style: the visit dated once, then looked back at without a date.
+    let evs = events(
+        "Kim Jong Il paid an unofficial visit to China from May 20 to 26.\n\n\
+         The meeting discussed the results of the unofficial visit to China paid by Kim Jong Il.\n\n\
+         Kim Jong Il's recent visit to China will be recorded in history.",
+        "en",
+        "2011-06-06",
+    );
+    let visits = of(&evs, EventType::Visit);
+    assert_eq!(visits.len(), 1, "{evs:?}");
+    assert_eq!(visits[0].date.unwrap().to_string(), "2011-05-20/2011-05-26");
+    assert_eq!(visits[0].citations.len(), 3, "{:?}", visits[0].citations);
+    // Alone in its document, a look back reports nothing, not a visit on the publication day.
+    for text in [
+        "Organizations of Russia and Ecuador hailed general secretary Kim Jong Il's successful unofficial visit to China.",
+        "General Secretary Kim Jong Il's successful visit to China was hailed at a meeting in Italy on June 25.",
+        "Liu Hongcai hosted a reception at his embassy Friday in connection with General Secretary Kim Jong Il's successful China visit.",
+        "The secretary general said Kim Jong Il's visit to China greatly contributed to the friendly relations.",
+    ] {
+        let evs = events(text, "en", "2011-07-01");
+        assert!(of(&evs, EventType::Visit).is_empty(), "{text}: {evs:?}");
+    }
+    // A dated report stays a report even when it praises ("paid a successful visit").
+    let evs = events(
+        "Kim Jong Il paid a successful visit to Russia from August 20 to 25.",
+        "en",
+        "2011-08-26",
+    );
+    assert_eq!(of(&evs, EventType::Visit).len(), 1, "{evs:?}");
+}
+
+#[test]
+fn domestic_tour_is_no_visit() {
+    let evs = events(
+        "Kim Jong Il was accompanied by Kim Jong Un in visiting the Taedonggang Fruit Farm in Pyongyang on July 21.",
+        "en",
+        "2011-07-22",
+    );
+    assert!(of(&evs, EventType::Visit).is_empty(), "{evs:?}");
+}
+
+#[test]
+fn message_received_from_is_sent_by_the_other() {
+    let evs = events(
+        "Kim Jong Il on Monday received a message of greeting from D. Medvedev, president of the Russian Federation, on the occasion of the day of Korea's liberation.",
+        "en",
+        "2011-08-15",
+    );
+    let m = of(&evs, EventType::Message);
+    assert_eq!(m.len(), 1, "{evs:?}");
+    let sender: Vec<&str> = m[0]
+        .participants
+        .iter()
+        .filter(|p| p.role == entente_core::Role::Sender)
+        .map(|p| p.actor_id.as_str())
+        .collect();
+    assert_eq!(sender, vec!["Q23530"], "{m:?}");
+    assert_eq!(
+        role(m[0], "kim-jong-il"),
+        Some(entente_core::Role::Recipient)
+    );
+}
+
+#[test]
+fn greetings_exchanged_in_person_are_a_meeting() {
+    let evs = events(
+        "Kim Jong Il exchanged warm greetings with Medvedev in Ulan-Ude on Wednesday.",
+        "en",
+        "2011-08-25",
+    );
+    assert!(of(&evs, EventType::Message).is_empty(), "{evs:?}");
+    assert_eq!(of(&evs, EventType::Meeting).len(), 1, "{evs:?}");
+}
+
+#[test]
+fn the_outlets_reporting_day_does_not_date_the_event() {
+    let evs = events(
+        "新華社通信は8日、北朝鮮の金正恩朝鮮労働党委員長が遼寧省大連を訪れ、習近平国家主席と会談したと伝えた。\n\n\
+         報道によると、両氏は7日から8日にかけて大連で会談や夕食会に臨んだ。",
+        "ja",
+        "2018-05-08",
+    );
+    let m = of(&evs, EventType::Meeting);
+    assert_eq!(m.len(), 1, "{evs:?}");
+    assert_eq!(m[0].date.unwrap().to_string(), "2018-05-07/2018-05-08");
+    let v = of(&evs, EventType::Visit);
+    assert_eq!(v[0].date.unwrap().to_string(), "2018-05-07/2018-05-08");
+}
+
+#[test]
+fn trip_length_makes_an_interval() {
+    for (text, lang, published, want) in [
+        (
+            "Chinese President Xi Jinping began a two-day state visit to Vietnam on Tuesday.",
+            "en",
+            "2023-12-13",
+            "2023-12-12/2023-12-13",
+        ),
+        (
+            "Wang Yi met Kim Jong Un in Pyongyang on Thursday, the second day of a two-day visit to the North.",
+            "en",
+            "2018-05-04",
+            "2018-05-02/2018-05-03",
+        ),
+        (
+            "문재인 대통령이 18일부터 2박 3일 일정으로 평양을 방문하고 있다.",
+            "ko",
+            "2018-09-18",
+            "2018-09-18/2018-09-20",
+        ),
+    ] {
+        let evs = events(text, lang, published);
+        let v = of(&evs, EventType::Visit);
+        assert_eq!(v.len(), 1, "{text}: {evs:?}");
+        assert_eq!(v[0].date.unwrap().to_string(), want, "{text}");
+    }
+}
+
+#[test]
+fn a_city_state_is_a_place_and_neutral_ground() {
+    let evs = events(
+        "安倍晋三首相は14日、シンガポールでロシアのプーチン大統領と会談した。",
+        "ja",
+        "2018-11-15",
+    );
+    let m = of(&evs, EventType::Meeting);
+    assert_eq!(m.len(), 1, "{evs:?}");
+    assert_eq!(m[0].place.as_deref(), Some("SG"));
+    assert!(
+        m[0].participants
+            .iter()
+            .all(|p| p.role == entente_core::Role::Participant),
+        "{m:?}"
+    );
+}
+
+#[test]
+fn accompanying_spouse_joins_the_visit() {
+    let evs = events(
+        "朝鲜劳动党委员长金正恩1月7日至10日对中国进行访问。夫人李雪主陪同访问。",
+        "zh-Hans",
+        "2019-01-10",
+    );
+    let v = of(&evs, EventType::Visit);
+    assert_eq!(v.len(), 1, "{evs:?}");
+    assert_eq!(
+        role(v[0], "ri-sol-ju"),
+        Some(entente_core::Role::Guest),
+        "{v:?}"
+    );
+}
+
+#[test]
+fn a_date_inside_a_quoted_name_does_not_date_the_signing() {
+    let evs = events(
+        "문재인 대통령과 김정은 국무위원장은 19일 백화원 영빈관에서 '9월 평양공동선언'에 서명했다.",
+        "ko",
+        "2018-09-20",
+    );
+    let a = of(&evs, EventType::Agreement);
+    assert_eq!(a.len(), 1, "{evs:?}");
+    assert_eq!(a[0].date.unwrap().to_string(), "2018-09-19");
+}
+
+#[test]
+fn a_summit_attended_as_the_setting_of_talks_is_no_attendance() {
+    let evs = events(
+        "中國國家主席習近平15日在烏茲別克撒馬爾罕出席上海合作組織峰會期間,與俄羅斯總統普京舉行會晤。",
+        "zh-Hant",
+        "2022-09-16",
+    );
+    assert!(of(&evs, EventType::Attendance).is_empty(), "{evs:?}");
+    assert_eq!(of(&evs, EventType::Meeting).len(), 1, "{evs:?}");
+}
+
+#[test]
+fn a_marked_delegation_head_leads_alone() {
+    let evs = events(
+        "Kim Jong Il on Tuesday received the Chinese friendship delegation led by Zhang Dejiang, vice-premier of the State Council.",
+        "en",
+        "2011-07-13",
+    );
+    let d = of(&evs, EventType::Delegation);
+    assert_eq!(d.len(), 1, "{evs:?}");
+    assert_eq!(ids(d[0]), ["zhang-dejiang"], "{d:?}");
+}
+
+#[test]
+fn a_delegation_reported_as_such_is_no_visit_besides() {
+    let evs = events(
+        "Военная делегация России во главе с министром обороны Сергеем Шойгу 25 июля прибыла в Пхеньян.",
+        "ru",
+        "2023-07-26",
+    );
+    assert!(of(&evs, EventType::Visit).is_empty(), "{evs:?}");
+    assert_eq!(of(&evs, EventType::Delegation).len(), 1, "{evs:?}");
+}
+
+#[test]
+fn attendances_at_one_venue_on_one_day_are_one_ceremony() {
+    let evs = events(
+        "二〇二三年十月十八日,第三届“一带一路”国际合作高峰论坛开幕式在北京国家会议中心举行,国家主席习近平出席并发表主旨演讲。俄罗斯总统普京作为主宾出席开幕式并致辞。",
+        "zh-Hans",
+        "2023-10-18",
+    );
+    let a = of(&evs, EventType::Attendance);
+    assert_eq!(a.len(), 1, "{evs:?}");
+    assert_eq!(a[0].participants.len(), 2, "{a:?}");
+}
+
+#[test]
+fn an_event_some_time_after_another_dates_the_other() {
+    let evs = events(
+        "Chinese President Xi Jinping began a two-day state visit to Vietnam on Tuesday.\n\n\
+         The visit came three months after US President Joe Biden went to Hanoi.",
+        "en",
+        "2023-12-13",
+    );
+    let biden = of(&evs, EventType::Visit)
+        .into_iter()
+        .find(|e| ids(e) == ["Q6279"])
+        .unwrap_or_else(|| panic!("{evs:?}"));
+    assert_eq!(biden.date.unwrap().to_string(), "2023-09");
+}

@@ -52,11 +52,13 @@
 
 mod calendar;
 mod scan;
+mod spans;
 mod tables;
 
 use entente_core::{DateValue, Edtf, Lang};
 
 use scan::{Found, Hit, Partial, Scanner};
+pub use spans::{DurationMention, OffsetMention, find_durations, find_offsets};
 pub use tables::load_date_tables;
 use tables::{Base, Unit};
 
@@ -98,6 +100,10 @@ pub fn find_dates(text: &str, lang: &Lang, anchor: Option<DateValue>) -> Vec<Dat
     scan::scan(&sc, |h: Hit| hits.push(h));
     hits.extend(taiwan_days(text));
     hits.sort_by_key(|h| h.start);
+    // "three days ago", 3日前, 사흘 전: counted back from the anchor; they win over a bare day
+    // read inside them.
+    let ago = spans::days_ago(text, anchor);
+    hits.retain(|h| !ago.iter().any(|a| a.start < h.end && h.start < a.end));
     let mut out: Vec<DateMention> = Vec::new();
     for mut h in hits {
         if out.last().is_some_and(|p| p.end > h.start) {
@@ -145,6 +151,18 @@ pub fn find_dates(text: &str, lang: &Lang, anchor: Option<DateValue>) -> Vec<Dat
                 text: text[h.start..h.end].to_string(),
             });
         }
+    }
+    if !ago.is_empty() {
+        out.extend(ago);
+        out.sort_by_key(|m| m.start);
+        let mut last_end = 0;
+        out.retain(|m| {
+            let keep = m.start >= last_end;
+            if keep {
+                last_end = m.end;
+            }
+            keep
+        });
     }
     out
 }

@@ -439,3 +439,88 @@ fn calendar_year_before_since() {
     // A count of years stays a count.
     assert_eq!(all("3年以来", Lang::Ja, "2024-06-20"), Vec::<String>::new());
 }
+
+#[test]
+fn days_ago_count_back_from_the_anchor() {
+    // A = 2025-11-05.
+    assert_eq!(
+        all("Kim arrived three days ago.", Lang::En, A),
+        ["three days ago=2025-11-02"]
+    );
+    assert_eq!(
+        all("talks held 2 days ago", Lang::En, A),
+        ["2 days ago=2025-11-03"]
+    );
+    assert_eq!(all("a week ago", Lang::En, A), ["a week ago=2025-10-29"]);
+    assert_eq!(all("3日前に会談した", Lang::Ja, A), ["3日前=2025-11-02"]);
+    assert_eq!(
+        all("三天前抵达北京", Lang::ZhHans, A),
+        ["三天前=2025-11-02"]
+    );
+    assert_eq!(
+        all("사흘 전 평양에 도착했다", Lang::Ko, A),
+        ["사흘 전=2025-11-02"]
+    );
+    assert_eq!(all("3일 전 회담했다", Lang::Ko, A), ["3일 전=2025-11-02"]);
+    assert_eq!(
+        all("три дня назад прибыл в Москву", Lang::Ru, A),
+        ["три дня назад=2025-11-02"]
+    );
+    assert_eq!(
+        all("неделю назад", Lang::Ru, A),
+        ["неделю назад=2025-10-29"]
+    );
+    // Not counts back: "around the 3rd", a count of years, no day-precise anchor.
+    assert_eq!(all("3日前後に", Lang::Ja, A), Vec::<String>::new());
+    assert_eq!(all("17年前", Lang::Ja, A), Vec::<String>::new());
+    assert_eq!(
+        all("three days ago", Lang::En, "2025-11"),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn trip_lengths() {
+    let days = |t: &str| -> Vec<(u32, u32)> {
+        find_durations(t).iter().map(|d| (d.days, d.nth)).collect()
+    };
+    assert_eq!(days("a two-day state visit"), [(2, 1)]);
+    assert_eq!(
+        days("on Thursday, the second day of a two-day visit"),
+        [(2, 2)]
+    );
+    assert_eq!(days("the last day of his three-day trip"), [(3, 3)]);
+    assert_eq!(days("18일부터 2박 3일 일정으로"), [(3, 1)]);
+    assert_eq!(days("2泊3日の日程で"), [(3, 1)]);
+    assert_eq!(days("3日間の日程で"), [(3, 1)]);
+    assert_eq!(days("进行为期三天的国事访问"), [(3, 1)]);
+    assert_eq!(days("двухдневный визит"), [(2, 1)]);
+    assert_eq!(days("a one-day trip"), Vec::<(u32, u32)>::new());
+    let span = find_durations("the second day of a two-day visit")[0]
+        .span_from(&Edtf::date(d("2018-05-03")))
+        .unwrap();
+    assert_eq!(span.to_string(), "2018-05-02/2018-05-03");
+}
+
+#[test]
+fn offsets_before_the_reported_event() {
+    let o = find_offsets("The visit came three months after US President Joe Biden went to Hanoi");
+    assert_eq!(o.len(), 1);
+    let from = Edtf::date(d("2023-12-12"));
+    assert_eq!(o[0].before(&from).unwrap().to_string(), "2023-09");
+    let o = find_offsets("in Hanoi on Thursday, a day after signing a pact");
+    assert_eq!(
+        o[0].before(&Edtf::date(d("2024-06-20")))
+            .unwrap()
+            .to_string(),
+        "2024-06-19"
+    );
+    let o = find_offsets("two months after");
+    assert_eq!(
+        o[0].before(&Edtf::date(d("2024-01-15")))
+            .unwrap()
+            .to_string(),
+        "2023-11"
+    );
+    assert!(find_offsets("the day after").is_empty());
+}
