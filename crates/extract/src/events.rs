@@ -10,8 +10,8 @@
 use std::collections::BTreeSet;
 
 use entente_core::{
-    ActorKind, Citation, DateValue, Edtf, Event, EventDraft, EventType, Lang, Participant, Role,
-    SourceId, StatementDraft,
+    ActorKind, Citation, DateValue, Edtf, Event, EventDraft, EventType, Lang, Participant,
+    Quantity, Role, SourceId, StatementDraft,
 };
 
 use crate::ExtractError;
@@ -466,6 +466,26 @@ impl Extractor {
                 {
                     continue;
                 }
+                // What was sent: people for a deployment, anything else for a transfer.
+                let quantities: Vec<Quantity> =
+                    if matches!(kind, EventType::Transfer | EventType::Deployment) {
+                        entente_text::quantity::find_quantities_in_sentence(
+                            &text[range.clone()],
+                            input.lang,
+                        )
+                        .into_iter()
+                        .filter(|q| (q.unit == "personnel") == (*kind == EventType::Deployment))
+                        .map(|q| Quantity {
+                            low: q.low,
+                            high: q.high,
+                            unit: q.unit,
+                            approximate: q.approximate,
+                            citation: cite(input.source_id, text, cite_from..range.end),
+                        })
+                        .collect()
+                    } else {
+                        Vec::new()
+                    };
                 let Some(participants) =
                     self.participants(*kind, &people, &states, event_place.as_deref())
                 else {
@@ -544,7 +564,7 @@ impl Extractor {
                     place: event_place,
                     framework: context_framework.clone(),
                     participants,
-                    quantities: Vec::new(),
+                    quantities,
                     confidence,
                     citations: vec![cite(input.source_id, text, cite_from..range.end)],
                 });

@@ -63,6 +63,8 @@ fn demo_briefing_is_complete_sourced_reproducible_and_renders_cjk() {
         "Denuclearisation",
         "습근평",
         "<svg",
+        // The ledger's quantity comes from the text ("roughly 10,000 to 12,000 … troops").
+        "~10,000–12,000 personnel",
     ] {
         assert!(html.contains(needle), "briefing lacks {needle}");
     }

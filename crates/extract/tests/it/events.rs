@@ -413,3 +413,57 @@ fn an_event_some_time_after_another_dates_the_other() {
         .unwrap_or_else(|| panic!("{evs:?}"));
     assert_eq!(biden.date.unwrap().to_string(), "2023-09");
 }
+
+#[test]
+fn deployments_and_transfers_carry_their_quantities() {
+    let evs = events(
+        "Seoul's intelligence service said on Wednesday that North Korea had sent some 11,000 troops to Russia.",
+        "en",
+        "2024-11-20",
+    );
+    let dep = of(&evs, EventType::Deployment);
+    assert_eq!(dep.len(), 1, "{evs:#?}");
+    let q = &dep[0].quantities;
+    assert_eq!(q.len(), 1, "{q:?}");
+    assert_eq!(
+        (q[0].low, q[0].high, q[0].unit.as_str()),
+        (11000.0, 11000.0, "personnel")
+    );
+    assert!(q[0].approximate);
+    assert!(q[0].citation.quote.contains("some 11,000 troops"));
+
+    let evs = events(
+        "韓国政府によると、北朝鮮はロシアに砲弾420万～580万発を供与した。",
+        "ja",
+        "2025-03-01",
+    );
+    let tr = of(&evs, EventType::Transfer);
+    assert_eq!(tr.len(), 1, "{evs:#?}");
+    let q = &tr[0].quantities;
+    assert_eq!(q.len(), 1, "{q:?}");
+    assert_eq!(
+        (q[0].low, q[0].high, q[0].unit.as_str()),
+        (4_200_000.0, 5_800_000.0, "shells")
+    );
+
+    // A deployment keeps people, not shells named in the same sentence.
+    let evs = events(
+        "韓国の国家情報院によると、北朝鮮は約1万1,000人の兵士をロシアに派兵し、砲弾300万発も送った。",
+        "ja",
+        "2024-12-01",
+    );
+    let deps = of(&evs, EventType::Deployment);
+    assert!(!deps.is_empty(), "{evs:#?}");
+    for d in deps {
+        assert!(
+            d.quantities.iter().all(|q| q.unit == "personnel"),
+            "{:?}",
+            d.quantities
+        );
+        assert!(
+            d.quantities
+                .iter()
+                .any(|q| q.low == 11000.0 && q.approximate)
+        );
+    }
+}

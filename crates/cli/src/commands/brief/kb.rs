@@ -771,7 +771,13 @@ impl Resolver<'_> {
                         q.unit
                     )
                 } else {
-                    format!("{}–{} {}", fmt_num(q.low), fmt_num(q.high), q.unit)
+                    format!(
+                        "{}{}–{} {}",
+                        if q.approximate { "~" } else { "" },
+                        fmt_num(q.low),
+                        fmt_num(q.high),
+                        q.unit
+                    )
                 };
                 rows.push(vec![
                     Cell::text(date.clone()),
