@@ -95,7 +95,33 @@ pub(crate) fn short_mentions(
             forms.push((m.end, h, true, m.actor_id.clone()));
         }
     }
-    let taken = |s: usize, e: usize| mentions.iter().any(|m| m.start < e && s < m.end);
+    // Whether s..e overlaps a full mention: mentions by start, with the largest end so far.
+    let mut spans: Vec<(usize, usize)> = mentions.iter().map(|m| (m.start, m.end)).collect();
+    spans.sort_unstable();
+    let max_end: Vec<usize> = spans
+        .iter()
+        .scan(0, |acc, &(_, e)| {
+            *acc = (*acc).max(e);
+            Some(*acc)
+        })
+        .collect();
+    let taken = |s: usize, e: usize| {
+        let n = spans.partition_point(|&(start, _)| start < e);
+        n > 0 && max_end[n - 1] > s
+    };
+    // For each short form, the full mentions it can refer back to, by position.
+    let mut by_form: std::collections::HashMap<&str, Vec<(usize, &str)>> =
+        std::collections::HashMap::new();
+    for f in &forms {
+        by_form
+            .entry(f.1.as_str())
+            .or_default()
+            .push((f.0, f.3.as_str()));
+    }
+    for v in by_form.values_mut() {
+        // Stable: at one position the later-listed mention stays last, as before.
+        v.sort_by_key(|&(pos, _)| pos);
+    }
     let mut found: Vec<Mention> = Vec::new();
     let mut surfaces: Vec<(&str, bool)> = forms.iter().map(|f| (f.1.as_str(), f.2)).collect();
     surfaces.sort();
@@ -151,11 +177,11 @@ pub(crate) fn short_mentions(
             if taken(start, end) {
                 continue;
             }
-            let who = forms
-                .iter()
-                .filter(|f| f.1 == form && f.0 <= start)
-                .max_by_key(|f| f.0)
-                .map(|f| f.3.clone());
+            // The nearest full mention before it.
+            let who = by_form.get(form).and_then(|v| {
+                let n = v.partition_point(|&(pos, _)| pos <= start);
+                v.get(n.checked_sub(1)?).map(|&(_, a)| a.to_string())
+            });
             if let Some(actor_id) = who {
                 found.push(Mention {
                     start,
