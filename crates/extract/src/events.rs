@@ -541,14 +541,26 @@ impl Extractor {
                 if own.is_none() {
                     weak.insert(drafts.len());
                 }
-                let date = own.or(context_date);
+                // "Xi is in Russia on 5–7 June. … Following the talks the leaders signed…": an
+                // undated signing or talks in a trip's span fall on the last day reported in it.
+                let date = own.or_else(|| {
+                    let c = context_date?;
+                    drafts
+                        .iter()
+                        .rev()
+                        .filter_map(|d| d.date)
+                        .find(|d| narrows(*kind, Some(&c), Some(d)))
+                        .or(Some(c))
+                });
                 // "a day after signing …", "three months after Biden went to Hanoi": the event
                 // right after the offset lies that far before the sentence's date.
+                // "距他在新加坡同…特朗普会晤仅一周": the event inside the offset's span.
                 let offset = offsets.iter().find(|o| {
                     o.start >= range.start
-                        && o.end <= *pos
-                        && text[o.end..*pos].chars().count() <= OFFSET_GAP
-                        && !text[o.end..*pos].contains([',', ';'])
+                        && ((o.end <= *pos
+                            && text[o.end..*pos].chars().count() <= OFFSET_GAP
+                            && !text[o.end..*pos].contains([',', ';']))
+                            || (o.start < *pos && *pos < o.end && o.end <= range.end))
                 });
                 let date = match (offset, date) {
                     (Some(o), Some(d)) => o.before(&d).or(Some(d)),
@@ -1206,6 +1218,21 @@ pub fn same_event(d: &EventDraft, e: &Event) -> bool {
     shared >= need && dates_ok
 }
 
+/// Whether `day` (a single day) narrows `span` (an interval of days that holds it) for an
+/// event of `kind`: a visit or a delegation lasts the span; anything else happens on a day.
+fn narrows(kind: EventType, span: Option<&Edtf>, day: Option<&Edtf>) -> bool {
+    let (Some(span), Some(day)) = (span, day) else {
+        return false;
+    };
+    !matches!(kind, EventType::Visit | EventType::Delegation)
+        && span.end.is_some()
+        && span.start.day.is_some()
+        && day.end.is_none()
+        && day.start.day.is_some()
+        && span.first_day() <= day.first_day()
+        && day.first_day() <= span.last_day()
+}
+
 /// Merges drafts of one document that report the same happening; returns the merged list
 /// and, for each input draft, its index in that list.
 fn merge_within(drafts: Vec<EventDraft>, weak: &BTreeSet<usize>) -> (Vec<EventDraft>, Vec<usize>) {
@@ -1244,6 +1271,11 @@ fn merge_within(drafts: Vec<EventDraft>, weak: &BTreeSet<usize>) -> (Vec<EventDr
                 if out_weak[i] && !weak.contains(&n) {
                     o.date = d.date;
                     out_weak[i] = false;
+                } else if narrows(o.kind, o.date.as_ref(), d.date.as_ref()) {
+                    // "5月7日至10日对俄罗斯进行国事访问,并出席…庆典。… 9日…出席…阅兵": a
+                    // ceremony or talks within a trip's span take the day given for them.
+                    o.date = d.date;
+                    o.place = d.place.clone().or(o.place.take());
                 }
                 for p in d.participants {
                     if !o.participants.iter().any(|q| q.actor_id == p.actor_id) {

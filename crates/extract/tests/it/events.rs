@@ -467,3 +467,70 @@ fn deployments_and_transfers_carry_their_quantities() {
         );
     }
 }
+
+fn date_of(evs: &[EventDraft], kind: EventType) -> Vec<String> {
+    of(evs, kind)
+        .iter()
+        .map(|e| e.date.map(|d| d.to_string()).unwrap_or_default())
+        .collect()
+}
+
+#[test]
+fn a_day_within_a_trip_dates_the_ceremony_attended() {
+    // The trip's span dates the visit; the parade attended falls on the day given for it.
+    let evs = events(
+        "習近平5月7日至10日對俄羅斯進行國事訪問，並出席勝利80週年慶典。\n\n9日，習近平在紅場出席勝利日閱兵。",
+        "zh-Hant",
+        "2025-05-10",
+    );
+    assert_eq!(
+        date_of(&evs, EventType::Visit),
+        ["2025-05-07/2025-05-10"],
+        "{evs:?}"
+    );
+    assert_eq!(
+        date_of(&evs, EventType::Attendance),
+        ["2025-05-09"],
+        "{evs:?}"
+    );
+}
+
+#[test]
+fn an_undated_signing_in_a_trip_takes_the_talks_day() {
+    let evs = events(
+        "Путин и Си Цзиньпин вчера провели переговоры в Кремле. Си Цзиньпин находится в России с государственным визитом 5–7 июня.\n\nПо итогам встречи главы государств подписали совместное заявление.",
+        "ru",
+        "2019-06-06",
+    );
+    assert_eq!(date_of(&evs, EventType::Meeting), ["2019-06-05"], "{evs:?}");
+    assert_eq!(
+        date_of(&evs, EventType::Agreement),
+        ["2019-06-05"],
+        "{evs:?}"
+    );
+}
+
+#[test]
+fn a_chinese_distance_in_weeks_dates_the_earlier_event_to_its_month() {
+    let evs = events(
+        "金正恩6月19日至20日对中国进行访问。这是金正恩今年以来第三次访华，距他在新加坡同美国总统特朗普会晤仅一周时间。",
+        "zh-Hans",
+        "2018-06-20",
+    );
+    let meetings: Vec<_> = of(&evs, EventType::Meeting)
+        .into_iter()
+        .filter(|e| ids(e).len() == 2 && e.date.is_some_and(|d| d.end.is_none()))
+        .map(|e| e.date.unwrap().to_string())
+        .collect();
+    assert_eq!(meetings, ["2018-06"], "{evs:?}");
+}
+
+#[test]
+fn the_day_an_occasion_falls_on_dates_a_message_to_the_month() {
+    let evs = events(
+        "Kim Jong Un sent a message to President Vladimir Putin for Russia Day, which falls on June 12.",
+        "en",
+        "2023-06-12",
+    );
+    assert_eq!(date_of(&evs, EventType::Message), ["2023-06"], "{evs:?}");
+}

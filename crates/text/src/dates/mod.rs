@@ -143,6 +143,13 @@ pub fn find_dates(text: &str, lang: &Lang, anchor: Option<DateValue>) -> Vec<Dat
             continue;
         }
         if let Some((value, relative)) = r.resolve(h.found) {
+            let value =
+                if value.end.is_none() && value.start.day.is_some() && falls_on(&text[..h.start]) {
+                    DateValue::new(value.start.year, value.start.month, None)
+                        .map_or(value, Edtf::date)
+                } else {
+                    value
+                };
             out.push(DateMention {
                 start: h.start,
                 end: h.end,
@@ -165,6 +172,28 @@ pub fn find_dates(text: &str, lang: &Lang, anchor: Option<DateValue>) -> Vec<Dat
         });
     }
     out
+}
+
+/// Whether `before` ends with a phrase of `occasions.tsv` ("which falls on "): the date after
+/// it is the day an occasion falls on.
+fn falls_on(before: &str) -> bool {
+    static PHRASES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    let phrases = PHRASES.get_or_init(|| {
+        include_str!("../../../../data/text/dates/occasions.tsv")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(str::to_lowercase)
+            .collect()
+    });
+    let Some(head) = before.strip_suffix(' ') else {
+        return false;
+    };
+    let head = head.to_lowercase();
+    phrases.iter().any(|p| {
+        head.strip_suffix(p.as_str())
+            .is_some_and(|h| !h.chars().next_back().is_some_and(char::is_alphanumeric))
+    })
 }
 
 /// Taiwanese press style: the day written in brackets inside a relative day word, 昨(30)日

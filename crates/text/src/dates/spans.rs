@@ -392,6 +392,9 @@ pub struct OffsetMention {
     pub end: usize,
     pub days: u32,
     pub months: u32,
+    /// A count of weeks ("仅一周", "a week after"): a round figure, so the result has month
+    /// precision.
+    pub weeks: bool,
 }
 
 impl OffsetMention {
@@ -414,18 +417,70 @@ impl OffsetMention {
         for _ in 0..self.days {
             day = day.pred_opt()?;
         }
-        Some(Edtf::date(DateValue::from_naive(day)))
+        let day = DateValue::from_naive(day);
+        if self.weeks {
+            return DateValue::new(day.year, day.month, None)
+                .ok()
+                .map(Edtf::date);
+        }
+        Some(Edtf::date(day))
     }
 }
 
+/// Most characters between 距 and the count that closes its clause: "距他在新加坡同美国总统
+/// 特朗普会晤仅一周".
+const JU_SPAN: usize = 40;
+
 /// "<n> days/weeks/months after" in English text (the event after it lies that far before
-/// the sentence's date).
+/// the sentence's date); 距…<n>天/周/个月 in Chinese, the mention spanning the event it
+/// measures from ("距他…会晤仅一周时间").
 pub fn find_offsets(text: &str) -> Vec<OffsetMention> {
+    let mut out = Vec::new();
+    for (j, _) in text.match_indices('距') {
+        let clause_end = text[j..]
+            .char_indices()
+            .take(JU_SPAN)
+            .find(|(_, c)| matches!(c, '，' | ',' | '。' | '；' | ';' | '\n'))
+            .map_or_else(
+                || {
+                    text[j..]
+                        .char_indices()
+                        .nth(JU_SPAN)
+                        .map_or(text.len(), |(k, _)| j + k)
+                },
+                |(k, _)| j + k,
+            );
+        let clause = &text[j..clause_end];
+        let found = [
+            ("个月", 0, 1),
+            ("個月", 0, 1),
+            ("周", 7, 0),
+            ("週", 7, 0),
+            ("星期", 7, 0),
+            ("天", 1, 0),
+        ]
+        .iter()
+        .filter_map(|&(unit, days, months)| {
+            let (k, _) = clause.match_indices(unit).last()?;
+            let (n, _) = number_before(text, j + k)?;
+            Some((j + k + unit.len(), n, days, months))
+        })
+        .max_by_key(|f| f.0);
+        if let Some((end, n, days, months)) = found {
+            out.push(OffsetMention {
+                start: j,
+                end,
+                days: n * days,
+                months: n * months,
+                weeks: days == 7,
+            });
+        }
+    }
     let lower = text.to_lowercase();
     if lower.len() != text.len() {
-        return Vec::new();
+        out.sort_by_key(|o| o.start);
+        return out;
     }
-    let mut out = Vec::new();
     for (unit, days, months) in [
         (" days after", 1, 0),
         (" day after", 1, 0),
@@ -441,6 +496,7 @@ pub fn find_offsets(text: &str) -> Vec<OffsetMention> {
                     end: i + unit.len(),
                     days: n * days,
                     months: n * months,
+                    weeks: days == 7,
                 });
             }
         }

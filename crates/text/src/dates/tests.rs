@@ -524,3 +524,49 @@ fn offsets_before_the_reported_event() {
     );
     assert!(find_offsets("the day after").is_empty());
 }
+
+#[test]
+fn the_day_an_occasion_falls_on_has_month_precision() {
+    assert_eq!(
+        all(
+            "for Russia Day, which falls on June 12",
+            Lang::En,
+            "2023-06-12"
+        ),
+        ["June 12=2023-06"]
+    );
+    assert_eq!(
+        all(
+            "ко Дню России, который отмечается 12 июня",
+            Lang::Ru,
+            "2023-06-12"
+        ),
+        ["12 июня=2023-06"]
+    );
+    // Not a phrase of the table: the day stays.
+    assert_eq!(
+        all("the talks on June 12", Lang::En, "2023-06-12"),
+        ["June 12=2023-06-12"]
+    );
+}
+
+#[test]
+fn chinese_distances_span_the_event_they_measure_from() {
+    let text = "这是他第三次访华，距他在新加坡同特朗普会晤仅一周时间。";
+    let o = find_offsets(text);
+    assert_eq!(o.len(), 1);
+    assert!(text[o[0].start..o[0].end].starts_with('距'));
+    assert!(text[o[0].start..o[0].end].ends_with("一周"));
+    let from = Edtf::interval(d("2018-06-19"), d("2018-06-20")).unwrap();
+    // A count of weeks is a round figure: the month.
+    assert_eq!(o[0].before(&from).unwrap().to_string(), "2018-06");
+    let o = find_offsets("距上次会晤已有三个月");
+    assert_eq!(
+        o[0].before(&Edtf::date(d("2024-01-15")))
+            .unwrap()
+            .to_string(),
+        "2023-10"
+    );
+    // No count in the clause: nothing.
+    assert!(find_offsets("距离北京不远，三天后").is_empty());
+}
