@@ -96,6 +96,21 @@ const ORDINALS: &[(&str, u32)] = &[
     ("fifth", 5),
 ];
 
+/// Whether `needle` (lower-case ASCII) occurs in `text` in lower case, capitalised or in
+/// capitals: a cheap test before lower-casing a whole document.
+fn has_ascii_ci(text: &str, needle: &str) -> bool {
+    if text.contains(needle) {
+        return true;
+    }
+    let upper = needle.to_ascii_uppercase();
+    let lead = needle.len() - needle.trim_start_matches([' ', '-']).len();
+    let mut capital = needle.to_string();
+    if let Some(c) = capital.get_mut(lead..lead + 1) {
+        c.make_ascii_uppercase();
+    }
+    text.contains(&capital) || text.contains(&upper)
+}
+
 fn cjk_digit(c: char) -> Option<u32> {
     "〇一二三四五六七八九十"
         .chars()
@@ -182,9 +197,14 @@ pub(crate) fn days_ago(text: &str, anchor: Option<DateValue>) -> Vec<DateMention
         return Vec::new();
     };
     let mut found: Vec<(usize, usize, u32)> = Vec::new();
-    let lower = text.to_lowercase();
-    // Latin and Cyrillic: "<n> days ago", "<n> дня назад".
-    if lower.len() == text.len() {
+    // Latin and Cyrillic: "<n> days ago", "<n> дня назад" (lower-casing the whole text only
+    // when one of them can be there: this runs on every document).
+    let lower = if has_ascii_ci(text, " ago") || text.contains("назад") {
+        text.to_lowercase()
+    } else {
+        String::new()
+    };
+    if !lower.is_empty() && lower.len() == text.len() {
         for (suffix, per) in [
             (" days ago", 1),
             (" day ago", 1),
@@ -263,8 +283,12 @@ pub(crate) fn days_ago(text: &str, anchor: Option<DateValue>) -> Vec<DateMention
 /// двухдневный; "the second day of a two-day visit" gives `nth` 2.
 pub fn find_durations(text: &str) -> Vec<DurationMention> {
     let mut out = Vec::new();
-    let lower = text.to_lowercase();
-    if lower.len() == text.len() {
+    let lower = if has_ascii_ci(text, "-day") || text.contains("дневн") {
+        text.to_lowercase()
+    } else {
+        String::new()
+    };
+    if !lower.is_empty() && lower.len() == text.len() {
         for (i, _) in lower.match_indices("-day") {
             let after = &lower[i + 4..];
             if after.starts_with(|c: char| c.is_alphanumeric()) {
@@ -476,6 +500,10 @@ pub fn find_offsets(text: &str) -> Vec<OffsetMention> {
             });
         }
     }
+    if !has_ascii_ci(text, " after") {
+        out.sort_by_key(|o| o.start);
+        return out;
+    }
     let lower = text.to_lowercase();
     if lower.len() != text.len() {
         out.sort_by_key(|o| o.start);
@@ -503,4 +531,19 @@ pub fn find_offsets(text: &str) -> Vec<OffsetMention> {
     }
     out.sort_by_key(|o| o.start);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_ascii_ci;
+
+    #[test]
+    fn the_cheap_test_sees_every_casing_a_text_uses() {
+        assert!(has_ascii_ci("three days ago", " ago"));
+        assert!(has_ascii_ci("THREE DAYS AGO", " ago"));
+        assert!(has_ascii_ci("Two-Day visit", "-day"));
+        assert!(has_ascii_ci("a month After", " after"));
+        assert!(!has_ascii_ci("afterwards, a gorge", " ago"));
+        assert!(!has_ascii_ci("", " after"));
+    }
 }
