@@ -570,16 +570,27 @@ impl Extractor {
                 let confidence =
                     (weight * (0.6 + 0.1 * persons) * if date.is_some() { 1.0 } else { 0.8 })
                         .min(0.99);
-                drafts.push(EventDraft {
-                    kind: *kind,
-                    date,
-                    place: event_place,
-                    framework: context_framework.clone(),
-                    participants,
-                    quantities,
-                    confidence,
-                    citations: vec![cite(input.source_id, text, cite_from..range.end)],
-                });
+                // A table row that opens with several dates ("2018.6.19-20 2019.1.7-10 Beijing
+                // Kim Jong Un visits to China"): one event per date.
+                let row_dates = leading_dates(text, range.clone(), &s_dates);
+                let dates: Vec<Option<Edtf>> =
+                    if row_dates.len() >= 2 && date.is_some_and(|d| row_dates.contains(&d)) {
+                        row_dates.into_iter().map(Some).collect()
+                    } else {
+                        vec![date]
+                    };
+                for date in dates {
+                    drafts.push(EventDraft {
+                        kind: *kind,
+                        date,
+                        place: event_place.clone(),
+                        framework: context_framework.clone(),
+                        participants: participants.clone(),
+                        quantities: quantities.clone(),
+                        confidence,
+                        citations: vec![cite(input.source_id, text, cite_from..range.end)],
+                    });
+                }
             }
             if place
                 .as_deref()
@@ -1187,6 +1198,31 @@ const PLACE_CHAIN_GAP: usize = 12;
 fn dedup<'a>(ids: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
     let mut seen = BTreeSet::new();
     ids.filter(|i| seen.insert(*i)).collect()
+}
+
+/// The dates a sentence opens with, one after another with only separators between (spaces,
+/// commas, slashes): the date column of a table row as pdftotext gives it.
+fn leading_dates(
+    text: &str,
+    range: std::ops::Range<usize>,
+    dates: &[&entente_text::dates::DateMention],
+) -> Vec<Edtf> {
+    let mut sorted: Vec<_> = dates.to_vec();
+    sorted.sort_by_key(|d| d.start);
+    let mut out = Vec::new();
+    let mut at = range.start;
+    for d in sorted {
+        let gap = &text[at..d.start];
+        if !gap
+            .chars()
+            .all(|c| c.is_whitespace() || matches!(c, ',' | '、' | '，' | '/' | ';' | '・'))
+        {
+            break;
+        }
+        out.push(d.value);
+        at = d.end;
+    }
+    out
 }
 
 fn cite(source_id: SourceId, text: &str, range: std::ops::Range<usize>) -> Citation {

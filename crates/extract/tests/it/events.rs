@@ -534,3 +534,38 @@ fn the_day_an_occasion_falls_on_dates_a_message_to_the_month() {
     );
     assert_eq!(date_of(&evs, EventType::Message), ["2023-06"], "{evs:?}");
 }
+
+#[test]
+fn table_rows_from_pdfs_give_one_event_per_date() {
+    // A chronology table as pdftotext gives it: one row per line, columns run together.
+    let evs = events(
+        "Table 2. Kim Jong Un's summits with Xi Jinping\n\
+         Date Place Meeting\n\
+         2018.3.25-28 Beijing Kim Jong Un visit to China, talks with Xi Jinping\n\
+         2019.6.20-21 Pyongyang Xi Jinping state visit, talks with Kim Jong Un\n\
+         2018.6.19-20 2019.1.7-10 Beijing Kim Jong Un visits to China, talks with Xi Jinping\n",
+        "en",
+        "2024-01-10",
+    );
+    let mut visits: Vec<String> = of(&evs, EventType::Visit)
+        .iter()
+        .map(|e| {
+            format!(
+                "{} {}",
+                e.date.map(|d| d.to_string()).unwrap_or_default(),
+                ids(e).join("+")
+            )
+        })
+        .collect();
+    visits.sort();
+    assert_eq!(
+        visits,
+        vec![
+            "2018-03-25/2018-03-28 Q15031+Q56226",
+            "2018-06-19/2018-06-20 Q15031+Q56226",
+            "2019-01-07/2019-01-10 Q15031+Q56226",
+            "2019-06-20/2019-06-21 Q15031+Q56226",
+        ],
+        "{evs:#?}"
+    );
+}

@@ -780,6 +780,24 @@ impl<'a> Scanner<'a> {
                     m: Some(b.v as u8),
                     d: Some(c.v as u8),
                 };
+                // A table's day range: 2018.3.25-28, 2018/3/25～28 (not 2018-03-25-…).
+                if sep != '-'
+                    && let Some(dash) = self.ch(e).filter(|c| matches!(c, '-' | '–' | '~' | '～'))
+                    && let Some((d2, e2)) = self.num(e + dash.len_utf8())
+                    && !d2.kanji
+                    && d2.digits <= 2
+                    && d2.v > c.v
+                    && d2.v <= 31
+                    && !next_is_digit(e2)
+                    && !self.ch(e2).is_some_and(|c| matches!(c, '.' | '/' | '-'))
+                {
+                    let end = Partial {
+                        y: None,
+                        m: None,
+                        d: Some(d2.v as u8),
+                    };
+                    return Some((Found::Range(p, end), e2));
+                }
                 return Some((Found::Date(p), e));
             }
             if sep == '-' && b.digits == 2 && !next_is_digit(k) && self.ch(k) != Some('-') {
