@@ -576,7 +576,10 @@ fn a_tables_day_ranges_in_numeric_dates() {
     assert_eq!(one("2018.3.25-28", Lang::En, A), "2018-03-25/2018-03-28");
     assert_eq!(one("2019/6/20～21", Lang::Ja, A), "2019-06-20/2019-06-21");
     // Not a range: a lower second day, an ISO date, a longer number after the dash.
-    assert_eq!(one("2018.3.25-2", Lang::En, A), "none: [\"2018.3.25=2018-03-25\"]");
+    assert_eq!(
+        one("2018.3.25-2", Lang::En, A),
+        "none: [\"2018.3.25=2018-03-25\"]"
+    );
     assert_eq!(
         all("2018-03-25-28", Lang::En, A),
         vec!["2018-03-25=2018-03-25".to_string()]
