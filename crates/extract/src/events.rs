@@ -255,25 +255,9 @@ impl Extractor {
                 };
             // A delegation reported as such is the visit: "Делегация … прибыла в Пхеньян",
             // "率中国党政代表团…进行正式友好访问" report the delegation, not a visit besides.
-            let triggers: Vec<(EventType, f32, usize)> =
-                if triggers.iter().any(|t| t.0 == EventType::Delegation) {
-                    triggers
-                        .into_iter()
-                        .filter(|t| t.0 != EventType::Visit)
-                        .collect()
-                } else {
-                    triggers
-                };
+            let triggers = without_when(triggers, EventType::Delegation, EventType::Visit);
             // Talks held by video or telephone are the call, not a meeting besides it.
-            let triggers: Vec<(EventType, f32, usize)> =
-                if triggers.iter().any(|t| t.0 == EventType::Call) {
-                    triggers
-                        .into_iter()
-                        .filter(|t| t.0 != EventType::Meeting)
-                        .collect()
-                } else {
-                    triggers
-                };
+            let triggers = without_when(triggers, EventType::Call, EventType::Meeting);
             if let Some(f) = s_hits.iter().find_map(|h| match &h.cue {
                 Cue::Framework(f) => Some(f.clone()),
                 _ => None,
@@ -1198,6 +1182,19 @@ const PLACE_CHAIN_GAP: usize = 12;
 fn dedup<'a>(ids: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
     let mut seen = BTreeSet::new();
     ids.filter(|i| seen.insert(*i)).collect()
+}
+
+/// Leaves out the triggers of type `drop` when one of type `present` is there: the sentence
+/// reports that event, not a second one besides it.
+fn without_when(
+    mut triggers: Vec<(EventType, f32, usize)>,
+    present: EventType,
+    drop: EventType,
+) -> Vec<(EventType, f32, usize)> {
+    if triggers.iter().any(|t| t.0 == present) {
+        triggers.retain(|t| t.0 != drop);
+    }
+    triggers
 }
 
 /// The dates a sentence opens with, one after another with only separators between (spaces,
