@@ -919,7 +919,6 @@ fn unreal(
     start: usize,
     end: usize,
 ) -> bool {
-    let chars = |a: usize, b: usize| text[a..b].chars().count();
     hits.iter().any(|h| {
         let (before, window, within_clause) = match h.cue {
             Cue::Irrealis {
@@ -936,20 +935,34 @@ fn unreal(
             }
             _ => return false,
         };
-        let gap = if before {
-            if h.end > start {
-                return false;
-            }
-            h.end..start
-        } else {
-            if h.start < end {
-                return false;
-            }
-            end..h.start
-        };
-        chars(gap.start, gap.end) <= usize::from(window)
-            && !(within_clause && text[gap].contains([',', '，', '、', ';', '；']))
+        cue_in_window(text, h, start, end, before, window, within_clause)
     })
+}
+
+/// Whether the cue `h` stands within `window` characters before (`before`) or after the
+/// trigger at `start..end`, and, with `within_clause`, with no clause break between them.
+fn cue_in_window(
+    text: &str,
+    h: &crate::lexicon::Hit,
+    start: usize,
+    end: usize,
+    before: bool,
+    window: u16,
+    within_clause: bool,
+) -> bool {
+    let gap = if before {
+        if h.end > start {
+            return false;
+        }
+        h.end..start
+    } else {
+        if h.start < end {
+            return false;
+        }
+        end..h.start
+    };
+    text[gap.clone()].chars().count() <= usize::from(window)
+        && !(within_clause && text[gap].contains([',', '，', '、', ';', '；']))
 }
 
 /// The person the sentence marks as a delegation's head ("led by Zhang Dejiang", 赵乐际率…,
@@ -1003,7 +1016,6 @@ fn retrospective(
         .iter()
         .find(|h| h.start == pos && matches!(h.cue, Cue::Trigger { .. }))
         .map_or(pos, |h| h.end);
-    let chars = |a: usize, b: usize| text[a..b].chars().count();
     let cues: Vec<&&crate::lexicon::Hit> = hits
         .iter()
         .filter(|h| matches!(h.cue, Cue::Retrospective { .. }))
@@ -1018,19 +1030,7 @@ fn retrospective(
         else {
             return false;
         };
-        let gap = if before {
-            if h.end > pos {
-                return false;
-            }
-            h.end..pos
-        } else {
-            if h.start < end {
-                return false;
-            }
-            end..h.start
-        };
-        chars(gap.start, gap.end) <= usize::from(window)
-            && !(within_clause && text[gap].contains([',', '，', '、', ';', '；']))
+        cue_in_window(text, h, pos, end, before, window, within_clause)
     });
     near && !dates.iter().any(|d| {
         let (a, b) = if d.start >= end {
