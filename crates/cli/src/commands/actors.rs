@@ -633,11 +633,19 @@ fn import(
     let gaz = validate(repo, &actors, &file.display().to_string())?;
     let store = repo.store();
     let (mut added, mut updated, mut unchanged) = (0, 0, 0);
+    // What the import writes: the actors that are new or differ from the stored ones.
+    let mut fresh: Vec<Actor> = Vec::new();
     for a in &actors {
         match store.actor(&a.id)? {
-            None => added += 1,
             Some(old) if &old == a => unchanged += 1,
-            Some(_) => updated += 1,
+            old => {
+                if old.is_none() {
+                    added += 1;
+                } else {
+                    updated += 1;
+                }
+                fresh.push(a.clone());
+            }
         }
     }
     // Earlier imports of the same kind of file (the UN list, by its designations) that this
@@ -678,12 +686,6 @@ fn import(
         dry_run,
     };
     if !dry_run {
-        let mut fresh = Vec::new();
-        for a in actors {
-            if store.actor(&a.id)?.as_ref() != Some(&a) {
-                fresh.push(a);
-            }
-        }
         repo.store_mut().upsert_actors(&fresh, &origin)?;
     }
     if json {
