@@ -213,7 +213,9 @@ fn scan(text: &str, lang: &Lang, elided: bool) -> Vec<QuantityMatch> {
             continue;
         };
         // Not inside a longer word or number ("A320", "2,5-").
-        if i > 0 && prev_char(text, i).is_some_and(|c| c.is_alphanumeric() && !is_cjk_or_hangul(c))
+        if i > 0
+            && prev_char(text, i)
+                .is_some_and(|c| c.is_alphanumeric() && !crate::tokenize::is_gram_char(c))
         {
             i = first.end;
             continue;
@@ -346,10 +348,6 @@ fn next_char(text: &str, i: usize) -> usize {
 
 fn prev_char(text: &str, i: usize) -> Option<char> {
     text[..i].chars().next_back()
-}
-
-fn is_cjk_or_hangul(c: char) -> bool {
-    crate::tokenize::is_gram_char(c)
 }
 
 fn skip_spaces(text: &str, mut i: usize) -> usize {

@@ -111,11 +111,10 @@ impl Parsed {
 }
 
 /// Parses an actor kind (`state`, `person`, …).
+/// Exact spelling only (the data files are checked strictly; `ActorKind::from_str`, for the
+/// command line, also takes other cases and spaces).
 pub(crate) fn parse_kind(s: &str) -> Option<ActorKind> {
-    use ActorKind::*;
-    [State, Person, Organization, Forum, Party, Outlet, Place]
-        .into_iter()
-        .find(|k| k.as_str() == s)
+    ActorKind::ALL.into_iter().find(|k| k.as_str() == s)
 }
 
 /// Bare surnames: never a name on their own.
