@@ -49,6 +49,14 @@ struct RecentBands {
 }
 
 impl RecentBands {
+    /// Empty, and in step with the database.
+    fn loaded() -> RecentBands {
+        RecentBands {
+            loaded: true,
+            ..RecentBands::default()
+        }
+    }
+
     fn add(&mut self, keys: &[i64], seq: i64) {
         self.docs += 1;
         for &k in keys {
@@ -143,21 +151,8 @@ impl SqliteStore {
             return Ok(());
         }
         let upto = Self::bands_upto(&self.conn)?;
-        let mut recent = RecentBands {
-            loaded: true,
-            ..RecentBands::default()
-        };
-        let mut stmt = self
-            .conn
-            .prepare("SELECT seq, minhash FROM sources WHERE seq > ?1 ORDER BY seq")?;
-        let rows = stmt.query_map([upto], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?))
-        })?;
-        for row in rows {
-            let (seq, sig) = row?;
-            recent.add(&minhash::band_keys(&minhash::from_bytes(&sig)), seq);
-        }
-        drop(stmt);
+        let mut recent = RecentBands::loaded();
+        unbanded(&self.conn, upto, |seq, keys| recent.add(&keys, seq))?;
         self.recent = recent;
         Ok(())
     }
@@ -170,27 +165,12 @@ impl SqliteStore {
         let upto = Self::bands_upto(&tx)?;
         let mut rows: Vec<(i64, i64)> = Vec::new();
         let mut last = upto;
-        {
-            let mut stmt =
-                tx.prepare("SELECT seq, minhash FROM sources WHERE seq > ?1 ORDER BY seq")?;
-            let it = stmt.query_map([upto], |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?))
-            })?;
-            for row in it {
-                let (seq, sig) = row?;
-                last = seq;
-                rows.extend(
-                    minhash::band_keys(&minhash::from_bytes(&sig))
-                        .into_iter()
-                        .map(|k| (k, seq)),
-                );
-            }
-        }
+        unbanded(&tx, upto, |seq, keys| {
+            last = seq;
+            rows.extend(keys.into_iter().map(|k| (k, seq)));
+        })?;
         if last == upto {
-            self.recent = RecentBands {
-                loaded: true,
-                ..RecentBands::default()
-            };
+            self.recent = RecentBands::loaded();
             return Ok(0);
         }
         rows.sort_unstable();
@@ -202,27 +182,41 @@ impl SqliteStore {
                 ins.execute(params![k, seq])?;
             }
         }
-        tx.execute(
-            "INSERT INTO meta(key, value) VALUES ('bands_upto', ?1)
-             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            [last.to_string()],
-        )?;
+        put_meta(&tx, "bands_upto", &last.to_string())?;
         tx.commit()?;
-        self.recent = RecentBands {
-            loaded: true,
-            ..RecentBands::default()
-        };
+        self.recent = RecentBands::loaded();
         Ok(rows.len())
     }
 
     pub fn set_meta(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
-        self.conn.execute(
-            "INSERT INTO meta(key, value) VALUES (?1, ?2)
-             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            params![key, value],
-        )?;
-        Ok(())
+        put_meta(&self.conn, key, value)
     }
+}
+
+fn put_meta(conn: &Connection, key: &str, value: &str) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO meta(key, value) VALUES (?1, ?2)
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )?;
+    Ok(())
+}
+
+/// Each source after `upto`, in order, with the band keys of its stored signature.
+fn unbanded(
+    conn: &Connection,
+    upto: i64,
+    mut each: impl FnMut(i64, Vec<i64>),
+) -> Result<(), StoreError> {
+    let mut stmt = conn.prepare("SELECT seq, minhash FROM sources WHERE seq > ?1 ORDER BY seq")?;
+    let rows = stmt.query_map([upto], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?))
+    })?;
+    for row in rows {
+        let (seq, sig) = row?;
+        each(seq, minhash::band_keys(&minhash::from_bytes(&sig)));
+    }
+    Ok(())
 }
 
 fn parse_id(table: &'static str, field: &'static str, s: &str) -> Result<SourceId, StoreError> {
