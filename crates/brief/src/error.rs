@@ -50,7 +50,7 @@ pub enum BriefError {
     },
     /// No Chromium binary was found.
     #[error(
-        "Chromium not found (looked for $ENTENTE_CHROMIUM, /usr/bin/chromium and `chromium` on PATH): install Debian's chromium: apt-get install chromium"
+        "Chromium not found (looked for $ENTENTE_CHROMIUM, /usr/bin/chromium and `chromium` on PATH): install Debian's chromium: apt-get install chromium fonts-noto-cjk"
     )]
     ChromiumMissing,
     /// Chromium ran but did not produce the expected file.

@@ -1,6 +1,7 @@
 //! PDF printing and screenshots through Debian's headless Chromium.
 //!
-//! Chromium is found at `$ENTENTE_CHROMIUM`, `/usr/bin/chromium` or as `chromium` on `PATH`;
+//! Chromium is found at `$ENTENTE_CHROMIUM`, `/usr/bin/chromium` or as `chromium` on `PATH`
+//! (`ENTENTE_CHROMIUM=none` means: make no PDFs, as if Chromium were not installed);
 //! each run gets a fresh profile directory (removed afterwards) and a timeout.
 
 use std::fs;
@@ -23,9 +24,13 @@ pub struct Chromium {
 
 impl Chromium {
     /// Finds Chromium: `$ENTENTE_CHROMIUM`, `/usr/bin/chromium`, then `chromium` on `PATH`.
+    /// `ENTENTE_CHROMIUM=none` finds nothing.
     pub fn locate() -> Result<Chromium, BriefError> {
         let mut candidates: Vec<PathBuf> = Vec::new();
         if let Some(p) = std::env::var_os("ENTENTE_CHROMIUM").filter(|p| !p.is_empty()) {
+            if p == "none" {
+                return Err(BriefError::ChromiumMissing);
+            }
             candidates.push(PathBuf::from(p));
         }
         candidates.push(PathBuf::from("/usr/bin/chromium"));

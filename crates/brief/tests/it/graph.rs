@@ -63,7 +63,7 @@ fn networkx_counts(reader: &str, path: &std::path::Path) -> Option<String> {
     if !tool_available(
         "python3 with networkx",
         ok,
-        "python3 -m pip install networkx",
+        "scripts/check runs scripts/setup, which installs it in target/py-venv",
     ) {
         return None;
     }

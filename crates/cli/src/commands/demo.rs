@@ -174,6 +174,14 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         false,
         &mut |_, _| {},
     )?;
+    if let Some(f) = extracted.failed.first() {
+        anyhow::bail!(
+            "extraction failed on {} demo sources, first {}: {}",
+            extracted.failed.len(),
+            f.id,
+            f.reason
+        );
+    }
     println!(
         "\nextracted {} events and {} statements from {} sources",
         extracted.new_events, extracted.statements, extracted.sources
@@ -264,11 +272,18 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     if entente_brief::Chromium::locate().is_ok() {
         let pdf = a.dir.join("briefing.pdf");
         match entente_brief::print_pdf(&html, &pdf) {
-            Ok(()) => println!("briefing: {}", pdf.display()),
+            Ok(()) => println!("briefing: {} (printed by Chromium)", pdf.display()),
             Err(e) => println!("(no PDF: {e})"),
         }
     } else {
-        println!("(no PDF: Chromium is not installed; apt-get install chromium)");
+        println!(
+            "(HTML only, no PDF: Chromium is not installed. For the PDF: apt-get install chromium \
+             fonts-noto-cjk, then run the demo again, or: entente --data-dir {} brief {} --format pdf \
+             -o {})",
+            data_dir.display(),
+            spec.display(),
+            a.dir.join("briefing.pdf").display()
+        );
     }
     println!(
         "\ndone in {:.1} s. Open {} in a browser. Try: entente --data-dir {} search \"Putin Kim\"",

@@ -235,3 +235,39 @@ fn a_bad_spec_names_block_and_field_and_writes_nothing() {
     assert!(stderr(&o).contains("ev-000000000000"), "{}", stderr(&o));
     assert!(!out_file.exists());
 }
+
+/// The README's main job on a fresh machine: no Chromium, no Python, nothing on `PATH`. The demo
+/// still writes the HTML briefing, writes no PDF, and says how to get one.
+#[test]
+fn demo_on_a_machine_without_chromium_writes_html_and_says_how_to_get_the_pdf() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let out = Command::new(bin())
+        .current_dir(repo_root())
+        .args(["demo", "--dir"])
+        .arg(dir.path())
+        .env_remove("ENTENTE_HOME")
+        .env("ENTENTE_CHROMIUM", "none")
+        .env("PATH", home.path())
+        .env("HOME", home.path())
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    assert!(
+        out.status.success(),
+        "demo failed:\n{text}\n{}",
+        stderr(&out)
+    );
+    let html = std::fs::read_to_string(dir.path().join("briefing.html")).unwrap();
+    assert!(html.contains("Xi–Putin meetings"), "incomplete briefing");
+    assert!(
+        !dir.path().join("briefing.pdf").exists(),
+        "a PDF without Chromium"
+    );
+    assert!(
+        text.contains("HTML only, no PDF")
+            && text.contains("apt-get install chromium fonts-noto-cjk")
+            && text.contains("--format pdf"),
+        "the demo must say it made only HTML and how to get the PDF:\n{text}"
+    );
+}

@@ -45,7 +45,7 @@ print("ok")
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         out.status.success(),
-        "DuckDB/pandas check failed (CI installs: python3 -m pip install duckdb pandas pyarrow):\n{stderr}"
+        "DuckDB/pandas check failed (run the tests through scripts/check: its scripts/setup installs duckdb, pandas and pyarrow in target/py-venv):\n{stderr}"
     );
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "ok");
 }
