@@ -51,3 +51,34 @@ pub enum StoreError {
     #[error(transparent)]
     Core(#[from] entente_core::CoreError),
 }
+
+impl StoreError {
+    /// Whether the error lies with the store or its environment (locked, busy, disk full or
+    /// failing, read-only, out of memory) rather than with the record being written. Work over
+    /// many records stops on such an error; on any other it can report the record and go on,
+    /// since each record is written in its own transaction.
+    pub fn is_environmental(&self) -> bool {
+        use rusqlite::ErrorCode as C;
+        match self {
+            StoreError::Sqlite { source, .. } | StoreError::Db(source) => matches!(
+                source.sqlite_error_code(),
+                Some(
+                    C::DatabaseBusy
+                        | C::DatabaseLocked
+                        | C::SystemIoFailure
+                        | C::DiskFull
+                        | C::ReadOnly
+                        | C::CannotOpen
+                        | C::PermissionDenied
+                        | C::OutOfMemory
+                        | C::NotADatabase
+                        | C::DatabaseCorrupt
+                        | C::FileLockingProtocolFailed
+                )
+            ),
+            StoreError::Io { .. } | StoreError::Index { .. } | StoreError::Tantivy(_) => true,
+            StoreError::SchemaTooNew { .. } => true,
+            _ => false,
+        }
+    }
+}

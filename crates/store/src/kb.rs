@@ -53,8 +53,10 @@ fn fold_name(name: &str) -> String {
     entente_text::fold(&entente_text::normalize(name).to_lowercase())
 }
 
-/// A stable id for a new event from its first evidence.
-fn event_id(d: &EventDraft) -> String {
+/// A stable id for a new event from its first evidence. Two drafts can share that evidence
+/// (one sentence reporting talks on two days, or a draft beside a protected event an analyst
+/// re-dated), so `salt` > 0 derives the next id in a fixed sequence; see [`fresh_event_id`].
+fn event_id(d: &EventDraft, salt: u32) -> String {
     let mut h = blake3::Hasher::new();
     h.update(d.kind.as_str().as_bytes());
     if let Some(c) = d.citations.first() {
@@ -65,7 +67,24 @@ fn event_id(d: &EventDraft) -> String {
     for p in &d.participants {
         h.update(p.actor_id.as_bytes());
     }
+    if salt > 0 {
+        h.update(b"\0salt");
+        h.update(&salt.to_le_bytes());
+    }
     format!("ev-{}", &h.finalize().to_hex()[..12])
+}
+
+/// The first id of `d`'s sequence that no stored event has: the same id as ever for the first
+/// event of some evidence, a deterministic next one for the second.
+fn fresh_event_id(tx: &rusqlite::Connection, d: &EventDraft) -> Result<String, StoreError> {
+    let mut taken = tx.prepare_cached("SELECT 1 FROM events WHERE id = ?1")?;
+    for salt in 0.. {
+        let id = event_id(d, salt);
+        if !taken.exists([&id])? {
+            return Ok(id);
+        }
+    }
+    unreachable!("u32 salts are not exhausted by one source's drafts")
 }
 
 fn statement_id(s: &StatementDraft) -> String {
@@ -293,7 +312,7 @@ impl KnowledgeBase for SqliteStore {
                     e.id
                 }
                 None => {
-                    let id = event_id(d);
+                    let id = fresh_event_id(&tx, d)?;
                     insert_event(&tx, &id, d, Status::Extracted, false, &now)?;
                     out.new_events += 1;
                     id
@@ -456,7 +475,7 @@ impl KnowledgeBase for SqliteStore {
     fn add_event(&mut self, d: &EventDraft) -> Result<String, StoreError> {
         let now = Utc::now().to_rfc3339();
         let tx = self.conn.transaction()?;
-        let id = event_id(d);
+        let id = fresh_event_id(&tx, d)?;
         insert_event(&tx, &id, d, Status::Confirmed, true, &now)?;
         for c in &d.citations {
             add_citation(&tx, &id, c, false)?;

@@ -296,3 +296,78 @@ fn migrations_apply_once_and_refuse_newer_schemas() {
     let err = SqliteStore::open(&path).err().unwrap().to_string();
     assert!(err.contains("newer entente") && err.contains("99"), "{err}");
 }
+
+/// Two drafts from one sentence with the same type and participants but different dates (talks
+/// "on the 4th and again on the 5th") share their first evidence. Both are stored under distinct
+/// ids; the run used to abort with `UNIQUE constraint failed: events.id` (real CCTV text did
+/// this). The first keeps the id it always had, so existing ids stay stable.
+#[test]
+fn drafts_sharing_their_evidence_get_distinct_ids() {
+    use entente_core::{Citation, EventDraft, EventType, Participant, Role};
+    use entente_store::{EventFilter, KnowledgeBase};
+
+    let mut s = SqliteStore::open_in_memory().unwrap();
+    let src = source(STORY, Lang::En, Some("2023-09-13"), "KCNA");
+    s.put_source(&src).unwrap();
+    let draft = |date: &str| EventDraft {
+        kind: EventType::Meeting,
+        date: Some(date.parse().unwrap()),
+        place: None,
+        framework: None,
+        participants: vec![
+            Participant {
+                actor_id: "Q56226-kju".into(),
+                role: Role::Host,
+            },
+            Participant {
+                actor_id: "Q7747".into(),
+                role: Role::Guest,
+            },
+        ],
+        quantities: vec![],
+        confidence: 0.9,
+        citations: vec![Citation {
+            source_id: src.id,
+            start: 0,
+            end: 40,
+            quote: STORY[..40].to_string(),
+        }],
+    };
+    let never_same = |_: &EventDraft, _: &entente_core::Event| false;
+    let out = s
+        .apply_extraction(
+            &src.id,
+            "v1",
+            &[draft("2023-09-13"), draft("2023-09-14")],
+            &[],
+            &never_same,
+        )
+        .expect("two drafts with one piece of evidence are both stored");
+    assert_eq!(out.new_events, 2);
+    let events = s.events(&EventFilter::default()).unwrap();
+    assert_eq!(events.len(), 2);
+    assert_ne!(events[0].id, events[1].id);
+
+    // Applying the same extraction again replaces, not duplicates, and reuses the ids.
+    let ids: Vec<String> = events.iter().map(|e| e.id.clone()).collect();
+    s.apply_extraction(
+        &src.id,
+        "v1",
+        &[draft("2023-09-13"), draft("2023-09-14")],
+        &[],
+        &never_same,
+    )
+    .unwrap();
+    let again: Vec<String> = s
+        .events(&EventFilter::default())
+        .unwrap()
+        .into_iter()
+        .map(|e| e.id)
+        .collect();
+    assert_eq!(again, ids);
+
+    // An analyst adding the same event by hand twice gets two events, not a database error.
+    let a = s.add_event(&draft("2023-09-15")).unwrap();
+    let b = s.add_event(&draft("2023-09-15")).unwrap();
+    assert_ne!(a, b);
+}
