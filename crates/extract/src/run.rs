@@ -13,11 +13,22 @@ pub const BUNDLED: &str = "bundled";
 /// Counts of one extraction run.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct RunSummary {
+    /// Sources extracted and stored.
     pub sources: usize,
     pub new_events: usize,
     pub merged: usize,
     pub statements: usize,
     pub dropped: usize,
+    /// Sources whose extraction failed; nothing of theirs was written, and the run went on.
+    pub failed: Vec<FailedSource>,
+}
+
+/// A source that one run could not extract, and why.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FailedSource {
+    /// The source's id (hex).
+    pub id: String,
+    pub reason: String,
 }
 
 /// Writes the bundled actors into the store (so they can be listed and shown), leaving alone
@@ -50,6 +61,41 @@ pub fn gazetteer_for(store: &dyn Store) -> Result<Gazetteer, ExtractError> {
     Ok(gaz)
 }
 
+/// Extracts one stored source, then applies its outlet's profile (`data/outlets/`): an
+/// outlet whose undated reports are about the publication day (a daily bulletin) gives that
+/// day to every event the text leaves undated. The one way a stored source is extracted, for
+/// runs and evaluations alike.
+pub fn extract_source(
+    ex: &Extractor,
+    src: &entente_core::Source,
+) -> Result<crate::Extraction, ExtractError> {
+    let mut out = ex.extract(&Input {
+        source_id: src.id,
+        text: &src.text,
+        lang: &src.lang,
+        published: src.published,
+    });
+    let undated = match src.outlet.as_deref() {
+        Some(o) => entente_text::outlets::bundled_profile(o)
+            .map_err(|e| ExtractError::Lexicon {
+                file: e.file.clone(),
+                line: None,
+                message: e.message.clone(),
+            })?
+            .map(|p| p.undated)
+            .unwrap_or_default(),
+        None => entente_text::outlets::Undated::Unknown,
+    };
+    if let (entente_text::outlets::Undated::PublicationDay, Some(day)) = (undated, src.published)
+        && day.day.is_some()
+    {
+        for d in out.events.iter_mut().filter(|d| d.date.is_none()) {
+            d.date = Some(entente_core::Edtf::date(day));
+        }
+    }
+    Ok(out)
+}
+
 /// Extracts events and statements from `ids` (or, when empty, every source not yet extracted
 /// with this extractor's version; with `all`, every source) and stores them, one transaction
 /// per source.
@@ -77,14 +123,45 @@ pub fn extract_sources(
                 id.to_hex(),
             )));
         };
-        let out = ex.extract(&Input {
-            source_id: *id,
-            text: &src.text,
-            lang: &src.lang,
-            published: src.published,
-        });
-        let applied =
-            store.apply_extraction(id, ex.version(), &out.events, &out.statements, &same_event)?;
+        // One document must not end the run: a bug that panics on one text is reported with
+        // the source's id, and the others are still extracted.
+        let out = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            extract_source(ex, &src)
+        })) {
+            Ok(out) => out?,
+            Err(panic) => {
+                let message = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "unknown panic".into());
+                summary.failed.push(FailedSource {
+                    id: id.to_hex(),
+                    reason: format!("extraction failed (a bug; please report it): {message}"),
+                });
+                progress(i + 1, todo.len());
+                continue;
+            }
+        };
+        let applied = match store.apply_extraction(
+            id,
+            ex.version(),
+            &out.events,
+            &out.statements,
+            &same_event,
+        ) {
+            Ok(applied) => applied,
+            // The source's transaction was rolled back; the store is as it was.
+            Err(e) if !e.is_environmental() => {
+                summary.failed.push(FailedSource {
+                    id: id.to_hex(),
+                    reason: format!("storing its events failed: {e}"),
+                });
+                progress(i + 1, todo.len());
+                continue;
+            }
+            Err(e) => return Err(e.into()),
+        };
         summary.sources += 1;
         summary.new_events += applied.new_events;
         summary.merged += applied.merged;

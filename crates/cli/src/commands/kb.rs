@@ -66,7 +66,17 @@ pub fn extract(ctx: &Ctx, a: ExtractArgs) -> anyhow::Result<ExitCode> {
             }
         );
     }
-    Ok(ExitCode::SUCCESS)
+    if summary.failed.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    for f in &summary.failed {
+        eprintln!("error: source {}: {}", f.id, f.reason);
+    }
+    eprintln!(
+        "{} sources could not be extracted (listed above); nothing of theirs was stored, the others were",
+        summary.failed.len()
+    );
+    Ok(ExitCode::FAILURE)
 }
 
 #[derive(clap::Args, Clone)]
