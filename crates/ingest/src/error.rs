@@ -11,6 +11,9 @@ use thiserror::Error;
 /// origin (`tass.json#item=3`).
 #[derive(Debug, Error)]
 pub enum IngestError {
+    /// The outlet profiles (`data/outlets/profiles.toml`) are invalid.
+    #[error(transparent)]
+    Profile(#[from] entente_text::outlets::ProfileError),
     /// Reading a file or directory failed.
     #[error("{}: {source}", path.display())]
     Io {
@@ -172,6 +175,7 @@ impl IngestError {
             IngestError::UnknownField { .. } | IngestError::BadMap { .. } => "--map",
             IngestError::BadOption { option, .. } => option,
             IngestError::Store(_) => "store",
+            IngestError::Profile(e) => &e.file,
         }
     }
 

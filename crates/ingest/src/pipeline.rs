@@ -240,7 +240,20 @@ fn load(
 /// Turns a read document into a storable source: normalises, identifies the language,
 /// applies the command-line overrides, and computes id and MinHash signature.
 pub fn prepare(raw: RawDoc, ov: &Overrides) -> Result<NewSource, IngestError> {
-    let text = entente_text::normalize(&raw.text);
+    let outlet = ov.outlet.clone().or(raw.outlet.clone());
+    let headline = match outlet.as_deref() {
+        Some(o) => entente_text::outlets::bundled_profile(o)?.map(|p| p.headline),
+        None => None,
+    };
+    let body = match headline {
+        Some(h) => entente_text::outlets::text_with_headline(
+            &raw.text,
+            ov.title.as_deref().or(raw.title.as_deref()),
+            h,
+        ),
+        None => raw.text.clone(),
+    };
+    let text = entente_text::normalize(&body);
     if text.is_empty() {
         return Err(IngestError::NoText { origin: raw.origin });
     }
@@ -255,7 +268,7 @@ pub fn prepare(raw: RawDoc, ov: &Overrides) -> Result<NewSource, IngestError> {
         .filter(|t| !t.is_empty());
     Ok(NewSource {
         id,
-        outlet: ov.outlet.clone().or(raw.outlet),
+        outlet,
         lang,
         lang_spans,
         published: ov.published.or(raw.published),

@@ -19,6 +19,7 @@ mod error;
 pub mod fold;
 pub mod langid;
 pub mod normalize;
+pub mod outlets;
 pub mod quantity;
 pub mod tokenize;
 

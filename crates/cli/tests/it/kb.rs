@@ -171,3 +171,63 @@ fn the_gold_set_scores() {
     assert!(r["participants"]["f1"].as_f64().unwrap() >= 0.875, "{r}");
     assert!(r["places"]["f1"].as_f64().unwrap() >= 0.835, "{r}");
 }
+
+/// Channel One's profile (`data/outlets/profiles.toml`): the headline is the report (the scraped
+/// body is a sidebar about something else), and an undated report is about the publication
+/// day. The same item from an outlet without a profile keeps its headline as a title only.
+#[test]
+fn a_bulletin_outlets_headline_is_read_and_dated_by_its_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let items = dir.path().join("items.jsonl");
+    std::fs::write(
+        &items,
+        "{\"title\": \"Владимир Путин провел телефонный разговор с Александром Лукашенко\", \"published\": \"2021-03-26\", \"text\": \"Погода в Москве: в выходные ожидается снег.\"}\n",
+    )
+    .unwrap();
+    let path = items.to_str().unwrap();
+    ok(
+        &data,
+        &[
+            "ingest",
+            "-q",
+            "--outlet",
+            "Channel One Russia",
+            "--lang",
+            "ru",
+            path,
+        ],
+    );
+    ok(&data, &["extract", "-q"]);
+    let events = json_lines(&ok(&data, &["events", "list", "--json"]));
+    let call = events
+        .iter()
+        .find(|e| e["type"] == "call")
+        .unwrap_or_else(|| panic!("the headline's call is extracted: {events:?}"));
+    assert_eq!(call["date"], "2021-03-26", "{call}");
+    let quote = call["citations"][0]["quote"].as_str().unwrap();
+    assert!(
+        quote.contains("телефонный разговор"),
+        "cited from the headline: {quote}"
+    );
+
+    let other = dir.path().join("other");
+    ok(
+        &other,
+        &[
+            "ingest",
+            "-q",
+            "--outlet",
+            "Some Wire",
+            "--lang",
+            "ru",
+            path,
+        ],
+    );
+    ok(&other, &["extract", "-q"]);
+    let none = json_lines(&ok(&other, &["events", "list", "--json"]));
+    assert!(
+        none.iter().all(|e| e["type"] != "call"),
+        "without a profile the body alone is read: {none:?}"
+    );
+}

@@ -26,8 +26,9 @@
 //!
 //! Each record's origin is `path#line=N` (JSON Lines, N the line in the file) or
 //! `path#item=N` (arrays, N counted from 1). A malformed line is an
-//! [`IngestError::Json`] for that line only; a record without text is an
-//! [`IngestError::MissingText`]; an unusable `published` or `lang` value is an
+//! [`IngestError::Json`] for that line only; a record with neither text nor title is an
+//! [`IngestError::MissingText`] (one with a title alone is that title); an unusable
+//! `published` or `lang` value is an
 //! [`IngestError::Field`] naming the key.
 
 use std::sync::OnceLock;
@@ -352,9 +353,19 @@ fn record(
         field: field.to_string(),
         message,
     };
+    let title = pick(obj, map.title.as_deref(), TITLE_KEYS, Join::First).map(|(_, t)| {
+        if looks_like_html(&t) {
+            html_to_text(&t).replace("\n\n", " ")
+        } else {
+            t
+        }
+    });
+    // A record whose body is missing or empty (a broadcast item with only its headline) is
+    // its title: that is the whole of what the outlet said.
     let text = pick(obj, map.text.as_deref(), TEXT_KEYS, Join::Paragraphs)
         .map(|(_, t)| record_text(&t))
-        .filter(|t| !t.trim().is_empty());
+        .filter(|t| !t.trim().is_empty())
+        .or_else(|| title.clone().filter(|t| !t.trim().is_empty()));
     let Some(text) = text else {
         let tried = match &map.text {
             Some(p) => format!("`{p}` (from --map)"),
@@ -367,13 +378,7 @@ fn record(
         });
     };
     let mut d = RawDoc::new(loc.doc_origin.clone(), format, encoding.to_string(), text);
-    d.title = pick(obj, map.title.as_deref(), TITLE_KEYS, Join::First).map(|(_, t)| {
-        if looks_like_html(&t) {
-            html_to_text(&t).replace("\n\n", " ")
-        } else {
-            t
-        }
-    });
+    d.title = title;
     if let Some((key, s)) = pick(obj, map.published.as_deref(), PUBLISHED_KEYS, Join::First) {
         d.published = Some(DateValue::parse_loose(&s).map_err(|e| field_err(&key, e.to_string()))?);
     }
@@ -401,9 +406,13 @@ mod tests {
 
     #[test]
     fn jsonl_records_and_errors() {
-        let src = "{\"title\":\"A\",\"body\":\"one\\ntwo\",\"date\":\"2012-01-03\",\"language\":\"en\"}\n\n{\"title\": \"B\", body: 1}\n{\"title\":\"C\"}\n[1]\n";
+        let src = "{\"title\":\"A\",\"body\":\"one\\ntwo\",\"date\":\"2012-01-03\",\"language\":\"en\"}\n\n{\"title\": \"B\", body: 1}\n{\"date\":\"2012-01-04\"}\n[1]\n{\"title\":\"Only a headline\",\"body\":\"\"}\n";
         let r = read_jsonl("k.jsonl", &dec(src), &FieldMap::default());
-        assert_eq!(r.len(), 4);
+        assert_eq!(r.len(), 5);
+        // A record with an empty body is its headline.
+        let h = r[4].as_ref().unwrap();
+        assert_eq!(h.text, "Only a headline");
+        assert_eq!(h.title.as_deref(), Some("Only a headline"));
         let a = r[0].as_ref().unwrap();
         assert_eq!(a.origin, "k.jsonl#line=1");
         assert_eq!(a.text, "one\n\ntwo");

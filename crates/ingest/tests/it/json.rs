@@ -67,14 +67,17 @@ fn mapping_from_the_command_line() {
 #[test]
 fn json_array_items() {
     let src =
-        br#"[{"title":"A","content":["p1","p2"],"date":"2024-12-26 21:09:18"},{"title":"B"}]"#;
+        br#"[{"title":"A","content":["p1","p2"],"date":"2024-12-26 21:09:18"},{"title":"B"},{"date":"2024-12-27"}]"#;
     let r = readers::read("a.json", src, None, &ReadOptions::default());
-    assert_eq!(r.len(), 2);
+    assert_eq!(r.len(), 3);
     let d = r[0].as_ref().unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(d.origin, "a.json#item=1");
     assert_eq!(d.text, "p1\n\np2");
-    let e = r[1].as_ref().expect_err("no text");
-    assert_eq!(e.origin(), "a.json#item=2");
+    // A headline alone is the item's text.
+    let b = r[1].as_ref().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((b.text.as_str(), b.title.as_deref()), ("B", Some("B")));
+    let e = r[2].as_ref().expect_err("neither text nor title");
+    assert_eq!(e.origin(), "a.json#item=3");
 }
 
 #[test]
