@@ -81,6 +81,12 @@ struct WindowFile {
     determiners: Vec<String>,
     #[serde(default)]
     window_determiner: u16,
+    /// Words that count only right before the trigger, within `window_adjacent` characters
+    /// (a one-character future marker such as 将 would be everywhere in a wider window).
+    #[serde(default)]
+    adjacent_before: Vec<String>,
+    #[serde(default)]
+    window_adjacent: u16,
 }
 
 /// Words that make an attended summit the setting of talks (`setting.toml`).
@@ -339,13 +345,12 @@ impl Lexicon {
             push(term, Cue::Ceremony, &mut keys, &mut terms);
         }
         for (file, which) in [(&modality, 0), (&commemoration, 1), (&retrospective, 2)] {
-            for (list, before) in [(&file.before, true), (&file.after, false)] {
+            for (list, before, window) in [
+                (&file.before, true, file.window_before),
+                (&file.adjacent_before, true, file.window_adjacent),
+                (&file.after, false, file.window_after),
+            ] {
                 for term in list {
-                    let window = if before {
-                        file.window_before
-                    } else {
-                        file.window_after
-                    };
                     let within_clause = file.within_clause;
                     let cue = match which {
                         0 => Cue::Irrealis {

@@ -569,3 +569,25 @@ fn table_rows_from_pdfs_give_one_event_per_date() {
         "{evs:#?}"
     );
 }
+
+/// A one-character future marker right before the verb (将出席, 即将访问) makes an
+/// announcement, not an event; the same sentence without it reports one. (Real CCTV items
+/// announce the leader's attendance the day before.)
+#[test]
+fn future_marker_right_before_the_verb_is_an_announcement() {
+    let planned = events(
+        "国家主席习近平将出席开幕式并发表主旨演讲。",
+        "zh-Hans",
+        "2019-04-25",
+    );
+    assert!(
+        of(&planned, EventType::Attendance).is_empty(),
+        "{planned:?}"
+    );
+    let held = events(
+        "国家主席习近平26日出席开幕式并发表主旨演讲。",
+        "zh-Hans",
+        "2019-04-27",
+    );
+    assert_eq!(of(&held, EventType::Attendance).len(), 1, "{held:?}");
+}
