@@ -12,8 +12,20 @@ use super::Ctx;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// A directory of NAME.md articles, each with its expected events in NAME.json.
+    /// A directory of NAME.md articles, each with its expected events in NAME.json; or a
+    /// real-text set (`eval/gold-real`: a corpora.toml and annotation *.jsonl files).
     dir: PathBuf,
+    /// Real-text set: which split to score. Rules are tuned on dev; test is only measured (and
+    /// each run recorded in the set's README).
+    #[arg(long, value_enum, default_value = "dev")]
+    split: super::eval_real::SplitArg,
+    /// Real-text set: only these corpora (folder names under ../shared/data); repeatable.
+    #[arg(long)]
+    corpus: Vec<String>,
+    /// Real-text set: the folder holding the corpora (default: ../shared/data beside the
+    /// repository the set is in).
+    #[arg(long)]
+    shared: Option<PathBuf>,
     /// Print every document's gold and predicted events where they differ.
     #[arg(long)]
     show_misses: bool,
@@ -26,6 +38,16 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
+    if super::eval_real::is_real_set(&a.dir) {
+        return super::eval_real::run(super::eval_real::RealArgs {
+            dir: &a.dir,
+            shared: a.shared.as_deref(),
+            split: a.split,
+            corpus: &a.corpus,
+            details: a.details || a.show_misses,
+            json: a.json,
+        });
+    }
     let scratch = tempfile::tempdir().context("creating a scratch data directory")?;
     let sctx = Ctx {
         data_dir: scratch.path().to_path_buf(),
@@ -72,12 +94,7 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         let src = store
             .get_source(&id)?
             .with_context(|| format!("source {id} vanished"))?;
-        let out = ex.extract(&entente_extract::Input {
-            source_id: id,
-            text: &src.text,
-            lang: &src.lang,
-            published: src.published,
-        });
+        let out = entente_extract::run::extract_source(&ex, &src)?;
         let views = out
             .events
             .iter()
@@ -182,7 +199,7 @@ fn gold_line(e: &eval::GoldEvent) -> String {
     )
 }
 
-fn pred_line(e: &analysis::EventView) -> String {
+pub(super) fn pred_line(e: &analysis::EventView) -> String {
     format!(
         "{} {} {} [{}]",
         e.kind,
@@ -196,7 +213,7 @@ fn pred_line(e: &analysis::EventView) -> String {
     )
 }
 
-fn quote(e: &analysis::EventView) -> String {
+pub(super) fn quote(e: &analysis::EventView) -> String {
     let q: String = e
         .citations
         .first()

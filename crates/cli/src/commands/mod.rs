@@ -4,6 +4,7 @@ pub mod compare;
 pub mod demo;
 pub mod doctor;
 pub mod eval;
+pub mod eval_real;
 pub mod hs;
 pub mod ingest;
 pub mod init;

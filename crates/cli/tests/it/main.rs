@@ -6,6 +6,7 @@ mod basics;
 mod brief;
 mod compare;
 mod crash;
+mod eval_real;
 mod kb;
 mod real_data;
 mod trade;

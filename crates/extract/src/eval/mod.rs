@@ -1,5 +1,8 @@
 //! Evaluation against a gold set: precision, recall and F1 for event detection, dates,
-//! participants and places. The gold format is documented in `eval/gold/README.md`.
+//! participants and places. The gold format is documented in `eval/gold/README.md`; the
+//! real-text set (`eval/gold-real/`) is scored by [`real`].
+
+pub mod real;
 
 use std::collections::BTreeSet;
 use std::path::Path;
