@@ -108,6 +108,10 @@ const BUNDLED: &[(&str, &str)] = &[
         include_str!("../../../../data/actors/states.toml"),
     ),
     (
+        "world-states.toml",
+        include_str!("../../../../data/actors/world-states.toml"),
+    ),
+    (
         "leaders-cn.toml",
         include_str!("../../../../data/actors/leaders-cn.toml"),
     ),
@@ -138,6 +142,10 @@ const BUNDLED: &[(&str, &str)] = &[
     (
         "places.toml",
         include_str!("../../../../data/actors/places.toml"),
+    ),
+    (
+        "world-leaders.toml",
+        include_str!("../../../../data/actors/world-leaders.toml"),
     ),
 ];
 

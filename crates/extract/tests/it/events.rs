@@ -591,3 +591,21 @@ fn future_marker_right_before_the_verb_is_an_announcement() {
     );
     assert_eq!(of(&held, EventType::Attendance).len(), 1, "{held:?}");
 }
+
+/// Russian future perfectives before the trigger ("приедут … на встречу", "проведет
+/// переговоры") announce a meeting; the past tense reports one.
+#[test]
+fn russian_future_tense_is_an_announcement() {
+    let planned = events(
+        "Эммануэль Макрон приедет в Вашингтон на встречу с Дональдом Трампом.",
+        "ru",
+        "2025-02-23",
+    );
+    assert!(of(&planned, EventType::Meeting).is_empty(), "{planned:?}");
+    let held = events(
+        "Эммануэль Макрон провел в Вашингтоне встречу с Дональдом Трампом.",
+        "ru",
+        "2025-02-24",
+    );
+    assert_eq!(of(&held, EventType::Meeting).len(), 1, "{held:?}");
+}
