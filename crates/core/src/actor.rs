@@ -119,6 +119,10 @@ pub struct Actor {
     /// The state the actor belongs to (ISO alpha-2), for people, organisations and places.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
+    /// For a place: the place it lies in (a venue's city: the Great Hall of the People is in
+    /// Beijing), by actor id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub located_in: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub positions: Vec<Position>,
     /// Listed by the UN Security Council (1718 Committee); with its reference number.

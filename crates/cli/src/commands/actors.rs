@@ -470,6 +470,7 @@ fn add(ctx: &Ctx, repo: &mut Repo, a: AddArgs) -> anyhow::Result<ExitCode> {
         aliases,
         wikidata: a.wikidata,
         country: a.country.map(|c| c.trim().to_ascii_uppercase()),
+        located_in: None,
         positions: a
             .positions
             .iter()

@@ -185,31 +185,42 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn gold_line(e: &eval::GoldEvent) -> String {
+/// One event on one line: `type date place [name:role, …]`.
+pub(super) fn event_line<'a>(
+    kind: &str,
+    date: Option<&str>,
+    place: Option<&str>,
+    who: impl Iterator<Item = (&'a str, &'a str)>,
+) -> String {
     format!(
-        "{} {} {} [{}]",
-        e.kind,
-        e.date.as_deref().unwrap_or("?"),
-        e.place.as_deref().unwrap_or("-"),
-        e.participants
-            .iter()
-            .map(|p| format!("{}:{}", p.name, p.role))
+        "{kind} {} {} [{}]",
+        date.unwrap_or("?"),
+        place.unwrap_or("-"),
+        who.map(|(name, role)| format!("{name}:{role}"))
             .collect::<Vec<_>>()
             .join(", ")
     )
 }
 
-pub(super) fn pred_line(e: &analysis::EventView) -> String {
-    format!(
-        "{} {} {} [{}]",
-        e.kind,
-        e.date.as_deref().unwrap_or("?"),
-        e.place.as_ref().map_or("-", |p| p.name_en.as_str()),
+fn gold_line(e: &eval::GoldEvent) -> String {
+    event_line(
+        &e.kind,
+        e.date.as_deref(),
+        e.place.as_deref(),
         e.participants
             .iter()
-            .map(|p| format!("{}:{}", p.name_en, p.role))
-            .collect::<Vec<_>>()
-            .join(", ")
+            .map(|p| (p.name.as_str(), p.role.as_str())),
+    )
+}
+
+pub(super) fn pred_line(e: &analysis::EventView) -> String {
+    event_line(
+        e.kind.as_str(),
+        e.date.as_deref(),
+        e.place.as_ref().map(|p| p.name_en.as_str()),
+        e.participants
+            .iter()
+            .map(|p| (p.name_en.as_str(), p.role.as_str())),
     )
 }
 

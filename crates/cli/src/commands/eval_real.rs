@@ -275,16 +275,13 @@ pub fn run(a: RealArgs<'_>) -> anyhow::Result<ExitCode> {
 }
 
 fn gold_line(e: &real::RealEvent) -> String {
-    format!(
-        "{} {} {} [{}]",
-        e.kind,
-        e.date.as_deref().unwrap_or("?"),
-        e.place.as_deref().unwrap_or("-"),
+    super::eval::event_line(
+        &e.kind,
+        e.date.as_deref(),
+        e.place.as_deref(),
         e.participants
             .iter()
-            .map(|p| format!("{}:{}", p.name, p.role))
-            .collect::<Vec<_>>()
-            .join(", ")
+            .map(|p| (p.name.as_str(), p.role.as_str())),
     )
 }
 

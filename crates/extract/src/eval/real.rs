@@ -336,9 +336,21 @@ impl Resolver for StoreResolver<'_> {
         }
     }
 
+    /// The same place, or a venue in the gold city (`located_in`: the Kremlin is in Moscow).
     fn place_matches(&self, predicted_id: &str, predicted_name: &str, gold: &str) -> bool {
-        fold_name(predicted_name) == fold_name(gold)
-            || self.ids(gold).iter().any(|id| id == predicted_id)
+        let gold_ids = self.ids(gold);
+        let same = |id: &str, name: &str| {
+            fold_name(name) == fold_name(gold) || gold_ids.iter().any(|g| g == id)
+        };
+        same(predicted_id, predicted_name)
+            || self
+                .store
+                .actor(predicted_id)
+                .ok()
+                .flatten()
+                .and_then(|venue| venue.located_in)
+                .and_then(|city| self.store.actor(&city).ok().flatten())
+                .is_some_and(|city| same(&city.id, &city.name_en))
     }
 }
 

@@ -384,7 +384,7 @@ impl Gazetteer {
         Ok(())
     }
 
-    /// Checks the positions and country of the actors at `idx`.
+    /// Checks the positions, country and `located_in` of the actors at `idx`.
     fn check_refs(&self, idx: &[usize]) -> Result<(), GazetteerError> {
         for &ai in idx {
             let a = &self.actors[ai];
@@ -438,6 +438,22 @@ impl Gazetteer {
                             format!("country `{c}` is not a state actor"),
                         ));
                     }
+                }
+            }
+            if let Some(l) = &a.located_in {
+                let ok = a.kind == ActorKind::Place
+                    && l != &a.id
+                    && self
+                        .by_id
+                        .get(l)
+                        .is_some_and(|&i| self.actors[i].kind == ActorKind::Place);
+                if !ok {
+                    return Err(self.err_at(
+                        ai,
+                        None,
+                        "located_in",
+                        format!("only a place can lie in another place, and `{l}` is not one"),
+                    ));
                 }
             }
         }

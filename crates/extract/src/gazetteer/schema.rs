@@ -53,6 +53,7 @@ struct RawActor {
     ambiguous: Vec<Spanned<String>>,
     wikidata: Option<Spanned<String>>,
     country: Option<Spanned<String>>,
+    located_in: Option<Spanned<String>>,
     #[serde(default)]
     positions: Vec<Spanned<RawPosition>>,
     un_designation: Option<String>,
@@ -362,6 +363,7 @@ pub(crate) fn parse_actors(file: &str, text: &str) -> Result<Vec<Parsed>, Gazett
                 aliases,
                 wikidata: ra.wikidata.map(|w| w.into_inner()),
                 country,
+                located_in: ra.located_in.map(|l| l.into_inner()),
                 positions,
                 un_designation: ra.un_designation,
                 note: ra.note,

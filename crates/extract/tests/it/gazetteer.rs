@@ -649,6 +649,7 @@ fn actors_from_outside_the_data_files_are_checked() {
         aliases: Default::default(),
         wikidata: None,
         country: Some("KP".into()),
+        located_in: None,
         positions: vec![],
         un_designation: None,
         note: None,
@@ -776,4 +777,30 @@ fn titles_with_abbreviations_organisations_and_many_holders() {
     );
     // Ambassadors are never resolved from the title (many per state).
     assert_eq!(title_of("the Chinese ambassador", "2024-06-19"), None);
+}
+
+/// A venue names the city it lies in (`located_in`), and only a place can lie in a place.
+#[test]
+fn venues_lie_in_their_cities() {
+    let g = Gazetteer::bundled().unwrap();
+    let hall = g.actor("great-hall-of-the-people").unwrap();
+    assert_eq!(hall.located_in.as_deref(), Some("beijing"));
+    assert_eq!(
+        g.actor("kremlin").unwrap().located_in.as_deref(),
+        Some("moscow")
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("posts.toml"),
+        include_str!("../../../../data/actors/posts.toml"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("x.toml"),
+        "[[actor]]\nid = \"KP\"\nkind = \"state\"\nname_en = \"North Korea\"\n\n\
+         [[actor]]\nid = \"hall\"\nkind = \"place\"\nname_en = \"A Hall\"\nlocated_in = \"KP\"\n",
+    )
+    .unwrap();
+    let e = Gazetteer::load_dir(dir.path()).unwrap_err().to_string();
+    assert!(e.contains("located_in") && e.contains("`KP`"), "{e}");
 }
