@@ -609,3 +609,22 @@ fn russian_future_tense_is_an_announcement() {
     );
     assert_eq!(of(&held, EventType::Meeting).len(), 1, "{held:?}");
 }
+
+/// "Телефонные переговоры" (telephone talks) is a call, not a meeting, as is "telephone talks".
+#[test]
+fn telephone_talks_are_a_call() {
+    for (text, lang) in [
+        (
+            "Владимир Путин провел сегодня телефонные переговоры с президентом Турции Реджепом Тайипом Эрдоганом.",
+            "ru",
+        ),
+        (
+            "Vladimir Putin held telephone talks with Turkish President Recep Tayyip Erdogan today.",
+            "en",
+        ),
+    ] {
+        let evs = events(text, lang, "2024-11-24");
+        assert_eq!(of(&evs, EventType::Call).len(), 1, "{text}: {evs:?}");
+        assert!(of(&evs, EventType::Meeting).is_empty(), "{text}: {evs:?}");
+    }
+}
