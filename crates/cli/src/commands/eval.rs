@@ -91,16 +91,7 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         }
         let path = PathBuf::from(&item.origin);
         let gold = eval::read_gold(&path).map_err(|e| anyhow::anyhow!(e))?;
-        let src = store
-            .get_source(&id)?
-            .with_context(|| format!("source {id} vanished"))?;
-        let out = entente_extract::run::extract_source(&ex, &src)?;
-        let views = out
-            .events
-            .iter()
-            .enumerate()
-            .map(|(n, d)| analysis::draft_view(store, &mut names, d, n))
-            .collect::<Result<Vec<_>, _>>()?;
+        let views = extracted_views(store, &ex, &mut names, id)?;
         let name = path
             .file_name()
             .map(|f| f.to_string_lossy().into_owned())
@@ -183,6 +174,26 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         println!("{} documents", report.documents);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// What extraction makes of one stored source on its own, before the knowledge base merges it
+/// with what other sources said: the way both gold sets are scored.
+pub(super) fn extracted_views(
+    store: &dyn entente_store::Store,
+    ex: &entente_extract::Extractor,
+    names: &mut analysis::Names<'_>,
+    id: entente_core::SourceId,
+) -> anyhow::Result<Vec<analysis::EventView>> {
+    let src = store
+        .get_source(&id)?
+        .with_context(|| format!("source {id} vanished"))?;
+    let out = entente_extract::run::extract_source(ex, &src)?;
+    Ok(out
+        .events
+        .iter()
+        .enumerate()
+        .map(|(n, d)| analysis::draft_view(store, names, d, n))
+        .collect::<Result<Vec<_>, _>>()?)
 }
 
 /// One event on one line: `type date place [name:role, …]`.

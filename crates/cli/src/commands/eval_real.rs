@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use entente_extract::analysis::{self, EventView, Names};
+use entente_extract::analysis::{EventView, Names};
 use entente_extract::eval::real::{self, RealDoc, Split};
 use entente_ingest::pipeline::{Overrides, prepare};
 use entente_ingest::readers::{self, FieldMap, Format, ReadOptions};
@@ -204,16 +204,7 @@ pub fn run(a: RealArgs<'_>) -> anyhow::Result<ExitCode> {
     let mut names = Names::new(store);
     let mut scored: Vec<(RealDoc, Vec<EventView>)> = Vec::with_capacity(docs.len());
     for (doc, id) in docs.into_iter().zip(sources) {
-        let src = store
-            .get_source(&id)?
-            .with_context(|| format!("source {id} vanished"))?;
-        let out = entente_extract::run::extract_source(&ex, &src)?;
-        let views = out
-            .events
-            .iter()
-            .enumerate()
-            .map(|(n, d)| analysis::draft_view(store, &mut names, d, n))
-            .collect::<Result<Vec<_>, _>>()?;
+        let views = super::eval::extracted_views(store, &ex, &mut names, id)?;
         scored.push((doc, views));
     }
     let resolver = real::StoreResolver::new(store);
