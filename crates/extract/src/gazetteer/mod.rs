@@ -147,6 +147,10 @@ const BUNDLED: &[(&str, &str)] = &[
         "world-leaders.toml",
         include_str!("../../../../data/actors/world-leaders.toml"),
     ),
+    (
+        "world-places.toml",
+        include_str!("../../../../data/actors/world-places.toml"),
+    ),
 ];
 
 impl Gazetteer {
