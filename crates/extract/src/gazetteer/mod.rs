@@ -147,10 +147,6 @@ const BUNDLED: &[(&str, &str)] = &[
         "world-leaders.toml",
         include_str!("../../../../data/actors/world-leaders.toml"),
     ),
-    (
-        "world-places.toml",
-        include_str!("../../../../data/actors/world-places.toml"),
-    ),
 ];
 
 impl Gazetteer {
