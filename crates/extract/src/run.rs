@@ -123,51 +123,55 @@ pub fn extract_sources(
                 id.to_hex(),
             )));
         };
-        // One document must not end the run: a bug that panics on one text is reported with
-        // the source's id, and the others are still extracted.
-        let out = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        // One document must not end the run: a bug that panics on one text, or a store error
+        // about its records (its transaction rolled back, the store as it was), is reported
+        // with the source's id, and the others are still extracted.
+        let outcome = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             extract_source(ex, &src)
         })) {
-            Ok(out) => out?,
+            Ok(out) => {
+                let out = out?;
+                match store.apply_extraction(
+                    id,
+                    ex.version(),
+                    &out.events,
+                    &out.statements,
+                    &same_event,
+                ) {
+                    Ok(applied) => Ok(applied),
+                    Err(e) if !e.is_environmental() => {
+                        Err(format!("storing its events failed: {e}"))
+                    }
+                    Err(e) => return Err(e.into()),
+                }
+            }
             Err(panic) => {
                 let message = panic
                     .downcast_ref::<&str>()
                     .map(|s| s.to_string())
                     .or_else(|| panic.downcast_ref::<String>().cloned())
                     .unwrap_or_else(|| "unknown panic".into());
-                summary.failed.push(FailedSource {
-                    id: id.to_hex(),
-                    reason: format!("extraction failed (a bug; please report it): {message}"),
-                });
-                progress(i + 1, todo.len());
-                continue;
+                Err(format!(
+                    "extraction failed (a bug; please report it): {message}"
+                ))
             }
         };
-        let applied = match store.apply_extraction(
-            id,
-            ex.version(),
-            &out.events,
-            &out.statements,
-            &same_event,
-        ) {
+        progress(i + 1, todo.len());
+        let applied = match outcome {
             Ok(applied) => applied,
-            // The source's transaction was rolled back; the store is as it was.
-            Err(e) if !e.is_environmental() => {
+            Err(reason) => {
                 summary.failed.push(FailedSource {
                     id: id.to_hex(),
-                    reason: format!("storing its events failed: {e}"),
+                    reason,
                 });
-                progress(i + 1, todo.len());
                 continue;
             }
-            Err(e) => return Err(e.into()),
         };
         summary.sources += 1;
         summary.new_events += applied.new_events;
         summary.merged += applied.merged;
         summary.statements += applied.statements;
         summary.dropped += applied.dropped;
-        progress(i + 1, todo.len());
     }
     Ok(summary)
 }
