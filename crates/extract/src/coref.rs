@@ -81,18 +81,23 @@ pub(crate) fn short_mentions(
     suffixes.sort_by_key(|s| std::cmp::Reverse(s.len()));
     // (position of the full mention, short form, is Han/Hangul, actor)
     let mut forms: Vec<(usize, String, bool, String)> = Vec::new();
+    // A person named ten times has the same short forms ten times: work them out once.
+    let mut cache: std::collections::HashMap<&str, (Vec<String>, Vec<String>)> =
+        std::collections::HashMap::new();
     for m in mentions {
         if m.via == MatchKind::Alias
             || gaz.actor(&m.actor_id).map(|a| a.kind) != Some(ActorKind::Person)
         {
             continue;
         }
-        let (words, han) = short_forms(gaz, &m.actor_id, family_first);
-        for w in words {
-            forms.push((m.end, w, false, m.actor_id.clone()));
+        let (words, han) = cache
+            .entry(m.actor_id.as_str())
+            .or_insert_with(|| short_forms(gaz, &m.actor_id, family_first));
+        for w in words.iter() {
+            forms.push((m.end, w.clone(), false, m.actor_id.clone()));
         }
-        for h in han {
-            forms.push((m.end, h, true, m.actor_id.clone()));
+        for h in han.iter() {
+            forms.push((m.end, h.clone(), true, m.actor_id.clone()));
         }
     }
     // Whether s..e overlaps a full mention: mentions by start, with the largest end so far.

@@ -8,7 +8,8 @@
 //! normalised text and citations stay exact. All patterns (names, aliases, post terms, titles,
 //! Russian case forms) are found with one overlapping Aho-Corasick search; among the
 //! candidates that pass the boundary rules, the leftmost-longest ones are kept, so 金正 never
-//! fires inside 金正恩.
+//! fires inside 金正恩. (Walking a trie of the Latin and Cyrillic patterns anchored at word
+//! starts instead was measured slower, 16 against 19 MB/s.)
 //!
 //! # Boundary rules, per script of the match's first and last character
 //! * Latin / Cyrillic: a word boundary on both sides. Words in capitals of two to six letters
@@ -124,7 +125,18 @@ enum Script {
 }
 
 fn script(c: char) -> Script {
+    if c.is_ascii() {
+        return if c.is_ascii_alphanumeric() {
+            Script::Word
+        } else {
+            Script::Other
+        };
+    }
     let u = c as u32;
+    // Basic Cyrillic letters, without the slow Unicode table lookup.
+    if (0x0410..=0x044F).contains(&u) || u == 0x0401 || u == 0x0451 {
+        return Script::Word;
+    }
     if (0xAC00..=0xD7A3).contains(&u)
         || (0x1100..=0x11FF).contains(&u)
         || (0x3130..=0x318F).contains(&u)
@@ -141,6 +153,9 @@ fn script(c: char) -> Script {
         }
     } else if is_cjk_ideograph(c) || c == '々' {
         Script::Han
+    } else if (0x3000..=0x303F).contains(&u) || (0xFF01..=0xFF0F).contains(&u) {
+        // CJK and full-width punctuation, without the slow Unicode table lookup.
+        Script::Other
     } else if c.is_alphanumeric() {
         Script::Word
     } else {

@@ -91,7 +91,12 @@ pub struct Gazetteer {
     posts: Vec<Post>,
     post_index: HashMap<String, usize>,
     titles: Vec<Title>,
+    /// (post, organisation) → every (actor, position) of that post, in definition order.
+    /// Built on first use; any change to the actors clears it.
+    holders: std::sync::OnceLock<HolderIndex>,
 }
+
+type HolderIndex = HashMap<(String, String), Vec<(usize, usize)>>;
 
 /// The data files embedded at build time: (file name, contents).
 const BUNDLED: &[(&str, &str)] = &[
@@ -252,6 +257,7 @@ impl Gazetteer {
             schema::check_bare(&p)?;
             match self.by_id.get(&p.actor.id) {
                 Some(&i) => {
+                    self.holders = std::sync::OnceLock::new();
                     self.actors[i] = p.actor;
                     self.extras[i] = p.extra;
                     self.origins[i] = p.origin;
@@ -297,6 +303,7 @@ impl Gazetteer {
     }
 
     fn push(&mut self, p: schema::Parsed) {
+        self.holders = std::sync::OnceLock::new();
         self.by_id.insert(p.actor.id.clone(), self.actors.len());
         self.actors.push(p.actor);
         self.extras.push(p.extra);
@@ -503,14 +510,24 @@ impl Gazetteer {
     /// else the one who took office last. When several people hold the post over the whole
     /// date at once (spokespersons), the answer is `None`: the title alone does not say who.
     pub fn resolve_title(&self, post: &str, org: &str, date: DateValue) -> Option<&Actor> {
-        let mut held: Vec<(&Actor, &entente_core::Position)> = Vec::new();
-        for a in &self.actors {
-            for p in &a.positions {
-                if p.post == post && p.org == org && p.held_on(&date) {
-                    held.push((a, p));
+        let index = self.holders.get_or_init(|| {
+            let mut m: HolderIndex = HashMap::new();
+            for (ai, a) in self.actors.iter().enumerate() {
+                for (pi, p) in a.positions.iter().enumerate() {
+                    m.entry((p.post.clone(), p.org.clone()))
+                        .or_default()
+                        .push((ai, pi));
                 }
             }
-        }
+            m
+        });
+        let mut held: Vec<(&Actor, &entente_core::Position)> = index
+            .get(&(post.to_string(), org.to_string()))
+            .into_iter()
+            .flatten()
+            .map(|&(ai, pi)| (&self.actors[ai], &self.actors[ai].positions[pi]))
+            .filter(|(_, p)| p.held_on(&date))
+            .collect();
         held.dedup_by(|x, y| x.0.id == y.0.id);
         match held.len() {
             0 => return None,

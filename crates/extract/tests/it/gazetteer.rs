@@ -804,3 +804,46 @@ fn venues_lie_in_their_cities() {
     let e = Gazetteer::load_dir(dir.path()).unwrap_err().to_string();
     assert!(e.contains("located_in") && e.contains("`KP`"), "{e}");
 }
+
+#[test]
+fn title_holders_follow_overlaid_actors() {
+    // Who holds a post is looked up in an index built on first use; laying actors over the
+    // gazetteer must not leave it stale.
+    let mut g = Gazetteer::bundled().unwrap();
+    let on = d("2026-06-01").unwrap();
+    assert_eq!(
+        g.resolve_title("foreign_minister", "RU", on)
+            .map(|a| a.id.as_str()),
+        Some("sergei-lavrov")
+    );
+    let mut lavrov = g.actor("sergei-lavrov").unwrap().clone();
+    for p in &mut lavrov.positions {
+        if p.post == "foreign_minister" && p.org == "RU" {
+            p.to = d("2026-01-01");
+        }
+    }
+    let mut successor = lavrov.clone();
+    successor.id = "test-successor".into();
+    successor.name_en = "Test Successor".into();
+    successor.names = [("en".to_string(), vec!["Test Successor".to_string()])].into();
+    successor.aliases = Default::default();
+    successor.wikidata = None;
+    successor
+        .positions
+        .retain(|p| p.post == "foreign_minister" && p.org == "RU");
+    for p in &mut successor.positions {
+        p.from = d("2026-01-02");
+        p.to = None;
+    }
+    g.overlay_actors(vec![lavrov, successor], "cli").unwrap();
+    assert_eq!(
+        g.resolve_title("foreign_minister", "RU", on)
+            .map(|a| a.id.as_str()),
+        Some("test-successor")
+    );
+    assert_eq!(
+        g.resolve_title("foreign_minister", "RU", d("2024-06-19").unwrap())
+            .map(|a| a.id.as_str()),
+        Some("sergei-lavrov")
+    );
+}
