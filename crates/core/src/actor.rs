@@ -125,6 +125,10 @@ pub struct Actor {
     pub located_in: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub positions: Vec<Position>,
+    /// For a person: the day of death. From then on the person is remembered, never present:
+    /// "before the portrait of Kim Jong Il" on 2011-12-28 is no visit of his.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub died: Option<DateValue>,
     /// Listed by the UN Security Council (1718 Committee); with its reference number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub un_designation: Option<String>,

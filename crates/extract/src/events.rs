@@ -485,6 +485,29 @@ impl Extractor {
                     }
                     continue;
                 };
+                // Events between states only: a visit, an attendance or a meeting whose people
+                // all belong to one state, with no other state, no framework, no delegation
+                // and no place abroad in the sentence, is that state's home affairs (a leader
+                // at a ceremony, at a tower, meeting his own premier).
+                // A delegation received (unnamed: "talks with a delegation of African leaders")
+                // comes from abroad; see `international.toml` for the other cues.
+                let international_cue = s_hits.iter().any(|h| {
+                    matches!(
+                        h.cue,
+                        Cue::Framework(_)
+                            | Cue::International
+                            | Cue::Trigger {
+                                kind: EventType::Delegation,
+                                ..
+                            }
+                    )
+                });
+                if DOMESTIC_KINDS.contains(kind)
+                    && !international_cue
+                    && self.domestic(&participants, &s_mentions, event_place.as_deref())
+                {
+                    continue;
+                }
                 let participants = match kind {
                     EventType::Message => {
                         self.message_roles(text, &s_mentions, &s_hits, participants)
@@ -646,12 +669,54 @@ impl Extractor {
         }
     }
 
-    /// Whether a person can take part in something on `date`: people whose recorded posts
-    /// all ended more than two years before (Kim Il Sung in 2011) are remembered, not present.
+    /// Whether `participants` (people) all belong to one state, and everything else the
+    /// sentence names (`mentions`: states, organisations, forums, places) and the event's
+    /// `place` are that state's too. An organisation of no state (ASEAN, the UN) or of another
+    /// (the Lao People's Revolutionary Party) makes the event international. Outlets only
+    /// report.
+    fn domestic(
+        &self,
+        participants: &[Participant],
+        mentions: &[&Mention],
+        place: Option<&str>,
+    ) -> bool {
+        let mut country: Option<String> = None;
+        for p in participants {
+            if self.kind_of(&p.actor_id) != Some(ActorKind::Person) {
+                return false;
+            }
+            let Some(c) = self.country_of(&p.actor_id) else {
+                return false;
+            };
+            match &country {
+                Some(k) if *k != c => return false,
+                Some(_) => {}
+                None => country = Some(c),
+            }
+        }
+        let Some(country) = country else {
+            return false;
+        };
+        mentions.iter().all(|m| match self.kind_of(&m.actor_id) {
+            Some(ActorKind::Person | ActorKind::Outlet) | None => true,
+            Some(ActorKind::State) => m.actor_id == country,
+            Some(ActorKind::Place) => self.country_of(&m.actor_id).is_none_or(|c| c == country),
+            Some(_) => self.country_of(&m.actor_id).is_some_and(|c| c == country),
+        }) && place
+            .and_then(|p| self.country_of(p))
+            .is_none_or(|c| c == country)
+    }
+
+    /// Whether a person can take part in something on `date`: the dead (after the day of
+    /// death) and people whose recorded posts all ended more than two years before are
+    /// remembered, not present.
     fn active_on(&self, id: &str, date: Option<&Edtf>) -> bool {
         let (Some(a), Some(date)) = (self.gazetteer().actor(id), date) else {
             return true;
         };
+        if a.died.is_some_and(|d| date.first_day() > d.end()) {
+            return false;
+        }
         if a.positions.is_empty() {
             return true;
         }
@@ -1140,6 +1205,10 @@ fn s_mentions_all(
 fn kept_index(retro: &BTreeSet<usize>, i: usize) -> Option<usize> {
     (!retro.contains(&i)).then(|| i - retro.range(..i).count())
 }
+
+/// Kinds of event that a state's people alone at home do not make between states.
+const DOMESTIC_KINDS: [EventType; 3] =
+    [EventType::Visit, EventType::Attendance, EventType::Meeting];
 
 /// Most characters between an attendance trigger and the word making it a setting
 /// ("出席上海合作組織峰會期間").

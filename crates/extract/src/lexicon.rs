@@ -27,6 +27,10 @@ const CEREMONIES: (&str, &str) = (
     "ceremonies.toml",
     include_str!("../../../data/triggers/ceremonies.toml"),
 );
+const INTERNATIONAL: (&str, &str) = (
+    "international.toml",
+    include_str!("../../../data/triggers/international.toml"),
+);
 const REFERENCE: (&str, &str) = (
     "reference.toml",
     include_str!("../../../data/triggers/reference.toml"),
@@ -186,6 +190,8 @@ pub enum Cue {
     Accompany,
     /// Something one attends: a parade, a ceremony, a summit.
     Ceremony,
+    /// A gathering of several states or a guest from abroad (`international.toml`).
+    International,
     /// A word that makes a trigger at most `window` characters after it (`before`) or before
     /// it (not `before`) something not (yet) happened: planned, hoped for, invited to.
     Irrealis {
@@ -268,6 +274,7 @@ impl Lexicon {
         let types: toml::Table = parse(TYPES)?;
         let anaphora: AnaphoraFile = parse(ANAPHORA)?;
         let ceremonies: AnaphoraFile = parse(CEREMONIES)?;
+        let international: AnaphoraFile = parse(INTERNATIONAL)?;
         let reference: ReferenceFile = parse(REFERENCE)?;
         let modality: WindowFile = parse(MODALITY)?;
         let commemoration: WindowFile = parse(COMMEMORATION)?;
@@ -344,6 +351,9 @@ impl Lexicon {
         for term in &ceremonies.terms {
             push(term, Cue::Ceremony, &mut keys, &mut terms);
         }
+        for term in &international.terms {
+            push(term, Cue::International, &mut keys, &mut terms);
+        }
         for (file, which) in [(&modality, 0), (&commemoration, 1), (&retrospective, 2)] {
             for (list, before, window) in [
                 (&file.before, true, file.window_before),
@@ -409,6 +419,7 @@ impl Lexicon {
             TYPES,
             ANAPHORA,
             CEREMONIES,
+            INTERNATIONAL,
             REFERENCE,
             MODALITY,
             COMMEMORATION,

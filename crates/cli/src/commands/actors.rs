@@ -471,6 +471,7 @@ fn add(ctx: &Ctx, repo: &mut Repo, a: AddArgs) -> anyhow::Result<ExitCode> {
         wikidata: a.wikidata,
         country: a.country.map(|c| c.trim().to_ascii_uppercase()),
         located_in: None,
+        died: None,
         positions: a
             .positions
             .iter()

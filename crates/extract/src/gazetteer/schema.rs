@@ -56,6 +56,7 @@ struct RawActor {
     located_in: Option<Spanned<String>>,
     #[serde(default)]
     positions: Vec<Spanned<RawPosition>>,
+    died: Option<Spanned<String>>,
     un_designation: Option<String>,
     note: Option<String>,
     #[serde(default)]
@@ -339,6 +340,12 @@ pub(crate) fn parse_actors(file: &str, text: &str) -> Result<Vec<Parsed>, Gazett
             Some(c) => Some(c.get_ref().clone()),
             None => None,
         };
+        let died = cx.date(&ra.died, "died")?;
+        if let (Some(d), Some(s)) = (died, &ra.died)
+            && kind != ActorKind::Person
+        {
+            return cx.err(s.span(), "died", format!("`{d}`: only people die"));
+        }
         let mut positions = Vec::new();
         let mut position_lines = Vec::new();
         for rp in ra.positions {
@@ -358,6 +365,15 @@ pub(crate) fn parse_actors(file: &str, text: &str) -> Result<Vec<Parsed>, Gazett
             }
             if kind != ActorKind::Person {
                 return cx.err(span, "positions", "only people hold positions".into());
+            }
+            if let (Some(f), Some(d)) = (from, died)
+                && f.start() > d.end()
+            {
+                return cx.err(
+                    span,
+                    "positions.from",
+                    format!("starts ({f}) after the holder died ({d})"),
+                );
             }
             positions.push(Position {
                 post: rp.post.into_inner(),
@@ -379,6 +395,7 @@ pub(crate) fn parse_actors(file: &str, text: &str) -> Result<Vec<Parsed>, Gazett
                 country,
                 located_in: ra.located_in.map(|l| l.into_inner()),
                 positions,
+                died,
                 un_designation: ra.un_designation,
                 note: ra.note,
             },

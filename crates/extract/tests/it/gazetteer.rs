@@ -495,6 +495,33 @@ fn bad_dates_are_errors() {
 }
 
 #[test]
+fn day_of_death_is_checked() {
+    let person = |died: &str, from: &str| {
+        format!(
+            "{STATE}[[actor]]\nid = \"p\"\nkind = \"person\"\nname_en = \"P Q\"\ndied = \"{died}\"\npositions = [\n  {{ post = \"foreign_minister\", org = \"RU\", from = \"{from}\" }},\n]\n"
+        )
+    };
+    assert!(load(&person("2011-12-17", "2004-03-09")).is_ok());
+    let (msg, line) = err_of(&person("2011-12-32", "2004"));
+    assert!(
+        msg.contains("`died`") && msg.contains("2011-12-32"),
+        "{msg}"
+    );
+    assert_eq!(line, Some(10), "{msg}");
+    let (msg, line) = err_of(&person("2011-12-17", "2012"));
+    assert!(
+        msg.contains("positions.from") && msg.contains("after the holder died"),
+        "{msg}"
+    );
+    assert_eq!(line, Some(12), "{msg}");
+    let (msg, _) = err_of(&STATE.replace("name_en = ", "died = \"2020\"\nname_en = "));
+    assert!(
+        msg.contains("`died`") && msg.contains("only people"),
+        "{msg}"
+    );
+}
+
+#[test]
 fn position_org_and_post_must_exist() {
     let p = |post: &str, org: &str| {
         format!(
@@ -650,6 +677,7 @@ fn actors_from_outside_the_data_files_are_checked() {
         wikidata: None,
         country: Some("KP".into()),
         located_in: None,
+        died: None,
         positions: vec![],
         un_designation: None,
         note: None,
