@@ -434,7 +434,12 @@ impl<'a> Scanner<'a> {
             (y, k, None)
         } else {
             let (n, k) = self.num(i)?;
-            if !(1000..=2999).contains(&n.v) || (!n.kanji && n.digits != 4) {
+            // Four figures; in kanji digit by digit (二〇一九年) or by place (千九百六十六年),
+            // but not 千年, 一千年, 两千年: "a thousand years", "two thousand years".
+            if !(1000..=2999).contains(&n.v)
+                || (!n.kanji && n.digits != 4)
+                || (n.kanji && n.digits < 3)
+            {
                 return None;
             }
             let mut k = self.eat_mark(k, YEAR_MARKS)?;

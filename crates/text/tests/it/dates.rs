@@ -36,6 +36,27 @@ fn raw_text_through_normalize_then_dates() {
     );
 }
 
+/// A year in Han numerals has at least three of them (二〇一九年, 千九百六十六年); 千年 is "a
+/// thousand years" (CCTV: "中柬友谊是跨越千年的双向奔赴" was dated to the year 1000).
+#[test]
+fn a_thousand_years_is_no_year() {
+    let zh = Lang::ZhHans;
+    let got = |s: &str| -> Vec<String> {
+        find_dates(&normalize(s), &zh, Some(d("2025-04-19")))
+            .iter()
+            .map(|m| format!("{}={}", m.text, m.value))
+            .collect()
+    };
+    assert_eq!(got("中柬友谊是跨越千年的双向奔赴。"), Vec::<String>::new());
+    assert_eq!(got("中马传统友谊跨越一千年。"), Vec::<String>::new());
+    assert_eq!(got("两千年的交往史。"), Vec::<String>::new());
+    assert_eq!(
+        got("二〇一九年六月习近平访问朝鲜。"),
+        ["二〇一九年六月=2019-06"]
+    );
+    assert_eq!(got("2019年6月习近平访问朝鲜。"), ["2019年6月=2019-06"]);
+}
+
 #[test]
 fn a_news_like_paragraph_in_each_language() {
     let anchor = Some(d("2025-10-29"));
