@@ -123,7 +123,22 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");
-            ExitCode::FAILURE
+            exit_code(&e)
         }
+    }
+}
+
+/// The exit code for an error, by who must act (README, "Exit codes"): 3 when the record
+/// changed since it was read, 75 (EX_TEMPFAIL) when another process holds a lock, else 1.
+fn exit_code(e: &anyhow::Error) -> ExitCode {
+    use entente_app::ErrorKind;
+    let kind = e
+        .chain()
+        .find_map(|c| c.downcast_ref::<entente_app::AppError>())
+        .map(|a| a.kind);
+    match kind {
+        Some(ErrorKind::Conflict) => ExitCode::from(3),
+        Some(ErrorKind::Busy) => ExitCode::from(75),
+        _ => ExitCode::FAILURE,
     }
 }

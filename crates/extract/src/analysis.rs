@@ -5,24 +5,24 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use entente_core::{Event, EventType, SourceId, Status};
 use entente_store::{EventFilter, Store};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::ExtractError;
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct ActorRef {
     pub id: String,
     pub name_en: String,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct ParticipantView {
     pub id: String,
     pub name_en: String,
     pub role: String,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct CitationView {
     pub source_id: SourceId,
     pub outlet: Option<String>,
@@ -35,7 +35,7 @@ pub struct CitationView {
 }
 
 /// An event as the CLI, the API and briefings show it.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct EventView {
     pub id: String,
     #[serde(rename = "type")]
@@ -193,7 +193,7 @@ pub fn chronology(store: &dyn Store, filter: &EventFilter) -> Result<Vec<EventVi
 }
 
 /// One row of the exchange counts.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct ExchangeRow {
     pub period: String,
     pub exchanges: usize,

@@ -31,6 +31,10 @@ pub enum StoreError {
     },
     #[error("no source with id `{0}`")]
     NotFound(String),
+    /// Another process holds what this one needs (the index writer lock, a database lock):
+    /// the same request can succeed later.
+    #[error("{0}")]
+    Busy(String),
     #[error("id prefix `{prefix}` is ambiguous: it matches {count} sources; give more characters")]
     Ambiguous { prefix: String, count: usize },
     #[error(
@@ -57,6 +61,23 @@ impl StoreError {
     /// failing, read-only, out of memory) rather than with the record being written. Work over
     /// many records stops on such an error; on any other it can report the record and go on,
     /// since each record is written in its own transaction.
+    /// Whether another writer holds a lock this request needs: the same request can succeed
+    /// later (a server answers 503 with Retry-After, the CLI says to wait).
+    pub fn is_busy(&self) -> bool {
+        use rusqlite::ErrorCode as C;
+        match self {
+            StoreError::Busy(_) => true,
+            StoreError::Sqlite { source, .. } | StoreError::Db(source) => matches!(
+                source.sqlite_error_code(),
+                Some(C::DatabaseBusy | C::DatabaseLocked)
+            ),
+            StoreError::Index { source, .. } | StoreError::Tantivy(source) => {
+                matches!(source, tantivy::TantivyError::LockFailure(..))
+            }
+            _ => false,
+        }
+    }
+
     pub fn is_environmental(&self) -> bool {
         use rusqlite::ErrorCode as C;
         match self {
@@ -77,7 +98,7 @@ impl StoreError {
                 )
             ),
             StoreError::Io { .. } | StoreError::Index { .. } | StoreError::Tantivy(_) => true,
-            StoreError::SchemaTooNew { .. } => true,
+            StoreError::SchemaTooNew { .. } | StoreError::Busy(_) => true,
             _ => false,
         }
     }

@@ -77,13 +77,10 @@ impl Repo {
         let index = SearchIndex::open(&dir.join(Self::INDEX_DIR), mode == OpenMode::ReadWrite)
             .map_err(|e| match e {
                 StoreError::Index { path, source: tantivy::TantivyError::LockFailure(..) } => {
-                    StoreError::Query {
-                        query: String::new(),
-                        message: format!(
-                            "another entente process is writing to {} (index lock held); wait for it to finish",
-                            path.display()
-                        ),
-                    }
+                    StoreError::Busy(format!(
+                        "another entente process is writing to {} (index lock held); wait for it to finish",
+                        path.display()
+                    ))
                 }
                 other => other,
             })?;

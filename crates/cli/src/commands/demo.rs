@@ -187,16 +187,13 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         extracted.new_events, extracted.statements, extracted.sources
     );
     println!("\n$ entente chronology --actors \"Xi Jinping,Vladimir Putin\" --from 2022-01-01");
-    let chrono = super::kb::chronology_views(
-        &repo,
-        &["Xi Jinping".to_string(), "Vladimir Putin".to_string()],
-        &[
-            entente_core::EventType::Meeting,
-            entente_core::EventType::Visit,
-            entente_core::EventType::Call,
-        ],
-        Some(DateValue::ymd(2022, 1, 1)?),
-        None,
+    // A reader beside the writer: the application layer, read-only, on the same directory.
+    let chrono = entente_app::App::open(repo.dir(), entente_app::Access::ReadOnly)?.chronology(
+        &entente_app::ChronologyQuery {
+            actors: vec!["Xi Jinping".to_string(), "Vladimir Putin".to_string()],
+            from: Some(DateValue::ymd(2022, 1, 1)?),
+            ..Default::default()
+        },
     )?;
     super::kb::print_chronology(&chrono);
 

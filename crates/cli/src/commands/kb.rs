@@ -3,10 +3,11 @@
 use std::process::ExitCode;
 
 use anyhow::Context;
+use entente_app::{Access, ChronologyQuery, EventQuery, ExchangesQuery, Period};
 use entente_core::{Citation, DateValue, Edtf, EventDraft, EventType, Participant, Role, Status};
-use entente_extract::analysis::{self, EventView, Names};
+use entente_extract::analysis::{self, EventView};
 use entente_extract::run;
-use entente_store::{EventFilter, OpenMode, Repo};
+use entente_store::{OpenMode, Repo};
 
 use super::Ctx;
 use crate::output;
@@ -99,19 +100,14 @@ pub struct FilterArgs {
 }
 
 impl FilterArgs {
-    fn filter(&self, repo: &Repo) -> anyhow::Result<EventFilter> {
-        Ok(EventFilter {
-            actors: self
-                .actor
-                .iter()
-                .map(|a| analysis::resolve_actor(repo.store(), a))
-                .collect::<Result<_, _>>()?,
+    fn query(&self) -> EventQuery {
+        EventQuery {
+            actors: self.actor.clone(),
             types: self.types.clone(),
-            from: self.from.map(|d| d.start()),
-            to: self.to.map(|d| d.end()),
+            from: self.from,
+            to: self.to,
             statuses: self.status.clone(),
-            source: None,
-        })
+        }
     }
 }
 
@@ -245,25 +241,13 @@ fn print_events(views: &[EventView], json: bool, quiet: bool) -> anyhow::Result<
 }
 
 pub fn events(ctx: &Ctx, c: EventsCommand) -> anyhow::Result<ExitCode> {
-    let mut repo = ctx.open(OpenMode::ReadWrite)?;
     match c {
         EventsCommand::List { filter, json } => {
-            let f = filter.filter(&repo)?;
-            let store = repo.store();
-            let mut names = Names::new(store);
-            let views = store
-                .events(&f)?
-                .iter()
-                .map(|e| analysis::event_view(store, &mut names, e))
-                .collect::<Result<Vec<_>, _>>()?;
+            let views = ctx.app(Access::ReadOnly)?.events(&filter.query())?;
             print_events(&views, json, ctx.quiet)?;
         }
         EventsCommand::Show { id, json } => {
-            let store = repo.store();
-            let e = store
-                .event(&id)?
-                .with_context(|| format!("no event with id {id}"))?;
-            let v = analysis::event_view(store, &mut Names::new(store), &e)?;
+            let v = ctx.app(Access::ReadOnly)?.event(&id)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&v)?);
             } else {
@@ -282,23 +266,20 @@ pub fn events(ctx: &Ctx, c: EventsCommand) -> anyhow::Result<ExitCode> {
                 }
             }
         }
-        EventsCommand::Confirm { ids } | EventsCommand::Reject { ids } if ids.is_empty() => {
-            anyhow::bail!("give at least one event id");
-        }
         EventsCommand::Confirm { ids } => {
-            for id in &ids {
-                repo.store_mut().set_event_status(id, Status::Confirmed)?;
-            }
+            let n = ctx
+                .app(Access::ReadWrite)?
+                .set_event_status(&ids, Status::Confirmed)?;
             if !ctx.quiet {
-                println!("{} confirmed", ids.len());
+                println!("{n} confirmed");
             }
         }
         EventsCommand::Reject { ids } => {
-            for id in &ids {
-                repo.store_mut().set_event_status(id, Status::Rejected)?;
-            }
+            let n = ctx
+                .app(Access::ReadWrite)?
+                .set_event_status(&ids, Status::Rejected)?;
             if !ctx.quiet {
-                println!("{} rejected", ids.len());
+                println!("{n} rejected");
             }
         }
         EventsCommand::Edit {
@@ -310,6 +291,7 @@ pub fn events(ctx: &Ctx, c: EventsCommand) -> anyhow::Result<ExitCode> {
             add,
             remove,
         } => {
+            let mut repo = ctx.open(OpenMode::ReadWrite)?;
             let mut e = repo
                 .store()
                 .event(&id)?
@@ -349,6 +331,7 @@ pub fn events(ctx: &Ctx, c: EventsCommand) -> anyhow::Result<ExitCode> {
             source,
             quote,
         } => {
+            let mut repo = ctx.open(OpenMode::ReadWrite)?;
             let sid = repo.store().resolve_id(&source)?;
             let text = repo.store().source_text(&sid)?.unwrap_or_default();
             let quote = entente_text::normalize(&quote);
@@ -399,38 +382,18 @@ pub struct ChronologyArgs {
 }
 
 pub fn chronology(ctx: &Ctx, a: ChronologyArgs) -> anyhow::Result<ExitCode> {
-    let repo = ctx.open(OpenMode::ReadOnly)?;
-    let views = chronology_views(&repo, &a.actors, &a.types, a.from, a.to)?;
+    let views = ctx.app(Access::ReadOnly)?.chronology(&ChronologyQuery {
+        actors: a.actors,
+        types: a.types,
+        from: a.from,
+        to: a.to,
+    })?;
     if a.json {
         output::json_lines(&views)?;
         return Ok(ExitCode::SUCCESS);
     }
     print_chronology(&views);
     Ok(ExitCode::SUCCESS)
-}
-
-pub fn chronology_views(
-    repo: &Repo,
-    actors: &[String],
-    types: &[EventType],
-    from: Option<DateValue>,
-    to: Option<DateValue>,
-) -> anyhow::Result<Vec<EventView>> {
-    let filter = EventFilter {
-        actors: actors
-            .iter()
-            .map(|a| analysis::resolve_actor(repo.store(), a.trim()))
-            .collect::<Result<_, _>>()?,
-        types: if types.is_empty() {
-            vec![EventType::Meeting, EventType::Visit, EventType::Call]
-        } else {
-            types.to_vec()
-        },
-        from: from.map(|d| d.start()),
-        to: to.map(|d| d.end()),
-        ..Default::default()
-    };
-    Ok(analysis::chronology(repo.store(), &filter)?)
 }
 
 pub fn print_chronology(views: &[EventView]) {
@@ -482,29 +445,17 @@ pub struct ExchangesArgs {
 }
 
 pub fn exchanges(ctx: &Ctx, a: ExchangesArgs) -> anyhow::Result<ExitCode> {
-    let repo = ctx.open(OpenMode::ReadOnly)?;
-    let [x, y] = a.between.as_slice() else {
-        anyhow::bail!("--between takes two state codes, e.g. RU,KP");
-    };
-    let (x, y) = (x.trim().to_ascii_uppercase(), y.trim().to_ascii_uppercase());
-    let leader = a
-        .with
-        .as_deref()
-        .map(|w| analysis::resolve_actor(repo.store(), w))
-        .transpose()?;
-    let filter = EventFilter {
-        from: a.from.map(|d| d.start()),
-        to: a.to.map(|d| d.end()),
-        ..Default::default()
-    };
-    let rows = analysis::exchanges(
-        repo.store(),
-        &x,
-        &y,
-        leader.as_deref(),
-        a.by == "month",
-        &filter,
-    )?;
+    let rows = ctx.app(Access::ReadOnly)?.exchanges(&ExchangesQuery {
+        between: a.between.clone(),
+        by: if a.by == "month" {
+            Period::Month
+        } else {
+            Period::Year
+        },
+        with: a.with.clone(),
+        from: a.from,
+        to: a.to,
+    })?;
     if a.json {
         return output::json_lines(&rows).map(|_| ExitCode::SUCCESS);
     }

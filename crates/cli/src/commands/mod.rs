@@ -25,6 +25,14 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// The application layer on the data directory.
+    pub fn app(
+        &self,
+        access: entente_app::Access,
+    ) -> Result<entente_app::App, entente_app::AppError> {
+        entente_app::App::open(&self.data_dir, access)
+    }
+
     /// Opens the data directory, validating the bundled data tables first.
     pub fn open(&self, mode: OpenMode) -> anyhow::Result<Repo> {
         entente_text::fold::load_tables().context("loading the text tables under data/text")?;

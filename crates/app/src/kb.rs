@@ -1,0 +1,184 @@
+//! The knowledge base: events, their review, the summit chronology and exchange counts.
+
+use entente_core::{DateValue, EventType, Status};
+use entente_extract::analysis::{self, EventView, ExchangeRow, Names};
+use entente_store::EventFilter;
+use serde::{Deserialize, Serialize};
+
+use crate::{App, AppError};
+
+/// Which events to list. Actors are names or ids (`Putin`, `vladimir-putin`, `RU`); every
+/// actor given must take part. Empty lists mean "any".
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EventQuery {
+    pub actors: Vec<String>,
+    pub types: Vec<EventType>,
+    pub from: Option<DateValue>,
+    pub to: Option<DateValue>,
+    pub statuses: Vec<Status>,
+}
+
+/// The summit table: events in which all the given actors take part; meetings, visits and
+/// calls unless `types` says otherwise; rejected events left out.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ChronologyQuery {
+    pub actors: Vec<String>,
+    pub types: Vec<EventType>,
+    pub from: Option<DateValue>,
+    pub to: Option<DateValue>,
+}
+
+/// Counting periods of [`ExchangesQuery`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Period {
+    #[default]
+    Year,
+    Month,
+}
+
+/// High-level exchanges between two states (ISO 3166-1 alpha-2 codes), per period, with the
+/// share of one leader when `with` names one.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ExchangesQuery {
+    pub between: Vec<String>,
+    pub by: Period,
+    pub with: Option<String>,
+    pub from: Option<DateValue>,
+    pub to: Option<DateValue>,
+}
+
+/// The types a chronology shows when the query names none.
+pub const CHRONOLOGY_TYPES: [EventType; 3] =
+    [EventType::Meeting, EventType::Visit, EventType::Call];
+
+fn resolve(store: &dyn entente_store::Store, actors: &[String]) -> Result<Vec<String>, AppError> {
+    actors
+        .iter()
+        .map(|a| analysis::resolve_actor(store, a.trim()).map_err(AppError::from))
+        .collect()
+}
+
+/// An ISO 3166-1 alpha-2 code, upper-cased, or an error naming the field.
+fn state_code(field: &str, s: &str) -> Result<String, AppError> {
+    let c = s.trim().to_ascii_uppercase();
+    if c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase()) {
+        Ok(c)
+    } else {
+        Err(AppError::invalid(format!(
+            "`{field}`: `{s}` is not a state code (ISO 3166-1 alpha-2, e.g. RU, KP)"
+        )))
+    }
+}
+
+impl App {
+    /// Events matching `q`, in date order, with names and sources.
+    pub fn events(&self, q: &EventQuery) -> Result<Vec<EventView>, AppError> {
+        let repo = self.repo()?;
+        let store = repo.store();
+        let filter = EventFilter {
+            actors: resolve(store, &q.actors)?,
+            types: q.types.clone(),
+            from: q.from.map(|d| d.start()),
+            to: q.to.map(|d| d.end()),
+            statuses: q.statuses.clone(),
+            source: None,
+        };
+        let mut names = Names::new(store);
+        store
+            .events(&filter)?
+            .iter()
+            .map(|e| analysis::event_view(store, &mut names, e).map_err(AppError::from))
+            .collect()
+    }
+
+    /// One event with its citations.
+    pub fn event(&self, id: &str) -> Result<EventView, AppError> {
+        let repo = self.repo()?;
+        let store = repo.store();
+        let e = store
+            .event(id)?
+            .ok_or_else(|| AppError::not_found(format!("no event with id {id}")))?;
+        Ok(analysis::event_view(store, &mut Names::new(store), &e)?)
+    }
+
+    /// Marks events confirmed or rejected (an analyst's decision: re-extraction keeps it).
+    /// Every id must exist; none is changed otherwise. Returns how many were set.
+    pub fn set_event_status(&self, ids: &[String], status: Status) -> Result<usize, AppError> {
+        if ids.is_empty() {
+            return Err(AppError::invalid("give at least one event id"));
+        }
+        if status == Status::Extracted {
+            return Err(AppError::invalid(
+                "`status`: an analyst confirms or rejects; `extracted` is extraction's own",
+            ));
+        }
+        let mut repo = self.writable()?;
+        for id in ids {
+            if repo.store().event(id)?.is_none() {
+                return Err(AppError::not_found(format!("no event with id {id}")));
+            }
+        }
+        for id in ids {
+            repo.store_mut().set_event_status(id, status)?;
+        }
+        Ok(ids.len())
+    }
+
+    /// The summit table (see [`ChronologyQuery`]).
+    pub fn chronology(&self, q: &ChronologyQuery) -> Result<Vec<EventView>, AppError> {
+        let repo = self.repo()?;
+        let store = repo.store();
+        let filter = EventFilter {
+            actors: resolve(store, &q.actors)?,
+            types: if q.types.is_empty() {
+                CHRONOLOGY_TYPES.to_vec()
+            } else {
+                q.types.clone()
+            },
+            from: q.from.map(|d| d.start()),
+            to: q.to.map(|d| d.end()),
+            ..Default::default()
+        };
+        Ok(analysis::chronology(store, &filter)?)
+    }
+
+    /// Exchange counts between two states (see [`ExchangesQuery`]).
+    pub fn exchanges(&self, q: &ExchangesQuery) -> Result<Vec<ExchangeRow>, AppError> {
+        let [x, y] = q.between.as_slice() else {
+            return Err(AppError::invalid(format!(
+                "`between` takes two state codes, e.g. RU,KP (got {})",
+                q.between.len()
+            )));
+        };
+        let (x, y) = (state_code("between", x)?, state_code("between", y)?);
+        if x == y {
+            return Err(AppError::invalid(format!(
+                "`between`: two different states, not {x} twice"
+            )));
+        }
+        let repo = self.repo()?;
+        let store = repo.store();
+        let leader = q
+            .with
+            .as_deref()
+            .map(|w| analysis::resolve_actor(store, w.trim()))
+            .transpose()?;
+        let filter = EventFilter {
+            from: q.from.map(|d| d.start()),
+            to: q.to.map(|d| d.end()),
+            ..Default::default()
+        };
+        Ok(analysis::exchanges(
+            store,
+            &x,
+            &y,
+            leader.as_deref(),
+            q.by == Period::Month,
+            &filter,
+        )?)
+    }
+}

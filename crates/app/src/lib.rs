@@ -1,0 +1,126 @@
+//! The application layer: one `Send + Sync` façade, [`App`], over the library crates, for the
+//! CLI and the coming HTTP server alike. Requests and results are plain serde types; errors
+//! carry a kind ([`ErrorKind`]) that says who must act.
+//!
+//! # What lives here
+//! Product decisions that do not belong to one library crate and that every front end must
+//! make the same way: which events a chronology shows by default, how a query names actors
+//! and states, which errors a request can give. Front ends keep argument parsing, tables,
+//! progress bars, files and HTTP.
+//!
+//! # Concurrency
+//! All methods take `&self`. An `App` opened [`Access::ReadOnly`] never takes the search
+//! index's writer lock, so searches, chronologies and briefings run while another process
+//! ingests. Calls on one `App` are serialised on one store handle for now (a server calls them
+//! from `spawn_blocking`); the storage seam below makes them concurrent.
+//!
+//! # The storage seam (agreed here before merge code moves; issues #11 and #12)
+//! * **Policy above the backends.** Near-duplicate candidates, event merging (which extracted
+//!   draft joins which stored event), protection of analyst decisions (confirmed, rejected and
+//!   edited events are never changed by re-extraction) and id minting move out of
+//!   `entente-store`'s SQLite backend into a policy module that runs over the backend traits.
+//!   Extraction (#11) produces drafts with citations and nothing else; it never decides how a
+//!   draft meets the knowledge base. A happening (one summit, its parts) is such a policy too.
+//! * **Backends are minimal**: `&self`, `Send + Sync`, backend-neutral errors (no rusqlite or
+//!   tantivy types in signatures), every edited record with a version (a stale write is a
+//!   [`ErrorKind::Conflict`]), and an outbox of committed changes that feeds the search index.
+//! * **One conformance suite** against the traits runs on SQLite and, with #15, PostgreSQL.
+
+mod error;
+mod kb;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+pub use entente_extract::analysis::{
+    ActorRef, CitationView, EventView, ExchangeRow, ParticipantView,
+};
+pub use error::{AppError, ErrorKind};
+pub use kb::{ChronologyQuery, EventQuery, ExchangesQuery, Period};
+
+use entente_store::{OpenMode, Repo};
+
+/// Whether an [`App`] may write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Reads only; never takes the index writer lock; the data directory must exist.
+    ReadOnly,
+    /// Reads and writes; creates the data directory; takes the index writer lock.
+    ReadWrite,
+}
+
+/// The application: a data directory opened once, used from any thread.
+pub struct App {
+    dir: PathBuf,
+    access: Access,
+    repo: Mutex<Repo>,
+}
+
+impl App {
+    /// Opens the data directory `dir` after validating the bundled text tables.
+    pub fn open(dir: impl AsRef<Path>, access: Access) -> Result<App, AppError> {
+        let dir = dir.as_ref();
+        entente_text::fold::load_tables().map_err(|e| {
+            AppError::internal(format!("loading the text tables under data/text: {e}"))
+        })?;
+        entente_text::quantity::load_table().map_err(|e| {
+            AppError::internal(format!("loading the text tables under data/text: {e}"))
+        })?;
+        if access == Access::ReadOnly && !dir.join(Repo::DB_FILE).exists() {
+            return Err(AppError::not_found(format!(
+                "no entente data directory at {} (run `entente init` or `entente ingest`, or set --data-dir / ENTENTE_HOME)",
+                dir.display()
+            )));
+        }
+        let mode = match access {
+            Access::ReadOnly => OpenMode::ReadOnly,
+            Access::ReadWrite => OpenMode::ReadWrite,
+        };
+        let repo = Repo::open(dir, mode).map_err(|e| {
+            let e = AppError::from(e);
+            AppError::new(
+                e.kind,
+                format!("opening data directory {}: {}", dir.display(), e.message),
+            )
+        })?;
+        Ok(App {
+            dir: dir.to_path_buf(),
+            access,
+            repo: Mutex::new(repo),
+        })
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn access(&self) -> Access {
+        self.access
+    }
+
+    fn repo(&self) -> Result<MutexGuard<'_, Repo>, AppError> {
+        self.repo
+            .lock()
+            .map_err(|_| AppError::internal("an earlier request failed while holding the store"))
+    }
+
+    fn writable(&self) -> Result<MutexGuard<'_, Repo>, AppError> {
+        if self.access == Access::ReadOnly {
+            return Err(AppError::internal(
+                "this data directory was opened read-only; the request writes",
+            ));
+        }
+        self.repo()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_app_is_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<App>();
+    }
+}

@@ -1,0 +1,181 @@
+use entente_app::{Access, App, ChronologyQuery, ErrorKind, EventQuery, ExchangesQuery, Period};
+use entente_core::{EventType, Status};
+use entente_store::{OpenMode, Repo};
+
+use crate::filled;
+
+fn app(access: Access) -> (tempfile::TempDir, App) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    filled(dir.path());
+    let app = App::open(dir.path(), access).expect("open");
+    (dir, app)
+}
+
+#[test]
+fn a_missing_data_directory_is_not_found_for_readers() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nothing-here");
+    let e = App::open(&missing, Access::ReadOnly)
+        .err()
+        .expect("an error");
+    assert_eq!(e.kind, ErrorKind::NotFound);
+    assert!(e.message.contains("nothing-here"), "{e}");
+    assert!(!missing.exists(), "a reader creates nothing");
+}
+
+#[test]
+fn events_chronology_and_exchanges() {
+    let (_dir, app) = app(Access::ReadOnly);
+    let all = app.events(&EventQuery::default()).unwrap();
+    assert_eq!(all.len(), 3, "{all:#?}");
+    let putin_kim = app
+        .chronology(&ChronologyQuery {
+            actors: vec!["Kim Jong Un".into(), "Putin".into()],
+            ..Default::default()
+        })
+        .unwrap();
+    let dates: Vec<&str> = putin_kim.iter().filter_map(|v| v.date.as_deref()).collect();
+    assert_eq!(dates, ["2023-09-13", "2024-06-19"]);
+    let one = app.event(&putin_kim[1].id).unwrap();
+    assert_eq!(
+        one.place.as_ref().map(|p| p.name_en.as_str()),
+        Some("Pyongyang")
+    );
+    assert!(one.citations[0].quote.contains("June 19, 2024"));
+
+    let rows = app
+        .exchanges(&ExchangesQuery {
+            between: vec!["ru".into(), "KP".into()],
+            by: Period::Year,
+            with: Some("Vladimir Putin".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    let per_year: Vec<(&str, usize, Option<usize>)> = rows
+        .iter()
+        .map(|r| (r.period.as_str(), r.exchanges, r.with_leader))
+        .collect();
+    assert_eq!(per_year, [("2023", 1, Some(1)), ("2024", 1, Some(1))]);
+}
+
+#[test]
+fn bad_queries_name_what_is_wrong() {
+    let (_dir, app) = app(Access::ReadOnly);
+    let e = app
+        .chronology(&ChronologyQuery {
+            actors: vec!["Nobody Atall".into()],
+            ..Default::default()
+        })
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidInput);
+    assert!(e.message.contains("Nobody Atall"), "{e}");
+    for (between, what) in [
+        (vec!["RU".to_string()], "two state codes"),
+        (vec!["RU".into(), "Korea".into()], "`Korea`"),
+        (vec!["RU".into(), "ru".into()], "two different states"),
+    ] {
+        let e = app
+            .exchanges(&ExchangesQuery {
+                between,
+                ..Default::default()
+            })
+            .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidInput, "{e}");
+        assert!(e.message.contains(what), "{e}");
+    }
+    let e = app.event("ev-000000000000").unwrap_err();
+    assert_eq!(e.kind, ErrorKind::NotFound);
+}
+
+#[test]
+fn queries_arrive_as_json_and_unknown_fields_are_refused() {
+    let q: ChronologyQuery = serde_json::from_str(
+        r#"{"actors": ["Xi Jinping", "Vladimir Putin"], "types": ["meeting"], "from": "2023"}"#,
+    )
+    .unwrap();
+    assert_eq!(q.types, [EventType::Meeting]);
+    let (_dir, app) = app(Access::ReadOnly);
+    assert_eq!(app.chronology(&q).unwrap().len(), 1);
+    let e = serde_json::from_str::<ChronologyQuery>(r#"{"actor": ["Xi Jinping"]}"#)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("unknown field `actor`"), "{e}");
+    let e = serde_json::from_str::<ExchangesQuery>(r#"{"between": ["RU", "KP"], "by": "week"}"#)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("week"), "{e}");
+    // Results go back out as JSON and read in again unchanged.
+    let views = app.events(&EventQuery::default()).unwrap();
+    let json = serde_json::to_string(&views).unwrap();
+    let back: Vec<entente_app::EventView> = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, views);
+}
+
+#[test]
+fn review_sets_every_status_or_none() {
+    let (_dir, app) = app(Access::ReadWrite);
+    let ids: Vec<String> = app
+        .events(&EventQuery::default())
+        .unwrap()
+        .into_iter()
+        .map(|v| v.id)
+        .collect();
+    let e = app
+        .set_event_status(
+            &[ids[0].clone(), "ev-000000000000".into()],
+            Status::Rejected,
+        )
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::NotFound);
+    assert!(e.message.contains("ev-000000000000"), "{e}");
+    assert_eq!(
+        app.event(&ids[0]).unwrap().status,
+        Status::Extracted,
+        "nothing was changed"
+    );
+    assert_eq!(
+        app.set_event_status(&[], Status::Confirmed)
+            .unwrap_err()
+            .kind,
+        ErrorKind::InvalidInput
+    );
+    assert_eq!(
+        app.set_event_status(&ids[..1], Status::Extracted)
+            .unwrap_err()
+            .kind,
+        ErrorKind::InvalidInput
+    );
+    assert_eq!(
+        app.set_event_status(&ids[..1], Status::Rejected).unwrap(),
+        1
+    );
+    let rejected = app
+        .events(&EventQuery {
+            statuses: vec![Status::Rejected],
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(rejected.len(), 1);
+    assert_eq!(
+        app.chronology(&ChronologyQuery::default()).unwrap().len(),
+        2,
+        "rejected events stay out of the chronology"
+    );
+}
+
+#[test]
+fn a_reader_opens_while_a_writer_holds_the_index() {
+    let dir = tempfile::tempdir().unwrap();
+    filled(dir.path());
+    let _writer = Repo::open(dir.path(), OpenMode::ReadWrite).expect("the writer");
+    let reader = App::open(dir.path(), Access::ReadOnly).expect("a reader beside it");
+    assert_eq!(reader.events(&EventQuery::default()).unwrap().len(), 3);
+    let e = App::open(dir.path(), Access::ReadWrite)
+        .err()
+        .expect("a second writer waits");
+    assert_eq!(e.kind, ErrorKind::Busy, "{e}");
+    let e = reader
+        .set_event_status(&["x".into()], Status::Confirmed)
+        .unwrap_err();
+    assert!(e.message.contains("read-only"), "{e}");
+}
