@@ -69,6 +69,7 @@ impl From<entente_store::StoreError> for AppError {
         } else {
             match &e {
                 S::NotFound(_) => ErrorKind::NotFound,
+                S::Conflict { .. } => ErrorKind::Conflict,
                 S::Ambiguous { .. } | S::Query { .. } => ErrorKind::InvalidInput,
                 _ => ErrorKind::Internal,
             }

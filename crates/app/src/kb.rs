@@ -1,6 +1,6 @@
 //! The knowledge base: events, their review, the summit chronology and exchange counts.
 
-use entente_core::{DateValue, EventType, Status};
+use entente_core::{DateValue, Edtf, EventType, Participant, Role, Status};
 use entente_extract::analysis::{self, EventView, ExchangeRow, Names};
 use entente_store::EventFilter;
 use serde::{Deserialize, Serialize};
@@ -51,6 +51,39 @@ pub struct ExchangesQuery {
     pub to: Option<DateValue>,
 }
 
+/// An analyst's change to an event. `version` is the version the analyst read (from
+/// [`EventView::version`]); when the event has changed since, the edit is a conflict and
+/// nothing is written. Fields left out stay as they are. After an edit, re-extraction never
+/// changes the event again.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EventEdit {
+    pub version: u64,
+    #[serde(rename = "type")]
+    pub kind: Option<EventType>,
+    pub date: Option<Edtf>,
+    /// A place's name or id.
+    pub place: Option<String>,
+    pub framework: Option<String>,
+    /// Participants to add (or whose role to change): `NAME_OR_ID[:ROLE]`.
+    pub add: Vec<String>,
+    /// Participants to remove, by name or id.
+    pub remove: Vec<String>,
+}
+
+/// A participant written `NAME_OR_ID[:ROLE]` (role host, guest, sender, recipient, head,
+/// member, participant; participant when left out).
+fn participant(store: &dyn entente_store::Store, spec: &str) -> Result<Participant, AppError> {
+    let (name, role) = match spec.rsplit_once(':') {
+        Some((n, r)) if r.parse::<Role>().is_ok() => (n, r.parse::<Role>().ok()),
+        _ => (spec, None),
+    };
+    Ok(Participant {
+        actor_id: analysis::resolve_actor(store, name.trim())?,
+        role: role.unwrap_or(Role::Participant),
+    })
+}
+
 /// The types a chronology shows when the query names none.
 pub const CHRONOLOGY_TYPES: [EventType; 3] =
     [EventType::Meeting, EventType::Visit, EventType::Call];
@@ -60,6 +93,15 @@ fn resolve(store: &dyn entente_store::Store, actors: &[String]) -> Result<Vec<St
         .iter()
         .map(|a| analysis::resolve_actor(store, a.trim()).map_err(AppError::from))
         .collect()
+}
+
+fn conflict(id: &str, expected: u64, found: u64) -> AppError {
+    AppError::new(
+        crate::ErrorKind::Conflict,
+        format!(
+            "event {id} changed since version {expected} was read (it is now at version {found}); read it again and redo the edit"
+        ),
+    )
 }
 
 /// An ISO 3166-1 alpha-2 code, upper-cased, or an error naming the field.
@@ -126,6 +168,57 @@ impl App {
             repo.store_mut().set_event_status(id, status)?;
         }
         Ok(ids.len())
+    }
+
+    /// Applies an analyst's edit made on `edit.version` (see [`EventEdit`]) and returns the
+    /// event as it now is.
+    pub fn edit_event(&self, id: &str, edit: &EventEdit) -> Result<EventView, AppError> {
+        let mut repo = self.writable()?;
+        let mut e = repo
+            .store()
+            .event(id)?
+            .ok_or_else(|| AppError::not_found(format!("no event with id {id}")))?;
+        if edit.version != e.version {
+            return Err(conflict(id, edit.version, e.version));
+        }
+        let store = repo.store();
+        if let Some(k) = edit.kind {
+            e.kind = k;
+        }
+        if edit.date.is_some() {
+            e.date = edit.date;
+        }
+        if let Some(p) = &edit.place {
+            e.place = Some(analysis::resolve_actor(store, p.trim())?);
+        }
+        if edit.framework.is_some() {
+            e.framework = edit.framework.clone();
+        }
+        for r in &edit.remove {
+            let rid = analysis::resolve_actor(store, r.trim())?;
+            if !e.has_participant(&rid) {
+                return Err(AppError::invalid(format!(
+                    "`remove`: {r} does not take part in event {id}"
+                )));
+            }
+            e.participants.retain(|p| p.actor_id != rid);
+        }
+        for spec in &edit.add {
+            let p = participant(store, spec)?;
+            e.participants.retain(|q| q.actor_id != p.actor_id);
+            e.participants.push(p);
+        }
+        repo.store_mut().update_event(&e).map_err(|err| match err {
+            entente_store::StoreError::Conflict {
+                expected, found, ..
+            } => conflict(id, expected, found),
+            other => other.into(),
+        })?;
+        let store = repo.store();
+        let e = store
+            .event(id)?
+            .ok_or_else(|| AppError::not_found(format!("no event with id {id}")))?;
+        Ok(analysis::event_view(store, &mut Names::new(store), &e)?)
     }
 
     /// The summit table (see [`ChronologyQuery`]).

@@ -36,7 +36,7 @@ pub use entente_extract::analysis::{
     ActorRef, CitationView, EventView, ExchangeRow, ParticipantView,
 };
 pub use error::{AppError, ErrorKind};
-pub use kb::{ChronologyQuery, EventQuery, ExchangesQuery, Period};
+pub use kb::{ChronologyQuery, EventEdit, EventQuery, ExchangesQuery, Period};
 
 use entente_store::{OpenMode, Repo};
 

@@ -218,6 +218,15 @@ pub struct Event {
     /// Set when an analyst changed the event: extraction then only adds citations.
     pub edited: bool,
     pub citations: Vec<Citation>,
+    /// Raised by every change of what an analyst can edit (type, date, place, framework,
+    /// participants, status). An edit carries the version it was made on; the store refuses a
+    /// stale one.
+    #[serde(default = "first_version")]
+    pub version: u64,
+}
+
+fn first_version() -> u64 {
+    1
 }
 
 impl Event {

@@ -47,6 +47,13 @@ pub struct EventView {
     pub status: Status,
     pub confidence: f32,
     pub citations: Vec<CitationView>,
+    /// The version an edit of this event must name (see `Event::version`).
+    #[serde(default = "first_version")]
+    pub version: u64,
+}
+
+fn first_version() -> u64 {
+    1
 }
 
 /// Resolves actor ids to names, caching.
@@ -136,6 +143,7 @@ pub fn event_view(
                 }
             })
             .collect(),
+        version: e.version,
     })
 }
 
@@ -158,6 +166,7 @@ pub fn draft_view(
         confidence: d.confidence,
         edited: false,
         citations: d.citations.clone(),
+        version: 1,
     };
     event_view(store, names, &e)
 }

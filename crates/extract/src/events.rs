@@ -1356,6 +1356,7 @@ fn merge_within(drafts: Vec<EventDraft>, weak: &BTreeSet<usize>) -> (Vec<EventDr
                     confidence: o.confidence,
                     edited: false,
                     citations: vec![],
+                    version: 1,
                 };
                 same_event(&d, &probe)
                     // One ceremony: attendances at the same venue on the same day.

@@ -31,6 +31,15 @@ pub enum StoreError {
     },
     #[error("no source with id `{0}`")]
     NotFound(String),
+    /// An edit made on a version of a record that has changed since.
+    #[error(
+        "event {id} changed since it was read (version {expected}, now {found}); read it again and redo the edit"
+    )]
+    Conflict {
+        id: String,
+        expected: u64,
+        found: u64,
+    },
     /// Another process holds what this one needs (the index writer lock, a database lock):
     /// the same request can succeed later.
     #[error("{0}")]

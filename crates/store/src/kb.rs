@@ -133,7 +133,9 @@ pub trait KnowledgeBase {
     fn events(&self, f: &EventFilter) -> Result<Vec<Event>, StoreError>;
     /// Sets an event's review status (an analyst decision: extraction will not undo it).
     fn set_event_status(&mut self, id: &str, status: Status) -> Result<(), StoreError>;
-    /// Replaces an event's fields with an analyst's version (marks it edited).
+    /// Replaces an event's fields with an analyst's version (marks it edited). `e.version` is
+    /// the version the edit was made on: when the stored event has moved on since,
+    /// [`StoreError::Conflict`] and nothing is written.
     fn update_event(&mut self, e: &Event) -> Result<(), StoreError>;
     /// Adds an event by hand (confirmed, edited) with its citations. Returns its id.
     fn add_event(&mut self, d: &EventDraft) -> Result<String, StoreError>;
@@ -427,7 +429,7 @@ impl KnowledgeBase for SqliteStore {
     /// Sets an event's review status (an analyst decision: extraction will not undo it).
     fn set_event_status(&mut self, id: &str, status: Status) -> Result<(), StoreError> {
         let n = self.conn.execute(
-            "UPDATE events SET status = ?2, updated_at = ?3 WHERE id = ?1",
+            "UPDATE events SET status = ?2, updated_at = ?3, version = version + 1 WHERE id = ?1",
             params![id, status.as_str(), Utc::now().to_rfc3339()],
         )?;
         if n == 0 {
@@ -439,9 +441,24 @@ impl KnowledgeBase for SqliteStore {
     /// Replaces an event's fields with an analyst's version (marks it edited).
     fn update_event(&mut self, e: &Event) -> Result<(), StoreError> {
         let now = Utc::now().to_rfc3339();
-        let tx = self.conn.transaction()?;
-        if load_event(&tx, &e.id)?.is_none() {
-            return Err(StoreError::NotFound(e.id.clone()));
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let found: Option<i64> = tx
+            .query_row("SELECT version FROM events WHERE id = ?1", [&e.id], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        match found {
+            None => return Err(StoreError::NotFound(e.id.clone())),
+            Some(v) if v as u64 != e.version => {
+                return Err(StoreError::Conflict {
+                    id: e.id.clone(),
+                    expected: e.version,
+                    found: v as u64,
+                });
+            }
+            Some(_) => {}
         }
         write_fields(
             &tx,
@@ -454,7 +471,7 @@ impl KnowledgeBase for SqliteStore {
             &now,
         )?;
         tx.execute(
-            "UPDATE events SET status = ?2, confidence = ?3, edited = 1 WHERE id = ?1",
+            "UPDATE events SET status = ?2, confidence = ?3, edited = 1, version = version + 1 WHERE id = ?1",
             params![e.id, e.status.as_str(), e.confidence],
         )?;
         tx.execute(
@@ -665,8 +682,9 @@ fn merge_into(
         now,
     )?;
     let confidence = (e.confidence.max(d.confidence) + 0.05).min(1.0);
+    // Extraction changed what an analyst may be editing: an edit read before is stale.
     tx.execute(
-        "UPDATE events SET confidence = ?2 WHERE id = ?1",
+        "UPDATE events SET confidence = ?2, version = version + 1 WHERE id = ?1",
         params![e.id, confidence],
     )?;
     for p in &d.participants {
@@ -703,7 +721,7 @@ fn load_event_with(
 ) -> Result<Option<Event>, StoreError> {
     let row = conn
         .prepare_cached(
-            "SELECT type, date, place_id, framework, quantities, status, confidence, edited FROM events WHERE id = ?1",
+            "SELECT type, date, place_id, framework, quantities, status, confidence, edited, version FROM events WHERE id = ?1",
         )?
         .query_row([id], |r| {
             Ok((
@@ -715,10 +733,12 @@ fn load_event_with(
                 r.get::<_, String>(5)?,
                 r.get::<_, f64>(6)?,
                 r.get::<_, bool>(7)?,
+                r.get::<_, i64>(8)?,
             ))
         })
         .optional()?;
-    let Some((kind, date, place, framework, quantities, status, confidence, edited)) = row else {
+    let Some((kind, date, place, framework, quantities, status, confidence, edited, version)) = row
+    else {
         return Ok(None);
     };
     let participants: Vec<Participant> = {
@@ -783,6 +803,7 @@ fn load_event_with(
         confidence: confidence as f32,
         edited,
         citations,
+        version: version as u64,
     }))
 }
 

@@ -12,6 +12,7 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../migrations/0001_sources.sql")),
     (2, include_str!("../migrations/0002_knowledge_base.sql")),
     (3, include_str!("../migrations/0003_source_bands.sql")),
+    (4, include_str!("../migrations/0004_event_versions.sql")),
 ];
 
 pub fn latest() -> i64 {

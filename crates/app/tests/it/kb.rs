@@ -1,4 +1,6 @@
-use entente_app::{Access, App, ChronologyQuery, ErrorKind, EventQuery, ExchangesQuery, Period};
+use entente_app::{
+    Access, App, ChronologyQuery, ErrorKind, EventEdit, EventQuery, ExchangesQuery, Period,
+};
 use entente_core::{EventType, Status};
 use entente_store::{OpenMode, Repo};
 
@@ -178,4 +180,79 @@ fn a_reader_opens_while_a_writer_holds_the_index() {
         .set_event_status(&["x".into()], Status::Confirmed)
         .unwrap_err();
     assert!(e.message.contains("read-only"), "{e}");
+}
+
+/// Two analysts edit one event at the same time through one server (one `App`), both on the
+/// version they read: one edit lands, the other is a conflict and changes nothing.
+#[test]
+fn two_concurrent_edits_give_one_success_and_one_conflict() {
+    let (_dir, app) = app(Access::ReadWrite);
+    let ev = &app.events(&EventQuery::default()).unwrap()[0];
+    let (id, version) = (ev.id.clone(), ev.version);
+    let edits = [
+        EventEdit {
+            version,
+            framework: Some("first analyst".into()),
+            ..Default::default()
+        },
+        EventEdit {
+            version,
+            framework: Some("second analyst".into()),
+            ..Default::default()
+        },
+    ];
+    let results: Vec<Result<entente_app::EventView, entente_app::AppError>> =
+        std::thread::scope(|s| {
+            let handles: Vec<_> = edits
+                .iter()
+                .map(|e| {
+                    let (app, id) = (&app, &id);
+                    s.spawn(move || app.edit_event(id, e))
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+    let ok: Vec<&entente_app::EventView> = results.iter().filter_map(|r| r.as_ref().ok()).collect();
+    let conflicts: Vec<&entente_app::AppError> =
+        results.iter().filter_map(|r| r.as_ref().err()).collect();
+    assert_eq!((ok.len(), conflicts.len()), (1, 1), "{results:?}");
+    assert_eq!(conflicts[0].kind, ErrorKind::Conflict);
+    assert!(conflicts[0].message.contains(&id), "{}", conflicts[0]);
+    let now = app.event(&id).unwrap();
+    assert_eq!(now.framework, ok[0].framework, "the winner's edit stands");
+    assert_eq!(now.version, version + 1);
+    // Redone on the version now stored, the loser's edit lands.
+    let redone = app
+        .edit_event(
+            &id,
+            &EventEdit {
+                version: now.version,
+                add: vec!["Sergei Lavrov:participant".into()],
+                remove: vec![now.participants[0].name_en.clone()],
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert!(
+        redone
+            .participants
+            .iter()
+            .any(|p| p.name_en == "Sergei Lavrov")
+    );
+    let e = app
+        .edit_event(
+            &id,
+            &EventEdit {
+                version: redone.version,
+                remove: vec!["Xi Jinping".into(), "Nobody Atall".into()],
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidInput, "{e}");
+    assert_eq!(
+        app.event(&id).unwrap().version,
+        redone.version,
+        "nothing written"
+    );
 }

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use anyhow::Context;
-use entente_app::{Access, ChronologyQuery, EventQuery, ExchangesQuery, Period};
+use entente_app::{Access, ChronologyQuery, EventEdit, EventQuery, ExchangesQuery, Period};
 use entente_core::{Citation, DateValue, Edtf, EventDraft, EventType, Participant, Role, Status};
 use entente_extract::analysis::{self, EventView};
 use entente_extract::run;
@@ -149,6 +149,10 @@ pub enum EventsCommand {
         /// Remove a participant (name or id).
         #[arg(long = "remove")]
         remove: Vec<String>,
+        /// The version the edit is made on (`events show --json` gives it); when the event has
+        /// changed since, nothing is written and the exit code is 3. Default: the current one.
+        #[arg(long = "version")]
+        version: Option<u64>,
     },
     /// Add an event by hand, citing a span of a source.
     Add {
@@ -290,34 +294,25 @@ pub fn events(ctx: &Ctx, c: EventsCommand) -> anyhow::Result<ExitCode> {
             framework,
             add,
             remove,
+            version,
         } => {
-            let mut repo = ctx.open(OpenMode::ReadWrite)?;
-            let mut e = repo
-                .store()
-                .event(&id)?
-                .with_context(|| format!("no event with id {id}"))?;
-            if let Some(k) = kind {
-                e.kind = k;
-            }
-            if date.is_some() {
-                e.date = date;
-            }
-            if let Some(p) = place {
-                e.place = Some(analysis::resolve_actor(repo.store(), &p)?);
-            }
-            if framework.is_some() {
-                e.framework = framework;
-            }
-            for r in &remove {
-                let rid = analysis::resolve_actor(repo.store(), r)?;
-                e.participants.retain(|p| p.actor_id != rid);
-            }
-            for spec in &add {
-                let p = participant(&repo, spec)?;
-                e.participants.retain(|q| q.actor_id != p.actor_id);
-                e.participants.push(p);
-            }
-            repo.store_mut().update_event(&e)?;
+            let app = ctx.app(Access::ReadWrite)?;
+            let version = match version {
+                Some(v) => v,
+                None => app.event(&id)?.version,
+            };
+            app.edit_event(
+                &id,
+                &EventEdit {
+                    version,
+                    kind,
+                    date,
+                    place,
+                    framework,
+                    add,
+                    remove,
+                },
+            )?;
             if !ctx.quiet {
                 println!("event {id} updated (protected from re-extraction)");
             }

@@ -153,6 +153,52 @@ fn analyst_decisions_survive_re_extraction() {
     assert!(stderr(&o).contains("Nobody Atall"), "{}", stderr(&o));
 }
 
+/// An edit names the version it was made on (`events show --json`); a stale one writes
+/// nothing and exits 3.
+#[test]
+fn a_stale_edit_exits_3_and_writes_nothing() {
+    let dir = extracted_examples();
+    let data = dir.path();
+    let events = json_lines(&ok(data, &["events", "list", "--json"]));
+    let id = events[0]["id"].as_str().unwrap().to_string();
+    let read: serde_json::Value =
+        serde_json::from_str(&ok(data, &["events", "show", &id, "--json"])).unwrap();
+    let version = read["version"].as_u64().expect("a version").to_string();
+    ok(
+        data,
+        &[
+            "events",
+            "edit",
+            &id,
+            "--version",
+            &version,
+            "--framework",
+            "first",
+        ],
+    );
+    let o = run(
+        data,
+        &[
+            "events",
+            "edit",
+            &id,
+            "--version",
+            &version,
+            "--framework",
+            "second",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("changed since"), "{}", stderr(&o));
+    let now: serde_json::Value =
+        serde_json::from_str(&ok(data, &["events", "show", &id, "--json"])).unwrap();
+    assert_eq!(now["framework"], "first");
+    assert_eq!(
+        now["version"].as_u64(),
+        read["version"].as_u64().map(|v| v + 1)
+    );
+}
+
 #[test]
 fn the_gold_set_scores() {
     let o = ok(

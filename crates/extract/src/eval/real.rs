@@ -724,6 +724,7 @@ mod tests {
             status: Status::Extracted,
             confidence: 0.9,
             citations: vec![],
+            version: 1,
         }
     }
 

@@ -268,7 +268,7 @@ fn the_band_migration_keeps_existing_bands() {
         }
     }
     let mut s = SqliteStore::open(&path).unwrap();
-    assert_eq!(s.schema_version().unwrap(), 3);
+    assert_eq!(s.schema_version().unwrap(), 4);
     assert_eq!(band_rows(&path), (16, "1".to_string()));
     let again = source(&format!("{STORY} (Updated.)"), Lang::En, None, "KCNA");
     assert!(matches!(
@@ -283,7 +283,7 @@ fn migrations_apply_once_and_refuse_newer_schemas() {
     let path = dir.path().join("kb.sqlite");
     {
         let mut s = SqliteStore::open(&path).unwrap();
-        assert_eq!(s.schema_version().unwrap(), 3);
+        assert_eq!(s.schema_version().unwrap(), 4);
         s.put_source(&source(STORY, Lang::En, None, "KCNA"))
             .unwrap();
     }
@@ -370,4 +370,81 @@ fn drafts_sharing_their_evidence_get_distinct_ids() {
     let a = s.add_event(&draft("2023-09-15")).unwrap();
     let b = s.add_event(&draft("2023-09-15")).unwrap();
     assert_ne!(a, b);
+}
+
+/// Two analysts edit one event at once, each on the version they read: one edit lands, the
+/// other is a conflict and writes nothing (no lost update). Two connections to one file, as
+/// two processes would have.
+#[test]
+fn a_stale_edit_is_a_conflict_not_an_overwrite() {
+    use entente_core::{Citation, EventDraft, EventType, Participant, Role};
+    use entente_store::KnowledgeBase;
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kb.sqlite");
+    let mut a = SqliteStore::open(&path).unwrap();
+    let src = source(STORY, Lang::En, Some("2023-09-13"), "KCNA");
+    a.put_source(&src).unwrap();
+    let id = a
+        .add_event(&EventDraft {
+            kind: EventType::Meeting,
+            date: Some("2023-09-13".parse().unwrap()),
+            place: None,
+            framework: None,
+            participants: vec![Participant {
+                actor_id: "kim-jong-un".into(),
+                role: Role::Host,
+            }],
+            quantities: vec![],
+            confidence: 1.0,
+            citations: vec![Citation {
+                source_id: src.id,
+                start: 0,
+                end: 11,
+                quote: STORY[..11].to_string(),
+            }],
+        })
+        .unwrap();
+    let mut b = SqliteStore::open(&path).unwrap();
+    let mut read_a = a.event(&id).unwrap().unwrap();
+    let mut read_b = b.event(&id).unwrap().unwrap();
+    assert_eq!((read_a.version, read_b.version), (1, 1));
+
+    read_a.framework = Some("Vostochny".into());
+    a.update_event(&read_a).unwrap();
+    read_b.date = Some("2023-09-14".parse().unwrap());
+    let err = b.update_event(&read_b).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::Conflict {
+                expected: 1,
+                found: 2,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert!(err.to_string().contains(&id), "{err}");
+    let now = b.event(&id).unwrap().unwrap();
+    assert_eq!(now.framework.as_deref(), Some("Vostochny"));
+    assert_eq!(
+        now.date.map(|d| d.to_string()).as_deref(),
+        Some("2023-09-13")
+    );
+    assert_eq!(now.version, 2);
+
+    // A review decision is a change too: an edit read before it is stale.
+    b.set_event_status(&id, entente_core::Status::Confirmed)
+        .unwrap();
+    let mut stale = now.clone();
+    stale.framework = None;
+    assert!(matches!(
+        a.update_event(&stale),
+        Err(StoreError::Conflict {
+            expected: 2,
+            found: 3,
+            ..
+        })
+    ));
 }
