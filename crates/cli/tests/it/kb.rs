@@ -164,30 +164,20 @@ fn a_stale_edit_exits_3_and_writes_nothing() {
     let read: serde_json::Value =
         serde_json::from_str(&ok(data, &["events", "show", &id, "--json"])).unwrap();
     let version = read["version"].as_u64().expect("a version").to_string();
-    ok(
-        data,
-        &[
+    let edit = |framework: &str| {
+        let args = [
             "events",
             "edit",
             &id,
             "--version",
             &version,
             "--framework",
-            "first",
-        ],
-    );
-    let o = run(
-        data,
-        &[
-            "events",
-            "edit",
-            &id,
-            "--version",
-            &version,
-            "--framework",
-            "second",
-        ],
-    );
+            framework,
+        ];
+        run(data, &args)
+    };
+    assert!(edit("first").status.success());
+    let o = edit("second");
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
     assert!(stderr(&o).contains("changed since"), "{}", stderr(&o));
     let now: serde_json::Value =
