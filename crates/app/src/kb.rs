@@ -1,7 +1,8 @@
 //! The knowledge base: events, their review, the summit chronology and exchange counts.
 
-use entente_core::{DateValue, Edtf, EventType, Participant, Role, Status};
+use entente_core::{Citation, DateValue, Edtf, EventDraft, EventType, Participant, Role, Status};
 use entente_extract::analysis::{self, EventView, ExchangeRow, Names};
+use entente_extract::run::{self, RunSummary};
 use entente_store::EventFilter;
 use serde::{Deserialize, Serialize};
 
@@ -84,6 +85,37 @@ fn participant(store: &dyn entente_store::Store, spec: &str) -> Result<Participa
     })
 }
 
+/// Which sources to extract: `sources` (ids or unique prefixes), or every source not yet
+/// extracted by this version of the gazetteer and lexicons, or with `all` every source.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ExtractRequest {
+    pub all: bool,
+    pub sources: Vec<String>,
+}
+
+/// An event added by hand, citing the words of a source that report it. The quote must occur
+/// in the source's text (after the same normalisation as ingest); the citation is its first
+/// occurrence. The event is confirmed and protected from re-extraction.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventAdd {
+    #[serde(rename = "type")]
+    pub kind: EventType,
+    #[serde(default)]
+    pub date: Option<Edtf>,
+    /// A place's name or id.
+    #[serde(default)]
+    pub place: Option<String>,
+    #[serde(default)]
+    pub framework: Option<String>,
+    /// `NAME_OR_ID[:ROLE]`, at least one.
+    pub participants: Vec<String>,
+    /// The source's id or a unique prefix of it.
+    pub source: String,
+    pub quote: String,
+}
+
 /// The types a chronology shows when the query names none.
 pub const CHRONOLOGY_TYPES: [EventType; 3] =
     [EventType::Meeting, EventType::Visit, EventType::Call];
@@ -93,6 +125,20 @@ fn resolve(store: &dyn entente_store::Store, actors: &[String]) -> Result<Vec<St
         .iter()
         .map(|a| analysis::resolve_actor(store, a.trim()).map_err(AppError::from))
         .collect()
+}
+
+/// An extractor over the bundled gazetteer (written into the store first, so that actors can
+/// be listed) plus the analyst's actors, and the bundled lexicons.
+pub(crate) fn extractor(
+    repo: &mut entente_store::Repo,
+) -> Result<entente_extract::Extractor, AppError> {
+    let bundled = entente_extract::gazetteer::Gazetteer::bundled()
+        .map_err(|e| AppError::internal(format!("loading data/actors: {e}")))?;
+    run::sync_bundled_actors(repo.store_mut(), &bundled)?;
+    let gaz = run::gazetteer_for(repo.store())?;
+    let lexicon = entente_extract::lexicon::Lexicon::bundled()
+        .map_err(|e| AppError::internal(format!("loading data/triggers: {e}")))?;
+    Ok(entente_extract::Extractor::new(gaz, lexicon))
 }
 
 fn conflict(id: &str, expected: u64, found: u64) -> AppError {
@@ -219,6 +265,81 @@ impl App {
             .event(id)?
             .ok_or_else(|| AppError::not_found(format!("no event with id {id}")))?;
         Ok(analysis::event_view(store, &mut Names::new(store), &e)?)
+    }
+
+    /// Adds an event by hand (see [`EventAdd`]) and returns it.
+    pub fn add_event(&self, req: &EventAdd) -> Result<EventView, AppError> {
+        if req.participants.is_empty() {
+            return Err(AppError::invalid("`participants`: give at least one"));
+        }
+        let quote = entente_text::normalize(&req.quote);
+        if quote.trim().is_empty() {
+            return Err(AppError::invalid("`quote`: empty"));
+        }
+        let mut repo = self.writable()?;
+        let store = repo.store();
+        let sid = store.resolve_id(req.source.trim())?;
+        let text = store
+            .source_text(&sid)?
+            .ok_or_else(|| AppError::not_found(format!("no source with id {sid}")))?;
+        let start = text.find(&quote).ok_or_else(|| {
+            AppError::invalid(format!(
+                "`quote`: the quote does not occur in source {sid}: «{quote}»"
+            ))
+        })?;
+        let draft = EventDraft {
+            kind: req.kind,
+            date: req.date,
+            place: req
+                .place
+                .as_deref()
+                .map(|p| analysis::resolve_actor(store, p.trim()))
+                .transpose()?,
+            framework: req.framework.clone(),
+            participants: req
+                .participants
+                .iter()
+                .map(|p| participant(store, p))
+                .collect::<Result<_, _>>()?,
+            quantities: vec![],
+            confidence: 1.0,
+            citations: vec![Citation {
+                source_id: sid,
+                start,
+                end: start + quote.len(),
+                quote,
+            }],
+        };
+        let id = repo.store_mut().add_event(&draft)?;
+        let store = repo.store();
+        let e = store.event(&id)?.ok_or_else(|| {
+            AppError::internal(format!("event {id} was added but cannot be read"))
+        })?;
+        Ok(analysis::event_view(store, &mut Names::new(store), &e)?)
+    }
+
+    /// Extracts events and statements (see [`ExtractRequest`]), one transaction per source;
+    /// `progress(done, total)` after each. A source whose extraction fails is listed in the
+    /// summary and the run goes on.
+    pub fn extract(
+        &self,
+        req: &ExtractRequest,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<RunSummary, AppError> {
+        let mut repo = self.writable()?;
+        let ex = extractor(&mut repo)?;
+        let ids = req
+            .sources
+            .iter()
+            .map(|s| repo.store().resolve_id(s.trim()))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(run::extract_sources(
+            repo.store_mut(),
+            &ex,
+            &ids,
+            req.all,
+            progress,
+        )?)
     }
 
     /// The summit table (see [`ChronologyQuery`]).

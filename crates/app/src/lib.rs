@@ -35,8 +35,11 @@ use std::sync::{Mutex, MutexGuard};
 pub use entente_extract::analysis::{
     ActorRef, CitationView, EventView, ExchangeRow, ParticipantView,
 };
+pub use entente_extract::run::{FailedSource, RunSummary};
 pub use error::{AppError, ErrorKind};
-pub use kb::{ChronologyQuery, EventEdit, EventQuery, ExchangesQuery, Period};
+pub use kb::{
+    ChronologyQuery, EventAdd, EventEdit, EventQuery, ExchangesQuery, ExtractRequest, Period,
+};
 
 use entente_store::{OpenMode, Repo};
 

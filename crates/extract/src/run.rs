@@ -2,7 +2,7 @@
 
 use entente_core::SourceId;
 use entente_store::Store;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::gazetteer::Gazetteer;
 use crate::{ExtractError, Extractor, Input, same_event};
@@ -11,7 +11,7 @@ use crate::{ExtractError, Extractor, Input, same_event};
 pub const BUNDLED: &str = "bundled";
 
 /// Counts of one extraction run.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RunSummary {
     /// Sources extracted and stored.
     pub sources: usize,
@@ -24,7 +24,7 @@ pub struct RunSummary {
 }
 
 /// A source that one run could not extract, and why.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct FailedSource {
     /// The source's id (hex).
     pub id: String,

@@ -1,5 +1,6 @@
 use entente_app::{
-    Access, App, ChronologyQuery, ErrorKind, EventEdit, EventQuery, ExchangesQuery, Period,
+    Access, App, ChronologyQuery, ErrorKind, EventAdd, EventEdit, EventQuery, ExchangesQuery,
+    ExtractRequest, Period,
 };
 use entente_core::{EventType, Status};
 use entente_store::{OpenMode, Repo};
@@ -255,4 +256,101 @@ fn two_concurrent_edits_give_one_success_and_one_conflict() {
         redone.version,
         "nothing written"
     );
+}
+
+#[test]
+fn extraction_runs_once_per_version_and_reports_progress() {
+    let dir = tempfile::tempdir().unwrap();
+    crate::ingested(dir.path());
+    let app = App::open(dir.path(), Access::ReadWrite).unwrap();
+    let mut seen = Vec::new();
+    let run = app
+        .extract(&ExtractRequest::default(), &mut |done, total| {
+            seen.push((done, total))
+        })
+        .unwrap();
+    assert_eq!((run.sources, run.new_events), (3, 3), "{run:?}");
+    assert!(run.failed.is_empty());
+    assert_eq!(seen.last(), Some(&(3, 3)));
+    let again = app
+        .extract(&ExtractRequest::default(), &mut |_, _| {})
+        .unwrap();
+    assert_eq!(again.sources, 0, "nothing new to extract");
+    let all = app
+        .extract(
+            &ExtractRequest {
+                all: true,
+                ..Default::default()
+            },
+            &mut |_, _| {},
+        )
+        .unwrap();
+    assert_eq!(all.sources, 3);
+    assert_eq!(
+        app.events(&EventQuery::default()).unwrap().len(),
+        3,
+        "re-extraction replaces a source's events, it does not add to them"
+    );
+    let e = app
+        .extract(
+            &ExtractRequest {
+                sources: vec!["ffff".into()],
+                ..Default::default()
+            },
+            &mut |_, _| {},
+        )
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::NotFound, "{e}");
+}
+
+#[test]
+fn an_event_added_by_hand_cites_its_quote() {
+    let (_dir, app) = app(Access::ReadWrite);
+    let src = app.events(&EventQuery::default()).unwrap()[0].citations[0].source_id;
+    let add = |quote: &str, source: String| EventAdd {
+        kind: EventType::Agreement,
+        date: Some("2023-03-21".parse().unwrap()),
+        place: Some("Moscow".into()),
+        framework: None,
+        participants: vec!["Xi Jinping".into(), "Vladimir Putin:participant".into()],
+        source,
+        quote: quote.into(),
+    };
+    let before = app.events(&EventQuery::default()).unwrap().len();
+    let hex = src.to_string();
+    let e = app
+        .add_event(&add("signed a treaty", hex.clone()))
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::InvalidInput);
+    assert!(
+        e.message.contains("`quote`") && e.message.contains("signed a treaty"),
+        "{e}"
+    );
+    let e = app
+        .add_event(&add("held talks", "0000000000".into()))
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::NotFound, "{e}");
+    assert_eq!(
+        app.events(&EventQuery::default()).unwrap().len(),
+        before,
+        "nothing written on error"
+    );
+    let v = app
+        .add_event(&add("held talks", hex[..12].to_string()))
+        .unwrap();
+    assert_eq!(v.status, Status::Confirmed);
+    let c = &v.citations[0];
+    assert_eq!(c.quote, "held talks");
+    assert_eq!(c.end - c.start, "held talks".len());
+    assert_eq!(v.place.as_ref().map(|p| p.name_en.as_str()), Some("Moscow"));
+    // Arrives as JSON just the same; unknown fields are refused.
+    let json = format!(
+        r#"{{"type": "agreement", "participants": ["Xi Jinping"], "source": "{hex}", "quote": "held talks"}}"#
+    );
+    let req: EventAdd = serde_json::from_str(&json).unwrap();
+    assert_eq!(req.kind, EventType::Agreement);
+    let e = serde_json::from_str::<EventAdd>(&json.replace("quote", "quotation"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("quotation"), "{e}");
 }

@@ -47,12 +47,19 @@ fn source(text: &str, published: &str, outlet: &str) -> NewSource {
     }
 }
 
-/// A data directory holding [`STORIES`], extracted.
-pub fn filled(dir: &Path) {
+/// A data directory holding [`STORIES`], not extracted.
+pub fn ingested(dir: &Path) {
     let mut repo = Repo::open(dir, OpenMode::ReadWrite).expect("open");
     for (text, published, outlet) in STORIES {
         repo.add(&source(text, published, outlet)).expect("add");
     }
+    repo.flush().expect("flush");
+}
+
+/// A data directory holding [`STORIES`], extracted (by the library path, not the app's).
+pub fn filled(dir: &Path) {
+    ingested(dir);
+    let mut repo = Repo::open(dir, OpenMode::ReadWrite).expect("open");
     let bundled = entente_extract::gazetteer::Gazetteer::bundled().expect("gazetteer");
     entente_extract::run::sync_bundled_actors(repo.store_mut(), &bundled).expect("actors");
     let gaz = entente_extract::run::gazetteer_for(repo.store()).expect("gazetteer");

@@ -3,9 +3,12 @@
 use std::process::ExitCode;
 
 use anyhow::Context;
-use entente_app::{Access, ChronologyQuery, EventEdit, EventQuery, ExchangesQuery, Period};
-use entente_core::{Citation, DateValue, Edtf, EventDraft, EventType, Participant, Role, Status};
-use entente_extract::analysis::{self, EventView};
+use entente_app::{
+    Access, ChronologyQuery, EventAdd, EventEdit, EventQuery, ExchangesQuery, ExtractRequest,
+    Period,
+};
+use entente_core::{DateValue, Edtf, EventType, Status};
+use entente_extract::analysis::EventView;
 use entente_extract::run;
 use entente_store::{OpenMode, Repo};
 
@@ -35,18 +38,17 @@ pub struct ExtractArgs {
 }
 
 pub fn extract(ctx: &Ctx, a: ExtractArgs) -> anyhow::Result<ExitCode> {
-    let (mut repo, ex) = open_with_extractor(ctx)?;
-    let ids = a
-        .sources
-        .iter()
-        .map(|s| repo.store().resolve_id(s))
-        .collect::<Result<Vec<_>, _>>()?;
+    let app = ctx.app(Access::ReadWrite)?;
     let bar = if ctx.quiet || a.json {
         indicatif::ProgressBar::hidden()
     } else {
         output::progress_bar()
     };
-    let summary = run::extract_sources(repo.store_mut(), &ex, &ids, a.all, &mut |done, total| {
+    let req = ExtractRequest {
+        all: a.all,
+        sources: a.sources,
+    };
+    let summary = app.extract(&req, &mut |done, total| {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
     })?;
@@ -174,17 +176,6 @@ pub enum EventsCommand {
         #[arg(long)]
         quote: String,
     },
-}
-
-fn participant(repo: &Repo, spec: &str) -> anyhow::Result<Participant> {
-    let (name, role) = match spec.rsplit_once(':') {
-        Some((n, r)) if r.parse::<Role>().is_ok() => (n, r.parse::<Role>()?),
-        _ => (spec, Role::Participant),
-    };
-    Ok(Participant {
-        actor_id: analysis::resolve_actor(repo.store(), name)?,
-        role,
-    })
 }
 
 /// The distinct "outlet date" pairs of an event's citations, for a table cell.
@@ -326,35 +317,16 @@ pub fn events(ctx: &Ctx, c: EventsCommand) -> anyhow::Result<ExitCode> {
             source,
             quote,
         } => {
-            let mut repo = ctx.open(OpenMode::ReadWrite)?;
-            let sid = repo.store().resolve_id(&source)?;
-            let text = repo.store().source_text(&sid)?.unwrap_or_default();
-            let quote = entente_text::normalize(&quote);
-            let start = text
-                .find(&quote)
-                .with_context(|| format!("the quote does not occur in source {sid}: «{quote}»"))?;
-            let draft = EventDraft {
+            let v = ctx.app(Access::ReadWrite)?.add_event(&EventAdd {
                 kind,
                 date,
-                place: place
-                    .map(|p| analysis::resolve_actor(repo.store(), &p))
-                    .transpose()?,
+                place,
                 framework,
-                participants: participants
-                    .iter()
-                    .map(|p| participant(&repo, p))
-                    .collect::<anyhow::Result<_>>()?,
-                quantities: vec![],
-                confidence: 1.0,
-                citations: vec![Citation {
-                    source_id: sid,
-                    start,
-                    end: start + quote.len(),
-                    quote,
-                }],
-            };
-            let id = repo.store_mut().add_event(&draft)?;
-            println!("{id}");
+                participants,
+                source,
+                quote,
+            })?;
+            println!("{}", v.id);
         }
     }
     Ok(ExitCode::SUCCESS)
