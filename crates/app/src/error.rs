@@ -61,20 +61,25 @@ impl AppError {
     }
 }
 
+impl ErrorKind {
+    /// Who must act on a store error.
+    pub fn of_store(e: &entente_store::StoreError) -> ErrorKind {
+        use entente_store::StoreError as S;
+        if e.is_busy() {
+            return ErrorKind::Busy;
+        }
+        match e {
+            S::NotFound(_) => ErrorKind::NotFound,
+            S::Conflict { .. } => ErrorKind::Conflict,
+            S::Ambiguous { .. } | S::Query { .. } => ErrorKind::InvalidInput,
+            _ => ErrorKind::Internal,
+        }
+    }
+}
+
 impl From<entente_store::StoreError> for AppError {
     fn from(e: entente_store::StoreError) -> AppError {
-        use entente_store::StoreError as S;
-        let kind = if e.is_busy() {
-            ErrorKind::Busy
-        } else {
-            match &e {
-                S::NotFound(_) => ErrorKind::NotFound,
-                S::Conflict { .. } => ErrorKind::Conflict,
-                S::Ambiguous { .. } | S::Query { .. } => ErrorKind::InvalidInput,
-                _ => ErrorKind::Internal,
-            }
-        };
-        AppError::new(kind, e.to_string())
+        AppError::new(ErrorKind::of_store(&e), e.to_string())
     }
 }
 

@@ -132,10 +132,14 @@ fn main() -> ExitCode {
 /// changed since it was read, 75 (EX_TEMPFAIL) when another process holds a lock, else 1.
 fn exit_code(e: &anyhow::Error) -> ExitCode {
     use entente_app::ErrorKind;
-    let kind = e
-        .chain()
-        .find_map(|c| c.downcast_ref::<entente_app::AppError>())
-        .map(|a| a.kind);
+    let kind = e.chain().find_map(|c| {
+        c.downcast_ref::<entente_app::AppError>()
+            .map(|a| a.kind)
+            .or_else(|| {
+                c.downcast_ref::<entente_store::StoreError>()
+                    .map(entente_app::ErrorKind::of_store)
+            })
+    });
     match kind {
         Some(ErrorKind::Conflict) => ExitCode::from(3),
         Some(ErrorKind::Busy) => ExitCode::from(75),

@@ -12,7 +12,7 @@ use entente_core::{DateValue, SourceId};
 use entente_store::{EventFilter, OpenMode, Repo};
 
 use super::Ctx;
-use super::kb::open_with_extractor;
+use super::kb::open_for_reading;
 use crate::output;
 
 #[derive(clap::Args)]
@@ -133,7 +133,7 @@ pub fn compare(ctx: &Ctx, a: CompareArgs) -> anyhow::Result<ExitCode> {
     if a.event.is_none() && a.sources.len() < 2 {
         anyhow::bail!("give two or more sources (ids or prefixes), or --event EVENT_ID");
     }
-    let (repo, extractor) = open_with_extractor(ctx)?;
+    let (repo, extractor) = open_for_reading(ctx)?;
     let lexicon = Lexicon::bundled().context("loading data/concepts")?;
     let cmp = run_comparison(
         &repo,

@@ -267,3 +267,91 @@ fn a_bulletin_outlets_headline_is_read_and_dated_by_its_day() {
         "without a profile the body alone is read: {none:?}"
     );
 }
+
+/// Reads never wait for a writer: while `entente ingest -` holds the data directory (it is
+/// still reading its standard input), a search, a chronology, a comparison-free briefing and
+/// an events listing all run; a second writer is told to try again (exit 75); the ingest then
+/// finishes and its document is there.
+#[test]
+fn reads_run_while_an_ingest_writes() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+
+    let dir = extracted_examples();
+    let data = dir.path();
+    let spawn = || {
+        let mut child = Command::new(bin())
+            .arg("--data-dir")
+            .arg(data)
+            .args(["ingest", "-q", "--lang", "en", "--outlet", "Test", "-"])
+            .env_remove("ENTENTE_HOME")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawning ingest");
+        let mut stdin = child.stdin.take().expect("stdin");
+        stdin
+            .write_all(b"Kim Jong Un received Sergei Shoigu in Pyongyang on June 17, 2025.\n")
+            .unwrap();
+        stdin.flush().unwrap();
+        (child, stdin)
+    };
+    // Wait until the ingest holds the directory: a second writer is then refused. (A probe
+    // that came first makes the ingest itself give up with 75: start it again.)
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let (mut ingest, mut stdin) = spawn();
+    let busy = loop {
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        if ingest.try_wait().unwrap().is_some() {
+            (ingest, stdin) = spawn();
+            continue;
+        }
+        let o = run(data, &["ingest", "-q", "--lang", "en", "-"]);
+        if o.status.code() == Some(75) || std::time::Instant::now() > deadline {
+            break o;
+        }
+    };
+    assert_eq!(busy.status.code(), Some(75), "{}", stderr(&busy));
+    assert!(
+        stderr(&busy).contains("another entente process"),
+        "{}",
+        stderr(&busy)
+    );
+
+    ok(data, &["search", "Putin", "--json"]);
+    let chrono = ok(
+        data,
+        &["chronology", "--actors", "Vladimir Putin", "--json"],
+    );
+    assert!(!json_lines(&chrono).is_empty());
+    ok(data, &["events", "list", "--json"]);
+    let spec = data.join("spec.toml");
+    std::fs::write(
+        &spec,
+        "title = \"x\"\nperiod = { from = \"2022-01-01\", to = \"2025-12-31\" }\nlang = \"en\"\n\
+         [[block]]\nkind = \"chronology\"\nactors = [\"Vladimir Putin\"]\nsince = \"2022-01-01\"\n",
+    )
+    .unwrap();
+    let out = data.join("brief.html");
+    let args = [
+        "brief",
+        spec.to_str().unwrap(),
+        "--format",
+        "html",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    ok(data, &args);
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(html.contains("<table"), "{html}");
+
+    drop(stdin);
+    let done = ingest.wait_with_output().unwrap();
+    assert!(done.status.success(), "{}", stderr(&done));
+    let found = ok(data, &["search", "Shoigu", "--json"]);
+    assert!(
+        !json_lines(&found).is_empty(),
+        "the ingest's document is there"
+    );
+}

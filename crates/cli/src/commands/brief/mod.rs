@@ -14,7 +14,7 @@ use entente_brief::{BriefSpec, Document, render_html, render_markdown};
 use entente_core::DateValue;
 
 use super::Ctx;
-use super::kb::open_with_extractor;
+use super::kb::open_for_reading;
 pub use resolver::Resolver;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -56,7 +56,7 @@ fn table_section(
 /// Builds the document of a spec from the data directory.
 pub fn build(ctx: &Ctx, spec_path: &Path) -> anyhow::Result<Document> {
     let spec = BriefSpec::from_file(spec_path)?;
-    let (repo, extractor) = open_with_extractor(ctx)?;
+    let (repo, extractor) = open_for_reading(ctx)?;
     let lexicon = entente_compare::Lexicon::bundled().context("loading data/concepts")?;
     let trade = entente_trade::TradeStore::open(ctx.data_dir.join("trade"))
         .context("opening the trade store")?;
@@ -181,7 +181,7 @@ pub struct GraphArgs {
 }
 
 pub fn graph(ctx: &Ctx, a: GraphArgs) -> anyhow::Result<ExitCode> {
-    let (repo, extractor) = open_with_extractor(ctx)?;
+    let (repo, extractor) = open_for_reading(ctx)?;
     let lexicon = entente_compare::Lexicon::bundled().context("loading data/concepts")?;
     let trade = entente_trade::TradeStore::open(ctx.data_dir.join("trade"))
         .context("opening the trade store")?;
