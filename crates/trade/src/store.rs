@@ -122,9 +122,13 @@ pub struct ImportReport {
 }
 
 /// The trade store rooted at `<data dir>/trade`.
+///
+/// Queries run DataFusion on the caller's tokio runtime (a multi-thread one), given at
+/// [`TradeStore::open`]: the library owns none. Its methods block, so call them from outside
+/// async code — a CLI's main thread, or a server's `spawn_blocking`.
 pub struct TradeStore {
     root: PathBuf,
-    rt: tokio::runtime::Runtime,
+    rt: tokio::runtime::Handle,
     /// The parsed manifest with the (length, modification time) of the file it was read from:
     /// a query selects its rows from the manifest several times (notes, the query, a
     /// comparison), and a store of 20M rows has a manifest of ~12 MB.
@@ -139,16 +143,12 @@ type ManifestCache = (
 impl TradeStore {
     pub const MANIFEST: &'static str = "manifest.json";
 
-    /// Opens (creating if needed) the store directory.
-    pub fn open(root: impl Into<PathBuf>) -> Result<Self> {
+    /// Opens (creating if needed) the store directory; queries will run on `rt`.
+    pub fn open(root: impl Into<PathBuf>, rt: tokio::runtime::Handle) -> Result<Self> {
         let root = root.into();
         for d in ["records", "vintages", "hs"] {
             fs::create_dir_all(root.join(d)).map_err(|e| TradeError::io(root.join(d), e))?;
         }
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(std::thread::available_parallelism().map_or(2, |n| n.get()))
-            .build()
-            .map_err(|e| TradeError::io(&root, e))?;
         Ok(TradeStore {
             root,
             rt,
@@ -578,7 +578,7 @@ impl TradeStore {
             .map_err(TradeError::from)
     }
 
-    /// Runs a future on the store's runtime.
+    /// Runs a future on the caller's runtime (see the type's documentation).
     pub(crate) fn block_on<F: std::future::Future>(&self, f: F) -> F::Output {
         self.rt.block_on(f)
     }

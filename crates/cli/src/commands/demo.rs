@@ -67,7 +67,7 @@ fn article_inputs(examples: &Path) -> anyhow::Result<Vec<Input>> {
 
 /// Imports the demo customs files and the bundled HS labels into the trade store.
 fn import_trade(data_dir: &Path, examples: &Path) -> anyhow::Result<(usize, usize)> {
-    let store = entente_trade::TradeStore::open(data_dir.join("trade"))?;
+    let store = super::open_trade(data_dir.join("trade"))?;
     let dir = examples.join("demo/trade");
     let mut files: Vec<PathBuf> = match std::fs::read_dir(&dir) {
         Ok(rd) => rd

@@ -3,7 +3,6 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context;
 use entente_trade::hs::{self, Concordance};
 use entente_trade::{Nomenclature, TradeStore};
 use serde::Serialize;
@@ -50,7 +49,7 @@ pub enum Command {
 
 fn store(ctx: &Ctx) -> anyhow::Result<TradeStore> {
     let dir = ctx.data_dir.join("trade");
-    TradeStore::open(&dir).with_context(|| format!("opening trade store {}", dir.display()))
+    super::open_trade(dir)
 }
 
 #[derive(Serialize)]

@@ -18,6 +18,27 @@ use std::path::PathBuf;
 use anyhow::Context;
 use entente_store::{OpenMode, Repo};
 
+/// The binary's one tokio runtime, started on first use: the trade store runs its queries on
+/// it (libraries own no runtime).
+pub fn runtime() -> anyhow::Result<&'static tokio::runtime::Runtime> {
+    static RT: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
+    if let Some(rt) = RT.get() {
+        return Ok(rt);
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(std::thread::available_parallelism().map_or(2, |n| n.get()))
+        .build()
+        .context("starting the tokio runtime")?;
+    Ok(RT.get_or_init(|| rt))
+}
+
+/// Opens (creating if needed) the trade store at `dir` on the binary's runtime.
+pub fn open_trade(dir: impl Into<PathBuf>) -> anyhow::Result<entente_trade::TradeStore> {
+    let dir = dir.into();
+    entente_trade::TradeStore::open(&dir, runtime()?.handle().clone())
+        .with_context(|| format!("opening trade store {}", dir.display()))
+}
+
 /// What every command gets from the global flags.
 pub struct Ctx {
     pub data_dir: PathBuf,

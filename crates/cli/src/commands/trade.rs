@@ -281,7 +281,7 @@ pub struct ScreenArgs {
 
 fn open(ctx: &Ctx) -> anyhow::Result<TradeStore> {
     let dir = ctx.data_dir.join("trade");
-    TradeStore::open(&dir).with_context(|| format!("opening trade store {}", dir.display()))
+    super::open_trade(dir)
 }
 
 /// Money with thousands separators.

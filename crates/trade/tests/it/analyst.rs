@@ -442,3 +442,31 @@ fn totals_leave_a_flow_without_rows_empty_not_zero() {
     assert_eq!(months[1].imports_change, None);
     assert!((months[1].exports_change.unwrap() - 0.25).abs() < 1e-12);
 }
+
+/// The store runs on its caller's runtime and owns none: a server calls it from
+/// `spawn_blocking` on the runtime that serves requests, several at once.
+#[test]
+fn queries_run_from_spawn_blocking_on_the_callers_runtime() {
+    let (_d, s, _) = store_with(&[("a.csv", &monthly(2017, 3, "2710,100,,", "2710,40,,"))]);
+    let s = std::sync::Arc::new(s);
+    let rt = crate::common::runtime();
+    let totals = rt.block_on(async {
+        let tasks: Vec<_> = (0..3)
+            .map(|_| {
+                let s = s.clone();
+                tokio::task::spawn_blocking(move || {
+                    s.totals(&kp(None, Period::year(2017), Period::year(2017)), By::Year)
+                })
+            })
+            .collect();
+        let mut out = Vec::new();
+        for t in tasks {
+            out.push(t.await.expect("the task ran").expect("the query ran"));
+        }
+        out
+    });
+    for t in &totals {
+        assert_eq!(t[0].exports_usd, Some(300.0));
+        assert_eq!(t[0].imports_usd, Some(120.0));
+    }
+}

@@ -26,9 +26,21 @@ pub fn write(dir: &tempfile::TempDir, name: &str, body: &str) -> PathBuf {
     p
 }
 
+/// The tests' one tokio runtime: the trade store owns none.
+pub fn runtime() -> &'static tokio::runtime::Runtime {
+    static RT: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
+    RT.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .build()
+            .expect("a tokio runtime")
+    })
+}
+
 pub fn store() -> (tempfile::TempDir, TradeStore) {
     let dir = tempfile::tempdir().expect("tempdir");
-    let store = TradeStore::open(dir.path().join("trade")).expect("open store");
+    let store =
+        TradeStore::open(dir.path().join("trade"), runtime().handle().clone()).expect("open store");
     (dir, store)
 }
 

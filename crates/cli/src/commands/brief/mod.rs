@@ -58,8 +58,7 @@ pub fn build(ctx: &Ctx, spec_path: &Path) -> anyhow::Result<Document> {
     let spec = BriefSpec::from_file(spec_path)?;
     let (repo, extractor) = open_for_reading(ctx)?;
     let lexicon = entente_compare::Lexicon::bundled().context("loading data/concepts")?;
-    let trade = entente_trade::TradeStore::open(ctx.data_dir.join("trade"))
-        .context("opening the trade store")?;
+    let trade = super::open_trade(ctx.data_dir.join("trade"))?;
     let generated_from = spec_path
         .file_name()
         .map(|f| f.to_string_lossy().into_owned())
@@ -183,8 +182,7 @@ pub struct GraphArgs {
 pub fn graph(ctx: &Ctx, a: GraphArgs) -> anyhow::Result<ExitCode> {
     let (repo, extractor) = open_for_reading(ctx)?;
     let lexicon = entente_compare::Lexicon::bundled().context("loading data/concepts")?;
-    let trade = entente_trade::TradeStore::open(ctx.data_dir.join("trade"))
-        .context("opening the trade store")?;
+    let trade = super::open_trade(ctx.data_dir.join("trade"))?;
     let spec = BriefSpec::parse(
         "title = \"graph\"\nperiod = { from = \"1900-01-01\", to = \"2100-12-31\" }\nlang = \"en\"\n",
         "entente graph",
