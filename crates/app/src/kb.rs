@@ -127,20 +127,6 @@ fn resolve(store: &dyn entente_store::Store, actors: &[String]) -> Result<Vec<St
         .collect()
 }
 
-/// An extractor over the bundled gazetteer (written into the store first, so that actors can
-/// be listed) plus the analyst's actors, and the bundled lexicons.
-pub(crate) fn extractor(
-    repo: &mut entente_store::Repo,
-) -> Result<entente_extract::Extractor, AppError> {
-    let bundled = entente_extract::gazetteer::Gazetteer::bundled()
-        .map_err(|e| AppError::internal(format!("loading data/actors: {e}")))?;
-    run::sync_bundled_actors(repo.store_mut(), &bundled)?;
-    let gaz = run::gazetteer_for(repo.store())?;
-    let lexicon = entente_extract::lexicon::Lexicon::bundled()
-        .map_err(|e| AppError::internal(format!("loading data/triggers: {e}")))?;
-    Ok(entente_extract::Extractor::new(gaz, lexicon))
-}
-
 fn conflict(id: &str, expected: u64, found: u64) -> AppError {
     AppError::new(
         crate::ErrorKind::Conflict,
@@ -327,7 +313,7 @@ impl App {
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<RunSummary, AppError> {
         let mut repo = self.writable()?;
-        let ex = extractor(&mut repo)?;
+        let ex = run::prepare_extractor(repo.store_mut())?;
         let ids = req
             .sources
             .iter()

@@ -48,7 +48,11 @@ pub fn sync_bundled_actors(store: &mut dyn Store, gaz: &Gazetteer) -> Result<usi
 /// The gazetteer to match with: the bundled one, with the analyst's additions and changes
 /// from the store laid over it.
 pub fn gazetteer_for(store: &dyn Store) -> Result<Gazetteer, ExtractError> {
-    let mut gaz = Gazetteer::bundled()?;
+    overlay_store_actors(Gazetteer::bundled()?, store)
+}
+
+/// `gaz` with the store's own actors (added or changed by an analyst) laid over it.
+fn overlay_store_actors(mut gaz: Gazetteer, store: &dyn Store) -> Result<Gazetteer, ExtractError> {
     let mut own = Vec::new();
     for a in store.actors()? {
         if store.actor_origin(&a.id)?.as_deref() != Some(BUNDLED) {
@@ -59,6 +63,26 @@ pub fn gazetteer_for(store: &dyn Store) -> Result<Gazetteer, ExtractError> {
         gaz.overlay_actors(own, "the knowledge base")?;
     }
     Ok(gaz)
+}
+
+/// An extractor for `store` that only reads it: the bundled gazetteer with the analyst's
+/// actors laid over it, and the bundled lexicons.
+pub fn extractor_for(store: &dyn Store) -> Result<Extractor, ExtractError> {
+    Ok(Extractor::new(
+        gazetteer_for(store)?,
+        crate::lexicon::Lexicon::bundled()?,
+    ))
+}
+
+/// Writes the bundled actors into `store` (so that they can be listed and shown), then
+/// builds the extractor as [`extractor_for`] does, loading the bundled gazetteer once.
+pub fn prepare_extractor(store: &mut dyn Store) -> Result<Extractor, ExtractError> {
+    let bundled = Gazetteer::bundled()?;
+    sync_bundled_actors(store, &bundled)?;
+    Ok(Extractor::new(
+        overlay_store_actors(bundled, store)?,
+        crate::lexicon::Lexicon::bundled()?,
+    ))
 }
 
 /// Extracts one stored source, then applies its outlet's profile (`data/outlets/`): an

@@ -2,7 +2,6 @@
 
 use std::process::ExitCode;
 
-use anyhow::Context;
 use entente_app::{
     Access, ChronologyQuery, EventAdd, EventEdit, EventQuery, ExchangesQuery, ExtractRequest,
     Period,
@@ -18,12 +17,8 @@ use crate::output;
 /// Opens the repository and an extractor over the bundled gazetteer plus the analyst's actors.
 pub fn open_with_extractor(ctx: &Ctx) -> anyhow::Result<(Repo, entente_extract::Extractor)> {
     let mut repo = ctx.open(OpenMode::ReadWrite)?;
-    let bundled =
-        entente_extract::gazetteer::Gazetteer::bundled().context("loading data/actors")?;
-    run::sync_bundled_actors(repo.store_mut(), &bundled)?;
-    let gaz = run::gazetteer_for(repo.store())?;
-    let lexicon = entente_extract::lexicon::Lexicon::bundled().context("loading data/triggers")?;
-    Ok((repo, entente_extract::Extractor::new(gaz, lexicon)))
+    let ex = run::prepare_extractor(repo.store_mut())?;
+    Ok((repo, ex))
 }
 
 /// Opens the repository read-only (no index writer lock: it runs beside an ingest) with an
@@ -36,9 +31,8 @@ pub fn open_for_reading(ctx: &Ctx) -> anyhow::Result<(Repo, entente_extract::Ext
         OpenMode::ReadWrite
     };
     let repo = ctx.open(mode)?;
-    let gaz = run::gazetteer_for(repo.store())?;
-    let lexicon = entente_extract::lexicon::Lexicon::bundled().context("loading data/triggers")?;
-    Ok((repo, entente_extract::Extractor::new(gaz, lexicon)))
+    let ex = run::extractor_for(repo.store())?;
+    Ok((repo, ex))
 }
 
 #[derive(clap::Args)]
