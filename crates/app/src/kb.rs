@@ -127,6 +127,21 @@ fn resolve(store: &dyn entente_store::Store, actors: &[String]) -> Result<Vec<St
         .collect()
 }
 
+/// The stored event `id`, or a not-found error naming it.
+fn stored_event(
+    store: &dyn entente_store::Store,
+    id: &str,
+) -> Result<entente_core::Event, AppError> {
+    store
+        .event(id)?
+        .ok_or_else(|| AppError::not_found(format!("no event with id {id}")))
+}
+
+/// An event as front ends show it, with names and sources.
+fn view(store: &dyn entente_store::Store, e: &entente_core::Event) -> Result<EventView, AppError> {
+    Ok(analysis::event_view(store, &mut Names::new(store), e)?)
+}
+
 fn conflict(id: &str, expected: u64, found: u64) -> AppError {
     AppError::new(
         crate::ErrorKind::Conflict,
@@ -172,11 +187,7 @@ impl App {
     /// One event with its citations.
     pub fn event(&self, id: &str) -> Result<EventView, AppError> {
         let repo = self.repo()?;
-        let store = repo.store();
-        let e = store
-            .event(id)?
-            .ok_or_else(|| AppError::not_found(format!("no event with id {id}")))?;
-        Ok(analysis::event_view(store, &mut Names::new(store), &e)?)
+        view(repo.store(), &stored_event(repo.store(), id)?)
     }
 
     /// Marks events confirmed or rejected (an analyst's decision: re-extraction keeps it).
@@ -192,9 +203,7 @@ impl App {
         }
         let mut repo = self.writable()?;
         for id in ids {
-            if repo.store().event(id)?.is_none() {
-                return Err(AppError::not_found(format!("no event with id {id}")));
-            }
+            stored_event(repo.store(), id)?;
         }
         for id in ids {
             repo.store_mut().set_event_status(id, status)?;
@@ -206,10 +215,7 @@ impl App {
     /// event as it now is.
     pub fn edit_event(&self, id: &str, edit: &EventEdit) -> Result<EventView, AppError> {
         let mut repo = self.writable()?;
-        let mut e = repo
-            .store()
-            .event(id)?
-            .ok_or_else(|| AppError::not_found(format!("no event with id {id}")))?;
+        let mut e = stored_event(repo.store(), id)?;
         if edit.version != e.version {
             return Err(conflict(id, edit.version, e.version));
         }
@@ -246,11 +252,7 @@ impl App {
             } => conflict(id, expected, found),
             other => other.into(),
         })?;
-        let store = repo.store();
-        let e = store
-            .event(id)?
-            .ok_or_else(|| AppError::not_found(format!("no event with id {id}")))?;
-        Ok(analysis::event_view(store, &mut Names::new(store), &e)?)
+        view(repo.store(), &stored_event(repo.store(), id)?)
     }
 
     /// Adds an event by hand (see [`EventAdd`]) and returns it.
@@ -297,11 +299,7 @@ impl App {
             }],
         };
         let id = repo.store_mut().add_event(&draft)?;
-        let store = repo.store();
-        let e = store.event(&id)?.ok_or_else(|| {
-            AppError::internal(format!("event {id} was added but cannot be read"))
-        })?;
-        Ok(analysis::event_view(store, &mut Names::new(store), &e)?)
+        view(repo.store(), &stored_event(repo.store(), &id)?)
     }
 
     /// Extracts events and statements (see [`ExtractRequest`]), one transaction per source;

@@ -91,12 +91,13 @@ pub struct Gazetteer {
     posts: Vec<Post>,
     post_index: HashMap<String, usize>,
     titles: Vec<Title>,
-    /// (post, organisation) → every (actor, position) of that post, in definition order.
+    /// post → organisation → every (actor, position) of that post, in definition order.
     /// Built on first use; any change to the actors clears it.
     holders: std::sync::OnceLock<HolderIndex>,
 }
 
-type HolderIndex = HashMap<(String, String), Vec<(usize, usize)>>;
+/// Nested so that a lookup by `&str` allocates nothing (titles are resolved per mention).
+type HolderIndex = HashMap<String, HashMap<String, Vec<(usize, usize)>>>;
 
 /// The data files embedded at build time: (file name, contents).
 const BUNDLED: &[(&str, &str)] = &[
@@ -514,7 +515,9 @@ impl Gazetteer {
             let mut m: HolderIndex = HashMap::new();
             for (ai, a) in self.actors.iter().enumerate() {
                 for (pi, p) in a.positions.iter().enumerate() {
-                    m.entry((p.post.clone(), p.org.clone()))
+                    m.entry(p.post.clone())
+                        .or_default()
+                        .entry(p.org.clone())
                         .or_default()
                         .push((ai, pi));
                 }
@@ -522,7 +525,8 @@ impl Gazetteer {
             m
         });
         let mut held: Vec<(&Actor, &entente_core::Position)> = index
-            .get(&(post.to_string(), org.to_string()))
+            .get(post)
+            .and_then(|by_org| by_org.get(org))
             .into_iter()
             .flatten()
             .map(|&(ai, pi)| (&self.actors[ai], &self.actors[ai].positions[pi]))
