@@ -15,6 +15,15 @@ pub enum BriefError {
         /// The TOML parser's message (it names line and column).
         message: String,
     },
+    /// The spec is not valid JSON, or holds a value a spec cannot (a `null` in a list, a
+    /// number out of range).
+    #[error("{path}: {message}")]
+    Json {
+        /// The spec's path, or the request's name.
+        path: String,
+        /// What is wrong; serde_json's messages name line and column.
+        message: String,
+    },
     /// A top-level field of the spec is missing or wrong.
     #[error("{path}: field `{field}`: {message}")]
     SpecField {

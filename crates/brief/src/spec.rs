@@ -15,20 +15,27 @@
 //! Errors name the block (counting from 0), its kind and the field:
 //! ``block[3] (trade_top): missing field `partner` ``. Unknown fields are errors, so typos
 //! do not pass silently.
+//!
+//! The same spec can arrive as JSON (a file ending `.json`, or a request body): the same
+//! fields, `block` an array of objects each tagged by `kind`, `null` the same as leaving a
+//! field out. Both syntaxes go through one validator, so they accept and refuse the same
+//! specs with the same messages. A parsed spec serialises (serde, [`BriefSpec::to_toml`])
+//! back to that input shape, and parsing what it wrote gives the same spec.
 
 use std::collections::BTreeSet;
 use std::path::Path;
 
 use entente_core::{DateValue, EventType};
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use toml::{Table, Value};
 
 use crate::doc::{Period, YearMonth};
 use crate::error::BriefError;
 use crate::labels::LabelLang;
 
-/// A parsed and validated briefing spec.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+/// A parsed and validated briefing spec. It serialises to its input shape (see the module
+/// documentation).
+#[derive(Clone, Debug, PartialEq)]
 pub struct BriefSpec {
     /// The briefing's title.
     pub title: String,
@@ -45,7 +52,7 @@ pub struct BriefSpec {
 }
 
 /// One `[[block]]`: what to show, with an optional title and note.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Block {
     /// Overrides the section heading the application would choose.
     pub title: Option<String>,
@@ -80,8 +87,7 @@ pub enum Granularity {
 }
 
 /// What a trend counts.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TrendSubject {
     /// A literal phrase.
     Phrase(String),
@@ -93,7 +99,7 @@ pub enum TrendSubject {
 
 /// An event named by who took part and when, for specs written before the event ids are
 /// known: `event = { actors = ["Xi Jinping", "Kim Jong Un"], date = "2025-09-04" }`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EventSelector {
     /// Every one of these actors takes part (names or ids).
     pub actors: Vec<String>,
@@ -102,8 +108,7 @@ pub struct EventSelector {
 }
 
 /// The event or sources a comparison block aligns.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ComparisonTarget {
     /// All reports of one event.
     Event(String),
@@ -114,8 +119,7 @@ pub enum ComparisonTarget {
 }
 
 /// Whose participants a roster block lists.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RosterTarget {
     /// The participants of one event.
     Event(String),
@@ -126,7 +130,7 @@ pub enum RosterTarget {
 }
 
 /// An inclusive month range within a year, `months = "1-10"`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct MonthRange {
     /// First month, 1–12.
     pub first: u8,
@@ -135,8 +139,7 @@ pub struct MonthRange {
 }
 
 /// What a block shows; each variant carries the fields of its `kind`.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq)]
 pub enum BlockKind {
     /// Free text in Markdown.
     Markdown {
@@ -269,13 +272,23 @@ pub const BLOCK_KINDS: [&str; 12] = [
 const TOP_FIELDS: [&str; 6] = ["title", "subtitle", "period", "lang", "author", "block"];
 
 impl BriefSpec {
-    /// Reads and validates a spec file; errors name the file.
+    /// Reads and validates a spec file, JSON when its name ends `.json`, else TOML; errors
+    /// name the file.
     pub fn from_file(path: &Path) -> Result<Self, BriefError> {
         let text = std::fs::read_to_string(path).map_err(|e| BriefError::io(path, e))?;
-        Self::parse(&text, &path.display().to_string())
+        let origin = path.display().to_string();
+        if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+        {
+            Self::parse_json(&text, &origin)
+        } else {
+            Self::parse(&text, &origin)
+        }
     }
 
-    /// Parses and validates a spec; `origin` (a path, or `<spec>`) prefixes error messages.
+    /// Parses and validates a TOML spec; `origin` (a path, or `<spec>`) prefixes error
+    /// messages.
     pub fn parse(text: &str, origin: &str) -> Result<Self, BriefError> {
         let table: Table = text
             .parse()
@@ -283,6 +296,75 @@ impl BriefSpec {
                 path: origin.to_string(),
                 message: e.to_string().trim_end().to_string(),
             })?;
+        Self::from_table(&table, origin)
+    }
+
+    /// Parses and validates a JSON spec: the TOML spec's fields, `block` an array of objects.
+    pub fn parse_json(text: &str, origin: &str) -> Result<Self, BriefError> {
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| BriefError::Json {
+                path: origin.to_string(),
+                message: e.to_string(),
+            })?;
+        Self::from_json_value(value, origin)
+    }
+
+    /// Validates a spec already read as JSON (a request body).
+    pub fn from_json_value(value: serde_json::Value, origin: &str) -> Result<Self, BriefError> {
+        let json_err = |message: String| BriefError::Json {
+            path: origin.to_string(),
+            message,
+        };
+        let table = match value {
+            serde_json::Value::Object(map) => json_object(map, "").map_err(json_err)?,
+            other => {
+                return Err(json_err(format!(
+                    "expected an object with title, period and block, found {}",
+                    json_type(&other)
+                )));
+            }
+        };
+        Self::from_table(&table, origin)
+    }
+
+    /// The spec in its input shape, as a TOML table (what [`Serialize`] writes).
+    pub fn to_table(&self) -> Table {
+        let mut t = Table::new();
+        t.insert("title".into(), Value::String(self.title.clone()));
+        if let Some(s) = &self.subtitle {
+            t.insert("subtitle".into(), Value::String(s.clone()));
+        }
+        let mut period = Table::new();
+        period.insert("from".into(), date_value(&self.period.from));
+        period.insert("to".into(), date_value(&self.period.to));
+        t.insert("period".into(), Value::Table(period));
+        t.insert("lang".into(), Value::String(self.lang.tag().into()));
+        if let Some(a) = &self.author {
+            t.insert("author".into(), Value::String(a.clone()));
+        }
+        if !self.blocks.is_empty() {
+            t.insert(
+                "block".into(),
+                Value::Array(
+                    self.blocks
+                        .iter()
+                        .map(|b| Value::Table(b.to_table()))
+                        .collect(),
+                ),
+            );
+        }
+        t
+    }
+
+    /// The spec as a TOML file that [`BriefSpec::parse`] reads back to the same spec.
+    pub fn to_toml(&self) -> Result<String, BriefError> {
+        toml::to_string(&self.to_table()).map_err(|e| BriefError::Toml {
+            path: format!("spec `{}`", self.title),
+            message: format!("cannot be written as TOML: {e}"),
+        })
+    }
+
+    fn from_table(table: &Table, origin: &str) -> Result<Self, BriefError> {
         let field_err = |field: &str, message: String| BriefError::SpecField {
             path: origin.to_string(),
             field: field.to_string(),
@@ -356,6 +438,262 @@ impl BriefSpec {
             blocks,
         })
     }
+}
+
+impl Serialize for BriefSpec {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.to_table().serialize(serializer)
+    }
+}
+
+impl Block {
+    /// The block in its input shape: `kind`, then `title` and `note`, then the kind's fields.
+    pub fn to_table(&self) -> Table {
+        let mut t = Table::new();
+        let s = |v: &str| Value::String(v.to_string());
+        let strs = |v: &[String]| Value::Array(v.iter().map(|x| s(x)).collect());
+        let int = |v: i64| Value::Integer(v);
+        let mut put = |k: &str, v: Value| {
+            t.insert(k.to_string(), v);
+        };
+        if let Some(title) = &self.title {
+            put("title", s(title));
+        }
+        if let Some(note) = &self.note {
+            put("note", s(note));
+        }
+        let kind = match &self.kind {
+            BlockKind::Markdown { text } => {
+                put("text", s(text));
+                "markdown"
+            }
+            BlockKind::Chronology {
+                actors,
+                since,
+                until,
+            } => {
+                put("actors", strs(actors));
+                if let Some(d) = since {
+                    put("since", date_value(d));
+                }
+                if let Some(d) = until {
+                    put("until", date_value(d));
+                }
+                "chronology"
+            }
+            BlockKind::Exchanges { a, b, years } => {
+                put("a", s(a));
+                put("b", s(b));
+                put(
+                    "years",
+                    Value::Array(vec![int(years.0.into()), int(years.1.into())]),
+                );
+                "exchanges"
+            }
+            BlockKind::RelationshipMap { actors, from, to } => {
+                put("actors", strs(actors));
+                if let Some(d) = from {
+                    put("from", date_value(d));
+                }
+                if let Some(d) = to {
+                    put("to", date_value(d));
+                }
+                "relationship_map"
+            }
+            BlockKind::TradeAnnual {
+                reporter,
+                partner,
+                years,
+            } => {
+                put("reporter", s(reporter));
+                put("partner", s(partner));
+                put("years", int((*years).into()));
+                "trade_annual"
+            }
+            BlockKind::TradeYtd {
+                reporter,
+                partner,
+                through_month,
+                years,
+            } => {
+                put("reporter", s(reporter));
+                put("partner", s(partner));
+                put("through_month", int((*through_month).into()));
+                put(
+                    "years",
+                    Value::Array(years.iter().map(|y| int((*y).into())).collect()),
+                );
+                "trade_ytd"
+            }
+            BlockKind::TradeMonthly {
+                reporter,
+                partner,
+                from,
+                to,
+            } => {
+                put("reporter", s(reporter));
+                put("partner", s(partner));
+                put("from", s(&from.to_string()));
+                put("to", s(&to.to_string()));
+                "trade_monthly"
+            }
+            BlockKind::TradeTop {
+                reporter,
+                partner,
+                year,
+                n,
+                flow,
+                months,
+                sanctions,
+            } => {
+                put("reporter", s(reporter));
+                put("partner", s(partner));
+                put("year", int((*year).into()));
+                put("n", int(i64::try_from(*n).unwrap_or(i64::MAX)));
+                put(
+                    "flow",
+                    s(match flow {
+                        FlowFilter::Both => "both",
+                        FlowFilter::Export => "export",
+                        FlowFilter::Import => "import",
+                    }),
+                );
+                if let Some(m) = months {
+                    put("months", s(&format!("{}-{}", m.first, m.last)));
+                }
+                put("sanctions", Value::Boolean(*sanctions));
+                "trade_top"
+            }
+            BlockKind::Comparison { target, outlets } => {
+                match target {
+                    ComparisonTarget::Event(id) => put("event", s(id)),
+                    ComparisonTarget::Meeting(sel) => put("event", selector_value(sel)),
+                    ComparisonTarget::Sources(ids) => put("sources", strs(ids)),
+                }
+                if !outlets.is_empty() {
+                    put("outlets", strs(outlets));
+                }
+                "comparison"
+            }
+            BlockKind::Trend {
+                subject,
+                actors,
+                by,
+                outlets,
+            } => {
+                match subject {
+                    TrendSubject::Phrase(p) => put("phrase", s(p)),
+                    TrendSubject::Concept(c) => put("concept", s(c)),
+                    TrendSubject::Ladder(l) => put("ladder", s(l)),
+                }
+                if !actors.is_empty() {
+                    put("actors", strs(actors));
+                }
+                put(
+                    "by",
+                    s(match by {
+                        Granularity::Year => "year",
+                        Granularity::Quarter => "quarter",
+                        Granularity::Month => "month",
+                    }),
+                );
+                put("outlets", Value::Boolean(*outlets));
+                "trend"
+            }
+            BlockKind::Ledger { actors, kinds } => {
+                put("actors", strs(actors));
+                put(
+                    "kinds",
+                    Value::Array(kinds.iter().map(|k| s(k.as_str())).collect()),
+                );
+                "ledger"
+            }
+            BlockKind::Roster { target } => {
+                match target {
+                    RosterTarget::Event(id) => put("event", s(id)),
+                    RosterTarget::Meeting(sel) => put("event", selector_value(sel)),
+                    RosterTarget::Actor(a) => put("actor", s(a)),
+                }
+                "roster"
+            }
+        };
+        t.insert("kind".into(), Value::String(kind.into()));
+        t
+    }
+}
+
+fn date_value(d: &DateValue) -> Value {
+    Value::String(d.to_string())
+}
+
+fn selector_value(sel: &EventSelector) -> Value {
+    let mut t = Table::new();
+    t.insert(
+        "actors".into(),
+        Value::Array(
+            sel.actors
+                .iter()
+                .map(|a| Value::String(a.clone()))
+                .collect(),
+        ),
+    );
+    t.insert("date".into(), date_value(&sel.date));
+    Value::Table(t)
+}
+
+fn json_type(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
+/// A JSON object as a TOML table; `null` members are left out (the same as absent).
+fn json_object(map: serde_json::Map<String, serde_json::Value>, at: &str) -> Result<Table, String> {
+    let mut t = Table::new();
+    for (k, v) in map {
+        let here = if at.is_empty() {
+            k.clone()
+        } else {
+            format!("{at}.{k}")
+        };
+        if let Some(v) = json_to_toml(v, &here)? {
+            t.insert(k, v);
+        }
+    }
+    Ok(t)
+}
+
+/// A JSON value as a TOML value; `None` for `null`.
+fn json_to_toml(v: serde_json::Value, at: &str) -> Result<Option<Value>, String> {
+    use serde_json::Value as J;
+    Ok(Some(match v {
+        J::Null => return Ok(None),
+        J::Bool(b) => Value::Boolean(b),
+        J::String(s) => Value::String(s),
+        J::Number(n) => match (n.as_i64(), n.as_f64()) {
+            (Some(i), _) => Value::Integer(i),
+            (None, Some(f)) if n.is_f64() => Value::Float(f),
+            _ => return Err(format!("field `{at}`: {n} is out of range")),
+        },
+        J::Array(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for (i, item) in items.into_iter().enumerate() {
+                match json_to_toml(item, &format!("{at}[{i}]"))? {
+                    Some(v) => out.push(v),
+                    None => {
+                        return Err(format!("field `{at}[{i}]`: null is not allowed in a list"));
+                    }
+                }
+            }
+            Value::Array(out)
+        }
+        J::Object(map) => Value::Table(json_object(map, at)?),
+    }))
 }
 
 fn parse_period(t: &Table) -> Result<Period, String> {

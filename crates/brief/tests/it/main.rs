@@ -8,3 +8,4 @@ mod markdown;
 mod render;
 mod sample_doc;
 mod spec;
+mod spec_json;

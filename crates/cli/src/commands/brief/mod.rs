@@ -26,7 +26,8 @@ pub enum Format {
 
 #[derive(clap::Args)]
 pub struct BriefArgs {
-    /// The briefing spec (TOML): title, period, label language and blocks.
+    /// The briefing spec (TOML, or JSON when the name ends `.json`): title, period, label
+    /// language and blocks.
     spec: PathBuf,
     /// Output file (`.html`, `.md` with an `svgs/` folder beside it, or `.pdf`).
     #[arg(short, long)]
