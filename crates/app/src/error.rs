@@ -93,3 +93,111 @@ impl From<entente_extract::ExtractError> for AppError {
         }
     }
 }
+
+impl From<entente_core::CoreError> for AppError {
+    fn from(e: entente_core::CoreError) -> AppError {
+        AppError::invalid(e.to_string())
+    }
+}
+
+impl From<entente_brief::BriefError> for AppError {
+    fn from(e: entente_brief::BriefError) -> AppError {
+        use entente_brief::BriefError as B;
+        match e {
+            B::Toml { .. } | B::Json { .. } | B::SpecField { .. } | B::Block { .. } => {
+                AppError::invalid(e.to_string())
+            }
+            B::Io { ref source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
+                AppError::not_found(e.to_string())
+            }
+            other => AppError::internal(other.to_string()),
+        }
+    }
+}
+
+impl From<entente_trade::TradeError> for AppError {
+    fn from(e: entente_trade::TradeError) -> AppError {
+        use entente_trade::TradeError as T;
+        match e {
+            T::Invalid { .. } | T::Format { .. } | T::Query(_) => AppError::invalid(e.to_string()),
+            T::Io { ref source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
+                AppError::not_found(e.to_string())
+            }
+            other => AppError::internal(other.to_string()),
+        }
+    }
+}
+
+impl From<entente_compare::CompareError> for AppError {
+    fn from(e: entente_compare::CompareError) -> AppError {
+        use entente_compare::CompareError as C;
+        match e {
+            C::Store(s) => s.into(),
+            C::Extract(x) => x.into(),
+            C::UnknownConcept { .. } | C::UnknownLadder { .. } | C::Input(_) => {
+                AppError::invalid(e.to_string())
+            }
+            C::Lexicon { .. } => AppError::internal(e.to_string()),
+        }
+    }
+}
+
+/// The application layer's result.
+pub(crate) type Result<T, E = AppError> = std::result::Result<T, E>;
+
+/// Says what was being done when an error happened, keeping its kind: the message becomes
+/// `what: message` (as a front end prints a chain of causes).
+pub(crate) trait Context<T> {
+    fn context(self, what: impl std::fmt::Display) -> Result<T>;
+    fn with_context<M: std::fmt::Display>(self, what: impl FnOnce() -> M) -> Result<T>;
+}
+
+impl<T, E: Into<AppError>> Context<T> for std::result::Result<T, E> {
+    fn context(self, what: impl std::fmt::Display) -> Result<T> {
+        self.map_err(|e| {
+            let e = e.into();
+            AppError::new(e.kind, format!("{what}: {}", e.message))
+        })
+    }
+
+    fn with_context<M: std::fmt::Display>(self, what: impl FnOnce() -> M) -> Result<T> {
+        self.map_err(|e| {
+            let e = e.into();
+            AppError::new(e.kind, format!("{}: {}", what(), e.message))
+        })
+    }
+}
+
+/// A missing value is something the request named and the knowledge base does not hold.
+impl<T> Context<T> for Option<T> {
+    fn context(self, what: impl std::fmt::Display) -> Result<T> {
+        self.ok_or_else(|| AppError::not_found(what.to_string()))
+    }
+
+    fn with_context<M: std::fmt::Display>(self, what: impl FnOnce() -> M) -> Result<T> {
+        self.ok_or_else(|| AppError::not_found(what().to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn context_keeps_the_kind_and_prefixes_the_message() {
+        let e: Result<()> = Err(AppError::new(ErrorKind::Conflict, "event e1 changed"));
+        let e = e.context("editing e1").expect_err("error");
+        assert_eq!(e.kind, ErrorKind::Conflict);
+        assert_eq!(e.message, "editing e1: event e1 changed");
+        let none: Option<u8> = None;
+        let e = none
+            .with_context(|| format!("no event `{}`", "e9"))
+            .expect_err("none");
+        assert_eq!(
+            (e.kind, e.message.as_str()),
+            (ErrorKind::NotFound, "no event `e9`")
+        );
+        let bad = entente_core::DateValue::parse_loose("2025-13").context("field `from`");
+        assert_eq!(bad.expect_err("bad").kind, ErrorKind::InvalidInput);
+    }
+}

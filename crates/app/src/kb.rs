@@ -152,15 +152,12 @@ fn conflict(id: &str, expected: u64, found: u64) -> AppError {
 }
 
 /// An ISO 3166-1 alpha-2 code, upper-cased, or an error naming the field.
-fn state_code(field: &str, s: &str) -> Result<String, AppError> {
-    let c = s.trim().to_ascii_uppercase();
-    if c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase()) {
-        Ok(c)
-    } else {
-        Err(AppError::invalid(format!(
+pub(crate) fn state_code(field: &str, s: &str) -> Result<String, AppError> {
+    entente_core::state_code(s).ok_or_else(|| {
+        AppError::invalid(format!(
             "`{field}`: `{s}` is not a state code (ISO 3166-1 alpha-2, e.g. RU, KP)"
-        )))
-    }
+        ))
+    })
 }
 
 impl App {

@@ -26,12 +26,19 @@
 //!   [`ErrorKind::Conflict`]), and an outbox of committed changes that feeds the search index.
 //! * **One conformance suite** against the traits runs on SQLite and, with #15, PostgreSQL.
 
+mod brief;
+mod compare;
 mod error;
 mod kb;
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard, OnceLock};
 
+pub use brief::GraphQuery;
+pub use compare::{CompareRequest, LadderQuery, TrendQuery};
+pub use entente_brief::{BriefSpec, Document, Graph};
+pub use entente_compare::Comparison;
+pub use entente_compare::trend::{Bucket, LadderTrend, Trend};
 pub use entente_extract::analysis::{
     ActorRef, CitationView, EventView, ExchangeRow, ParticipantView,
 };
@@ -57,6 +64,10 @@ pub struct App {
     dir: PathBuf,
     access: Access,
     repo: Mutex<Repo>,
+    /// The caller's runtime, for the trade store's query engine (the app owns none).
+    rt: Option<tokio::runtime::Handle>,
+    trade: OnceLock<entente_trade::TradeStore>,
+    lexicon: OnceLock<entente_compare::Lexicon>,
 }
 
 impl App {
@@ -90,7 +101,44 @@ impl App {
             dir: dir.to_path_buf(),
             access,
             repo: Mutex::new(repo),
+            rt: None,
+            trade: OnceLock::new(),
+            lexicon: OnceLock::new(),
         })
+    }
+
+    /// Runs the trade store's queries on the caller's tokio runtime. Without it they run on
+    /// the runtime of the calling thread (a server's `spawn_blocking` thread has one) and fail
+    /// with an internal error on a thread that has none. The handle is never used to block
+    /// from inside an async task: call the app from `spawn_blocking` or a plain thread.
+    pub fn with_runtime(mut self, rt: tokio::runtime::Handle) -> App {
+        self.rt = Some(rt);
+        self
+    }
+
+    /// The trade store under `DIR/trade`, opened on first use (and created, as every
+    /// front end did before, when the directory is new).
+    pub fn trade(&self) -> Result<&entente_trade::TradeStore, AppError> {
+        if let Some(t) = self.trade.get() {
+            return Ok(t);
+        }
+        let rt = match &self.rt {
+            Some(rt) => rt.clone(),
+            None => tokio::runtime::Handle::try_current().map_err(|_| {
+                AppError::internal(
+                    "trade queries need a tokio runtime: open the app `with_runtime`, or call it from a runtime's blocking thread",
+                )
+            })?,
+        };
+        let dir = self.dir.join("trade");
+        let t = entente_trade::TradeStore::open(&dir, rt).map_err(|e| {
+            let e = AppError::from(e);
+            AppError::new(
+                e.kind,
+                format!("opening trade store {}: {}", dir.display(), e.message),
+            )
+        })?;
+        Ok(self.trade.get_or_init(|| t))
     }
 
     pub fn data_dir(&self) -> &Path {

@@ -794,7 +794,7 @@ impl<'a> BlockReader<'a> {
     /// A state code: two capital ASCII letters.
     fn country(&mut self, field: &'static str) -> Result<String, BriefError> {
         let s = self.req_str(field)?;
-        if s.len() == 2 && s.bytes().all(|b| b.is_ascii_uppercase()) {
+        if entente_core::is_state_code(&s) {
             Ok(s)
         } else {
             Err(self.err(format!(

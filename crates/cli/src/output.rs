@@ -52,13 +52,4 @@ pub fn terminal_snippet(s: &str) -> String {
         .replace("&amp;", "&")
 }
 
-/// Shortens to at most `n` characters, with an ellipsis.
-pub fn clip(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        let mut out: String = s.chars().take(n.saturating_sub(1)).collect();
-        out.push('…');
-        out
-    }
-}
+pub use entente_text::clip;

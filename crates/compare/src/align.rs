@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use entente_core::{DateValue, Lang, SourceId};
 use entente_extract::Extractor;
 use entente_extract::gazetteer::fold_for_match;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::lexicon::Lexicon;
 use crate::segment::{Segment, attribute, segments};
@@ -29,7 +29,7 @@ pub struct Document {
 }
 
 /// A source as listed in a comparison.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct SourceInfo {
     pub id: String,
     pub outlet: Option<String>,
@@ -42,7 +42,7 @@ pub struct SourceInfo {
 }
 
 /// One side of a matched pair.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Side {
     pub source_id: String,
     pub start: usize,
@@ -53,7 +53,7 @@ pub struct Side {
 }
 
 /// What differs inside a matched pair.
-#[derive(Debug, Clone, Serialize, PartialEq, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
 pub struct Differences {
     pub concepts_only_a: Vec<String>,
     pub concepts_only_b: Vec<String>,
@@ -62,7 +62,7 @@ pub struct Differences {
 }
 
 /// Two statements that report the same thing.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Pair {
     pub a: Side,
     pub b: Side,
@@ -73,7 +73,7 @@ pub struct Pair {
 }
 
 /// A statement only one source makes.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Only {
     pub start: usize,
     pub end: usize,
@@ -84,7 +84,7 @@ pub struct Only {
 }
 
 /// Where a concept was last used in an earlier comparable event.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct LastSeen {
     pub event_id: String,
     pub date: Option<String>,
@@ -92,7 +92,7 @@ pub struct LastSeen {
 }
 
 /// A concept present in earlier comparable events but absent from every compared source.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Absence {
     pub concept: String,
     pub last_seen: LastSeen,
@@ -101,7 +101,7 @@ pub struct Absence {
 }
 
 /// The result of a comparison (the JSON of `entente compare`).
-#[derive(Debug, Clone, Serialize, PartialEq, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
 pub struct Comparison {
     pub sources: Vec<SourceInfo>,
     pub pairs: Vec<Pair>,

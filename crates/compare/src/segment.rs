@@ -7,7 +7,7 @@ use entente_core::StatementDraft;
 use serde::Serialize;
 
 /// One statement-sized piece of a text. Offsets are bytes into the normalised text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Segment {
     pub start: usize,
     pub end: usize,

@@ -152,6 +152,19 @@ impl Actor {
     }
 }
 
+/// Whether `s` is written as an ISO 3166-1 alpha-2 state code: two capital ASCII letters
+/// (`KP`, `RU`). Whether the code is assigned is the gazetteer's business.
+pub fn is_state_code(s: &str) -> bool {
+    s.len() == 2 && s.bytes().all(|b| b.is_ascii_uppercase())
+}
+
+/// A state code as a user may type it (`kp`, ` RU `), upper-cased and trimmed; `None` when it
+/// is not two ASCII letters.
+pub fn state_code(s: &str) -> Option<String> {
+    let c = s.trim().to_ascii_uppercase();
+    is_state_code(&c).then_some(c)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -35,7 +35,7 @@ pub mod lang;
 pub mod minhash;
 pub mod source;
 
-pub use actor::{Actor, ActorKind, Position};
+pub use actor::{Actor, ActorKind, Position, is_state_code, state_code};
 pub use date::DateValue;
 pub use edtf::Edtf;
 pub use error::CoreError;

@@ -26,5 +26,5 @@ pub mod tokenize;
 pub use error::TextError;
 pub use fold::{fold, fold_char, load_tables};
 pub use langid::{detect, detect_spans};
-pub use normalize::normalize;
+pub use normalize::{clip, normalize};
 pub use tokenize::{Mode, Token, tokenize, tokens};

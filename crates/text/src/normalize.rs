@@ -148,6 +148,18 @@ impl Writer {
     }
 }
 
+/// `s` cut to at most `n` characters, the last one an ellipsis when anything was cut (for
+/// table cells and chart labels; counts characters, never splits one).
+pub fn clip(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut out: String = s.chars().take(n.saturating_sub(1)).collect();
+        out.push('…');
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -231,6 +243,18 @@ mod tests {
             prop_assert!(!once.contains("  "));
             prop_assert!(!once.contains(" \n") && !once.contains("\n "));
             prop_assert!(!once.contains('\r') && !once.contains('\t'));
+        }
+
+        #[test]
+        fn clip_keeps_a_prefix_within_the_limit(s in any_text(), n in 1usize..30) {
+            let c = clip(&s, n);
+            prop_assert!(c.chars().count() <= n);
+            if s.chars().count() <= n {
+                prop_assert_eq!(&c, &s);
+            } else {
+                prop_assert!(c.ends_with('…'));
+                prop_assert!(s.starts_with(c.trim_end_matches('…')) || s.starts_with(&c[..c.len() - '…'.len_utf8()]));
+            }
         }
     }
 }

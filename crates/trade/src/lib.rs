@@ -51,8 +51,8 @@ pub use hs::{Concordance, Nomenclature};
 pub use model::{Flow, Period, Record};
 pub use parse::{Format, ImportOptions};
 pub use query::{
-    By, LineKind, ReconcileRow, Scope, SeriesRow, SqlResult, TopLine, TopRow, TopTable, TotalsRow,
-    YtdRow,
+    By, LineKind, Provenance, ReconcileRow, Scope, SeriesRow, SqlResult, TopLine, TopRow, TopTable,
+    TotalsRow, YtdRow,
 };
 pub use sanctions::{Measures, ScreenRow};
 pub use select::{AsOf, DATASET_PRECEDENCE, DatasetChoice, Selection};

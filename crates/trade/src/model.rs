@@ -150,7 +150,7 @@ pub fn display_hs(hs: &str) -> String {
 
 /// Checks an ISO 3166-1 alpha-2 code (or one of entente's user-assigned aggregate codes).
 pub fn valid_country(s: &str) -> bool {
-    s.len() == 2 && s.bytes().all(|b| b.is_ascii_uppercase())
+    entente_core::is_state_code(s)
 }
 
 /// One trade record as imported, with its provenance.

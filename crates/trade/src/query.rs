@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
 use datafusion::execution::context::SQLOptions;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Result, TradeError};
 use crate::hs::{Concordance, Nomenclature};
@@ -372,6 +372,22 @@ pub struct SeriesRow {
     pub quantity: Option<f64>,
     /// The quantity unit when all rows share one.
     pub unit: Option<String>,
+}
+
+/// The customs file lines behind some figures: see [`TradeStore::provenance`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Provenance {
+    /// `china-customs`, `comtrade` or `csv`.
+    pub dataset: String,
+    /// The imported file, as recorded at import.
+    pub file: String,
+    pub flow: Flow,
+    pub year: i32,
+    /// First and last 1-based line of the rows in the file.
+    pub first_line: u64,
+    pub last_line: u64,
+    /// How many rows.
+    pub rows: u64,
 }
 
 /// The result of `sql`: column names and rows of JSON values.
@@ -1095,6 +1111,56 @@ impl TradeStore {
             }
         }
         Ok(out)
+    }
+
+    /// Which customs files and lines hold the `reporter`–`partner` rows of the years `years`
+    /// (inclusive) and `flow` (both when `None`): one entry per dataset, file, flow and year,
+    /// in file order. Every release of a figure is listed; choosing the dataset a query read
+    /// is [`TradeStore::select`]'s business.
+    pub fn provenance(
+        &self,
+        reporter: &str,
+        partner: &str,
+        years: (i32, i32),
+        flow: Option<Flow>,
+    ) -> Result<Vec<Provenance>> {
+        let (reporter, partner) = (reporter.to_ascii_uppercase(), partner.to_ascii_uppercase());
+        for c in [&reporter, &partner] {
+            if !valid_country(c) {
+                return Err(TradeError::Query(format!(
+                    "`{c}` is not an ISO 3166-1 alpha-2 state code (CN, KP, RU)"
+                )));
+            }
+        }
+        let flow_sql = flow
+            .map(|f| format!(" AND flow = '{}'", f.as_str()))
+            .unwrap_or_default();
+        let sql = format!(
+            "SELECT dataset, source_file, flow, year, min(source_line), max(source_line), count(*) \
+             FROM records WHERE reporter = '{reporter}' AND partner = '{partner}' AND year >= {} \
+             AND year <= {}{flow_sql} GROUP BY 1, 2, 3, 4 ORDER BY 2, 3, 4",
+            years.0, years.1
+        );
+        let res = self.sql(&sql)?;
+        let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
+        let int = |v: &serde_json::Value| v.as_i64().unwrap_or(0);
+        res.rows
+            .iter()
+            .map(|row| {
+                let flow = text(&row[2]);
+                Ok(Provenance {
+                    dataset: text(&row[0]),
+                    file: text(&row[1]),
+                    flow: flow.parse().map_err(|_| {
+                        TradeError::Query(format!("records hold an unknown flow `{flow}`"))
+                    })?,
+                    year: int(&row[3]) as i32,
+                    first_line: int(&row[4]) as u64,
+                    last_line: int(&row[5]) as u64,
+                    rows: int(&row[6]) as u64,
+                })
+            })
+            .collect()
     }
 
     /// Read-only SQL over the tables `trade` (view with `period`), `records` and `vintages`.

@@ -1,6 +1,7 @@
 //! The application layer without the binary: events, their review, the chronology and the
 //! exchange counts over a data directory filled by the real extraction path.
 
+mod brief;
 mod kb;
 
 use std::path::Path;
@@ -70,4 +71,15 @@ pub fn filled(dir: &Path) {
             .expect("extract");
     assert!(run.failed.is_empty(), "{:?}", run.failed);
     repo.flush().expect("flush");
+}
+
+/// One tokio runtime for the tests' trade queries (the app owns none).
+pub fn runtime() -> &'static tokio::runtime::Runtime {
+    static RT: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
+    RT.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .build()
+            .expect("runtime")
+    })
 }

@@ -4,15 +4,12 @@
 use std::collections::BTreeMap;
 use std::process::ExitCode;
 
-use anyhow::Context;
-use entente_compare::absence;
-use entente_compare::trend::{self, Bucket, TrendFilter};
-use entente_compare::{Comparison, Document, Lexicon};
-use entente_core::{DateValue, SourceId};
-use entente_store::{EventFilter, OpenMode, Repo};
+use entente_app::{Access, CompareRequest, LadderQuery, TrendQuery};
+use entente_compare::trend::{self, Bucket};
+use entente_compare::{Comparison, Lexicon};
+use entente_core::DateValue;
 
 use super::Ctx;
-use super::kb::open_for_reading;
 use crate::output;
 
 #[derive(clap::Args)]
@@ -32,122 +29,21 @@ pub struct CompareArgs {
     json: bool,
 }
 
-/// Loads the documents of a comparison from the store.
-pub fn documents(repo: &Repo, ids: &[SourceId]) -> anyhow::Result<Vec<Document>> {
-    let mut docs = Vec::new();
-    for id in ids {
-        let s = repo
-            .store()
-            .get_source(id)?
-            .with_context(|| format!("source {} is not in the store", id.to_hex()))?;
-        docs.push(Document {
-            id: s.id,
-            outlet: s.outlet.clone(),
-            lang: s.lang.clone(),
-            published: s.published,
-            title: s.title.clone(),
-            url: s.url.clone(),
-            text: s.text.clone(),
-        });
-    }
-    Ok(docs)
-}
-
-/// Runs a comparison: of the given sources, or of every source of `event` (grouped by outlet).
-pub fn run_comparison(
-    repo: &Repo,
-    extractor: &entente_extract::Extractor,
-    lexicon: &Lexicon,
-    sources: &[String],
-    event: Option<&str>,
-    outlets: &[String],
-    with_absences: bool,
-) -> anyhow::Result<Comparison> {
-    let store = repo.store();
-    let ids: Vec<SourceId> = match event {
-        Some(e) => {
-            let ev = store
-                .event(e)?
-                .with_context(|| format!("no event `{e}` (see `entente events list`)"))?;
-            let mut ids: Vec<SourceId> = ev.citations.iter().map(|c| c.source_id).collect();
-            ids.sort();
-            ids.dedup();
-            ids
-        }
-        None => sources
-            .iter()
-            .map(|s| store.resolve_id(s))
-            .collect::<Result<Vec<_>, _>>()?,
-    };
-    let mut docs = documents(repo, &ids)?;
-    if event.is_some() {
-        docs.sort_by(|a, b| {
-            (&a.outlet, a.published, a.lang.tag()).cmp(&(&b.outlet, b.published, b.lang.tag()))
-        });
-    }
-    if !outlets.is_empty() {
-        let mut picked = Vec::new();
-        for o in outlets {
-            let best = docs
-                .iter()
-                .filter(|d| {
-                    d.outlet
-                        .as_deref()
-                        .is_some_and(|x| x.eq_ignore_ascii_case(o.trim()))
-                })
-                .max_by_key(|d| (d.text.len(), std::cmp::Reverse(d.id)));
-            match best {
-                Some(d) => picked.push(d.clone()),
-                None => anyhow::bail!(
-                    "no report from `{o}` cites this event; its outlets are: {}",
-                    docs.iter()
-                        .filter_map(|d| d.outlet.clone())
-                        .collect::<std::collections::BTreeSet<_>>()
-                        .into_iter()
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            }
-        }
-        docs = picked;
-    }
-    if docs.len() < 2 {
-        anyhow::bail!(
-            "a comparison needs at least two sources; {} given{}",
-            docs.len(),
-            if event.is_some() {
-                " (the event is cited by only one source)"
-            } else {
-                ""
-            }
-        );
-    }
-    let mut cmp = entente_compare::compare(&docs, lexicon, extractor);
-    if with_absences && let Some(ev) = absence::principal_event(store, &docs, event)? {
-        cmp.absences = absence::absences(store, lexicon, &docs, &ev)?;
-    }
-    Ok(cmp)
-}
-
 pub fn compare(ctx: &Ctx, a: CompareArgs) -> anyhow::Result<ExitCode> {
     if a.event.is_none() && a.sources.len() < 2 {
         anyhow::bail!("give two or more sources (ids or prefixes), or --event EVENT_ID");
     }
-    let (repo, extractor) = open_for_reading(ctx)?;
-    let lexicon = Lexicon::bundled().context("loading data/concepts")?;
-    let cmp = run_comparison(
-        &repo,
-        &extractor,
-        &lexicon,
-        &a.sources,
-        a.event.as_deref(),
-        &a.outlet,
-        !a.no_absences,
-    )?;
+    let app = ctx.reader()?;
+    let cmp = app.compare(&CompareRequest {
+        sources: a.sources,
+        event: a.event,
+        outlets: a.outlet,
+        no_absences: a.no_absences,
+    })?;
     if a.json {
         println!("{}", serde_json::to_string_pretty(&cmp)?);
     } else {
-        print_comparison(&cmp, &lexicon);
+        print_comparison(&cmp, app.lexicon()?);
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -352,20 +248,21 @@ fn bar(v: f64, max: f64) -> String {
 }
 
 pub fn trend(ctx: &Ctx, a: TrendArgs) -> anyhow::Result<ExitCode> {
-    let lexicon = Lexicon::bundled().context("loading data/concepts")?;
     let (bucket, by_outlet) = parse_by(&a.by)?;
     if let Some(ladder) = &a.ladder {
-        let repo = ctx.open(OpenMode::ReadOnly)?;
         let [x, y] = a.actors.as_slice() else {
             anyhow::bail!("--actors takes two state codes, e.g. RU,KP");
         };
-        let (x, y) = (x.trim().to_ascii_uppercase(), y.trim().to_ascii_uppercase());
-        let filter = EventFilter {
-            from: a.from.map(|d| d.start()),
-            to: a.to.map(|d| d.end()),
-            ..Default::default()
-        };
-        let t = trend::ladder_trend(repo.store(), &lexicon, ladder, &x, &y, bucket, &filter)?;
+        let app = ctx.app(Access::ReadOnly)?;
+        let lexicon = app.lexicon()?;
+        let t = app.ladder_trend(&LadderQuery {
+            ladder: ladder.clone(),
+            states: vec![x.clone(), y.clone()],
+            by: bucket,
+            from: a.from,
+            to: a.to,
+        })?;
+        let (x, y) = (&t.actors.0, &t.actors.1);
         if a.json {
             println!("{}", serde_json::to_string_pretty(&t)?);
             return Ok(ExitCode::SUCCESS);
@@ -390,22 +287,17 @@ pub fn trend(ctx: &Ctx, a: TrendArgs) -> anyhow::Result<ExitCode> {
         println!("{tab}");
         return Ok(ExitCode::SUCCESS);
     }
-    let repo = ctx.open(OpenMode::ReadOnly)?;
-    let (expr, concept) = match (&a.phrase, &a.concept) {
-        (_, Some(c)) => (
-            trend::concept_query(lexicon.require_concept(c)?),
-            Some(c.as_str()),
-        ),
-        (Some(p), None) => (trend::phrase_query(p), None),
-        (None, None) => anyhow::bail!("give a phrase, --concept ID or --ladder ID"),
-    };
-    let filter = TrendFilter {
+    let app = ctx.app(Access::ReadOnly)?;
+    let t = app.trend(&TrendQuery {
+        phrase: a.phrase.clone(),
+        concept: a.concept.clone(),
+        by: bucket,
+        by_outlet,
         langs: a.lang.clone(),
         outlets: a.outlet.clone(),
         from: a.from,
         to: a.to,
-    };
-    let t = trend::trend(repo.index(), &expr, concept, bucket, by_outlet, &filter)?;
+    })?;
     if a.json {
         println!("{}", serde_json::to_string_pretty(&t)?);
         return Ok(ExitCode::SUCCESS);
@@ -435,7 +327,7 @@ pub fn trend(ctx: &Ctx, a: TrendArgs) -> anyhow::Result<ExitCode> {
         cells.push(bar(value(r), max));
         tab.add_row(cells);
     }
-    println!("{}", output::clip(&format!("query: {expr}"), 200));
+    println!("{}", output::clip(&format!("query: {}", t.query), 200));
     println!("{tab}");
     if t.undated > 0 {
         println!("({} matching sources have no publication date)", t.undated);

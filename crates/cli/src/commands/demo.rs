@@ -197,50 +197,33 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     )?;
     super::kb::print_chronology(&chrono);
 
-    let lexicon = entente_compare::Lexicon::bundled().context("loading data/concepts")?;
-    let xi_kim = entente_extract::analysis::chronology(
-        repo.store(),
-        &entente_store::EventFilter {
-            actors: vec![
-                entente_extract::analysis::resolve_actor(repo.store(), "Xi Jinping")?,
-                entente_extract::analysis::resolve_actor(repo.store(), "Kim Jong Un")?,
-            ],
-            from: Some(DateValue::ymd(2025, 9, 4)?.start()),
-            to: Some(DateValue::ymd(2025, 9, 4)?.end()),
-            types: vec![entente_core::EventType::Meeting],
-            ..Default::default()
-        },
-    )?;
+    let reader = demo_ctx.app(entente_app::Access::ReadOnly)?;
+    let xi_kim = reader.chronology(&entente_app::ChronologyQuery {
+        actors: vec!["Xi Jinping".to_string(), "Kim Jong Un".to_string()],
+        from: Some(DateValue::ymd(2025, 9, 4)?),
+        to: Some(DateValue::ymd(2025, 9, 4)?),
+        types: vec![entente_core::EventType::Meeting],
+    })?;
     if let Some(ev) = xi_kim.iter().max_by_key(|e| e.citations.len()) {
         println!(
             "\n$ entente compare --event {} --outlet KCNA --outlet Xinhua   (the Xi–Kim talks of 2025-09-04)",
             ev.id
         );
-        let outlets = ["KCNA".to_string(), "Xinhua".to_string()];
-        let cmp = super::compare::run_comparison(
-            &repo,
-            &extractor,
-            &lexicon,
-            &[],
-            Some(&ev.id),
-            &outlets,
-            true,
-        )?;
-        super::compare::print_comparison(&cmp, &lexicon);
+        let cmp = reader.compare(&entente_app::CompareRequest {
+            event: Some(ev.id.clone()),
+            outlets: vec!["KCNA".to_string(), "Xinhua".to_string()],
+            ..Default::default()
+        })?;
+        super::compare::print_comparison(&cmp, reader.lexicon()?);
     }
     println!("\n$ entente trend --ladder meeting-verbs --actors RU,KP");
-    let ladder = entente_compare::trend::ladder_trend(
-        repo.store(),
-        &lexicon,
-        "meeting-verbs",
-        "RU",
-        "KP",
-        entente_compare::trend::Bucket::Year,
-        &entente_store::EventFilter {
-            from: Some(DateValue::ymd(2022, 1, 1)?.start()),
-            ..Default::default()
-        },
-    )?;
+    let ladder = reader.ladder_trend(&entente_app::LadderQuery {
+        ladder: "meeting-verbs".into(),
+        states: vec!["RU".into(), "KP".into()],
+        by: entente_app::Bucket::Year,
+        from: Some(DateValue::ymd(2022, 1, 1)?),
+        to: None,
+    })?;
     for r in &ladder.rows {
         println!(
             "  {}  {:>2} exchanges  strongest wording: {:<14} mean rank {}",
@@ -252,6 +235,7 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
                 .unwrap_or_else(|| "—".into())
         );
     }
+    drop(reader);
     drop(repo);
 
     let spec = examples.join("demo/briefing.toml");

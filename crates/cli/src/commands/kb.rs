@@ -21,20 +21,6 @@ pub fn open_with_extractor(ctx: &Ctx) -> anyhow::Result<(Repo, entente_extract::
     Ok((repo, ex))
 }
 
-/// Opens the repository read-only (no index writer lock: it runs beside an ingest) with an
-/// extractor over the bundled gazetteer and the analyst's actors, for commands that only read.
-/// A directory without a knowledge base yet (trade figures only) gets an empty one.
-pub fn open_for_reading(ctx: &Ctx) -> anyhow::Result<(Repo, entente_extract::Extractor)> {
-    let mode = if ctx.data_dir.join(Repo::DB_FILE).exists() {
-        OpenMode::ReadOnly
-    } else {
-        OpenMode::ReadWrite
-    };
-    let repo = ctx.open(mode)?;
-    let ex = run::extractor_for(repo.store())?;
-    Ok((repo, ex))
-}
-
 #[derive(clap::Args)]
 pub struct ExtractArgs {
     /// Re-extract every source (after a gazetteer or lexicon change this happens anyway).

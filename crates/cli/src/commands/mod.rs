@@ -46,12 +46,21 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    /// The application layer on the data directory.
-    pub fn app(
-        &self,
-        access: entente_app::Access,
-    ) -> Result<entente_app::App, entente_app::AppError> {
-        entente_app::App::open(&self.data_dir, access)
+    /// The application layer on the data directory, its trade queries on the binary's runtime.
+    pub fn app(&self, access: entente_app::Access) -> anyhow::Result<entente_app::App> {
+        Ok(entente_app::App::open(&self.data_dir, access)?
+            .with_runtime(runtime()?.handle().clone()))
+    }
+
+    /// The application layer for a read: read-only, or read-write on a data directory that
+    /// does not exist yet (a briefing or graph of nothing is still one).
+    pub fn reader(&self) -> anyhow::Result<entente_app::App> {
+        let access = if self.data_dir.join(Repo::DB_FILE).exists() {
+            entente_app::Access::ReadOnly
+        } else {
+            entente_app::Access::ReadWrite
+        };
+        self.app(access)
     }
 
     /// Opens the data directory, validating the bundled data tables first.

@@ -244,9 +244,7 @@ pub(crate) fn parse_actors(file: &str, text: &str) -> Result<Vec<Parsed>, Gazett
                 ),
             );
         };
-        if kind == ActorKind::State
-            && !(id.len() == 2 && id.bytes().all(|b| b.is_ascii_uppercase()))
-        {
+        if kind == ActorKind::State && !entente_core::is_state_code(&id) {
             return cx.err(
                 ra.id.span(),
                 "id",
@@ -327,10 +325,7 @@ pub(crate) fn parse_actors(file: &str, text: &str) -> Result<Vec<Parsed>, Gazett
             ambiguous.push(a.get_ref().clone());
         }
         let country = match &ra.country {
-            Some(c)
-                if !(c.get_ref().len() == 2
-                    && c.get_ref().bytes().all(|b| b.is_ascii_uppercase())) =>
-            {
+            Some(c) if !entente_core::is_state_code(c.get_ref()) => {
                 return cx.err(
                     c.span(),
                     "country",

@@ -1,21 +1,16 @@
 //! `entente brief SPEC.toml` (the analyst's report) and `entente graph` (the relationship
-//! map for Gephi and Cytoscape). The blocks of a spec are resolved against the knowledge base,
-//! the comparison crate and the trade store here; `entente-brief` renders the result.
-
-mod kb;
-mod resolver;
-mod trade;
+//! map for Gephi and Cytoscape). The application layer resolves the blocks; this module reads
+//! the spec file and writes the rendered files.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use entente_brief::{BriefSpec, Document, render_html, render_markdown};
+use entente_app::{BriefSpec, Document, GraphQuery};
+use entente_brief::{render_html, render_markdown};
 use entente_core::DateValue;
 
 use super::Ctx;
-use super::kb::open_for_reading;
-pub use resolver::Resolver;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -36,63 +31,25 @@ pub struct BriefArgs {
     format: Format,
 }
 
-/// A section holding a table with a bold header row.
-fn table_section(
-    heading: String,
-    head: &[&str],
-    rows: Vec<Vec<entente_brief::Cell>>,
-) -> entente_brief::Section {
-    entente_brief::Section::new(
-        heading,
-        entente_brief::Body::Table(entente_brief::Table {
-            header: head
-                .iter()
-                .map(|h| entente_brief::Cell::text(*h).strong())
-                .collect(),
-            rows,
-        }),
-    )
-}
-
-/// Builds the document of a spec from the data directory.
+/// Builds the document of a spec file from the data directory.
 pub fn build(ctx: &Ctx, spec_path: &Path) -> anyhow::Result<Document> {
     let spec = BriefSpec::from_file(spec_path)?;
-    let (repo, extractor) = open_for_reading(ctx)?;
-    let lexicon = entente_compare::Lexicon::bundled().context("loading data/concepts")?;
-    let trade = super::open_trade(ctx.data_dir.join("trade"))?;
     let generated_from = spec_path
         .file_name()
         .map(|f| f.to_string_lossy().into_owned())
         .unwrap_or_else(|| spec_path.display().to_string());
-    let mut r = Resolver::new(&repo, &extractor, &lexicon, &trade, &spec, generated_from);
-    for (i, block) in spec.blocks.iter().enumerate() {
-        r.block(block).with_context(|| {
-            format!(
-                "{}: block[{i}] ({})",
-                spec_path.display(),
-                block_kind(block)
-            )
-        })?;
-    }
-    Ok(r.finish())
-}
-
-fn block_kind(b: &entente_brief::Block) -> &'static str {
-    use entente_brief::BlockKind as K;
-    match &b.kind {
-        K::Markdown { .. } => "markdown",
-        K::Chronology { .. } => "chronology",
-        K::Exchanges { .. } => "exchanges",
-        K::RelationshipMap { .. } => "relationship_map",
-        K::TradeAnnual { .. } => "trade_annual",
-        K::TradeYtd { .. } => "trade_ytd",
-        K::TradeMonthly { .. } => "trade_monthly",
-        K::TradeTop { .. } => "trade_top",
-        K::Comparison { .. } => "comparison",
-        K::Trend { .. } => "trend",
-        K::Ledger { .. } => "ledger",
-        K::Roster { .. } => "roster",
-    }
+    let app = ctx.reader()?;
+    Ok(app.briefing(&spec, &generated_from).map_err(|e| {
+        // Errors name the spec by the path the user gave.
+        entente_app::AppError::new(
+            e.kind,
+            e.message.replacen(
+                &format!("{generated_from}: "),
+                &format!("{}: ", spec_path.display()),
+                1,
+            ),
+        )
+    })?)
 }
 
 /// Writes the document in a format; returns the files written.
@@ -181,22 +138,11 @@ pub struct GraphArgs {
 }
 
 pub fn graph(ctx: &Ctx, a: GraphArgs) -> anyhow::Result<ExitCode> {
-    let (repo, extractor) = open_for_reading(ctx)?;
-    let lexicon = entente_compare::Lexicon::bundled().context("loading data/concepts")?;
-    let trade = super::open_trade(ctx.data_dir.join("trade"))?;
-    let spec = BriefSpec::parse(
-        "title = \"graph\"\nperiod = { from = \"1900-01-01\", to = \"2100-12-31\" }\nlang = \"en\"\n",
-        "entente graph",
-    )?;
-    let mut r = Resolver::new(
-        &repo,
-        &extractor,
-        &lexicon,
-        &trade,
-        &spec,
-        "entente graph".into(),
-    );
-    let g = r.relationship_graph(&a.actors, a.from, a.to)?;
+    let g = ctx.reader()?.relationship_graph(&GraphQuery {
+        actors: a.actors,
+        from: a.from,
+        to: a.to,
+    })?;
     let text = match a.format {
         GraphFormat::Graphml => g.to_graphml(),
         GraphFormat::Gexf => g.to_gexf(),

@@ -11,12 +11,16 @@ use entente_extract::Extractor;
 use entente_store::Repo;
 use entente_trade::TradeStore;
 
+use crate::error::Result;
+
 /// Resolves spec blocks into document sections.
 pub struct Resolver<'a> {
     pub(super) repo: &'a Repo,
     pub(super) extractor: &'a Extractor,
     pub(super) lexicon: &'a entente_compare::Lexicon,
-    pub(super) trade: &'a TradeStore,
+    /// The trade store, opened on the first trade block (a briefing without one needs no
+    /// runtime and no trade directory).
+    trade_store: &'a (dyn Fn() -> Result<&'a TradeStore> + 'a),
     pub(super) spec: &'a BriefSpec,
     pub(super) doc: Document,
     articles: HashMap<SourceId, Option<FootnoteId>>,
@@ -28,7 +32,7 @@ impl<'a> Resolver<'a> {
         repo: &'a Repo,
         extractor: &'a Extractor,
         lexicon: &'a entente_compare::Lexicon,
-        trade: &'a TradeStore,
+        trade_store: &'a (dyn Fn() -> Result<&'a TradeStore> + 'a),
         spec: &'a BriefSpec,
         generated_from: String,
     ) -> Self {
@@ -36,12 +40,16 @@ impl<'a> Resolver<'a> {
             repo,
             extractor,
             lexicon,
-            trade,
+            trade_store,
             spec,
             doc: Document::from_spec(spec, generated_from),
             articles: HashMap::new(),
             names: HashMap::new(),
         }
+    }
+
+    pub(super) fn trade(&self) -> Result<&'a TradeStore> {
+        (self.trade_store)()
     }
 
     pub fn finish(self) -> Document {
@@ -73,7 +81,7 @@ impl<'a> Resolver<'a> {
     }
 
     /// Resolves one block into one or more sections.
-    pub fn block(&mut self, block: &Block) -> anyhow::Result<()> {
+    pub fn block(&mut self, block: &Block) -> Result<()> {
         match &block.kind {
             BlockKind::Markdown { text } => {
                 let heading = block.title.clone().unwrap_or_default();
@@ -136,7 +144,7 @@ impl<'a> Resolver<'a> {
     }
 
     /// The footnote of a source of the knowledge base (outlet, title, date, URL).
-    pub(super) fn article(&mut self, id: SourceId) -> anyhow::Result<Option<FootnoteId>> {
+    pub(super) fn article(&mut self, id: SourceId) -> Result<Option<FootnoteId>> {
         if let Some(f) = self.articles.get(&id) {
             return Ok(*f);
         }
@@ -170,7 +178,7 @@ impl<'a> Resolver<'a> {
     }
 
     /// Footnotes for the sources citing an event, at most `max`, in citation order.
-    pub(super) fn event_refs(&mut self, e: &Event, max: usize) -> anyhow::Result<Vec<FootnoteId>> {
+    pub(super) fn event_refs(&mut self, e: &Event, max: usize) -> Result<Vec<FootnoteId>> {
         let mut out = Vec::new();
         let mut seen = Vec::new();
         for c in &e.citations {
@@ -208,7 +216,7 @@ impl<'a> Resolver<'a> {
     }
 
     /// An actor id from a name, id or state code given in a spec.
-    pub(super) fn actor_id(&self, query: &str) -> anyhow::Result<String> {
+    pub(super) fn actor_id(&self, query: &str) -> Result<String> {
         Ok(entente_extract::analysis::resolve_actor(
             self.repo.store(),
             query,
@@ -227,11 +235,7 @@ impl<'a> Resolver<'a> {
 
     /// The state's top leader on `date`: supreme leader, party general secretary or head of
     /// state, in that order of preference.
-    pub(super) fn top_leader(
-        &self,
-        state: &str,
-        date: DateValue,
-    ) -> anyhow::Result<Option<String>> {
+    pub(super) fn top_leader(&self, state: &str, date: DateValue) -> Result<Option<String>> {
         let mut best: BTreeMap<u8, String> = BTreeMap::new();
         for a in self.repo.store().actors()? {
             if a.kind != entente_core::ActorKind::Person {

@@ -3,7 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use anyhow::Context;
+use crate::AppError;
+use crate::error::{Context as _, Result};
 use entente_brief::spec::{
     ComparisonTarget, EventSelector, Granularity, RosterTarget, TrendSubject,
 };
@@ -85,11 +86,11 @@ impl Resolver<'_> {
         actors: &[String],
         since: Option<DateValue>,
         until: Option<DateValue>,
-    ) -> anyhow::Result<()> {
+    ) -> Result<()> {
         let ids = actors
             .iter()
             .map(|a| self.actor_id(a))
-            .collect::<anyhow::Result<Vec<_>>>()?;
+            .collect::<Result<Vec<_>>>()?;
         let events = Self::live(self.repo.store().events(&EventFilter {
             actors: ids.clone(),
             types: vec![EventType::Meeting, EventType::Visit, EventType::Call],
@@ -178,7 +179,7 @@ impl Resolver<'_> {
         a: &str,
         b: &str,
         years: (i32, i32),
-    ) -> anyhow::Result<()> {
+    ) -> Result<()> {
         let (a, b) = (a.to_ascii_uppercase(), b.to_ascii_uppercase());
         let end = DateValue::ymd(years.1, 12, 31)?;
         let leader = self.top_leader(&b, end)?;
@@ -280,7 +281,7 @@ impl Resolver<'_> {
         actors: &[String],
         from: Option<DateValue>,
         to: Option<DateValue>,
-    ) -> anyhow::Result<Graph> {
+    ) -> Result<Graph> {
         let filter = self.period_filter(from, to);
         let to_date = to.unwrap_or(self.spec.period.to);
         let mut states = Vec::new();
@@ -418,12 +419,12 @@ impl Resolver<'_> {
     }
 
     /// The events of a selector: every actor takes part and the date matches.
-    fn select_event(&self, sel: &EventSelector) -> anyhow::Result<Event> {
+    fn select_event(&self, sel: &EventSelector) -> Result<Event> {
         let ids = sel
             .actors
             .iter()
             .map(|a| self.actor_id(a))
-            .collect::<anyhow::Result<Vec<_>>>()?;
+            .collect::<Result<Vec<_>>>()?;
         let mut events = Self::live(self.repo.store().events(&EventFilter {
             actors: ids,
             from: Some(sel.date.start()),
@@ -452,13 +453,13 @@ impl Resolver<'_> {
         block: &Block,
         target: &ComparisonTarget,
         outlets: &[String],
-    ) -> anyhow::Result<()> {
+    ) -> Result<()> {
         let (sources, event): (Vec<String>, Option<String>) = match target {
             ComparisonTarget::Event(id) => (Vec::new(), Some(id.clone())),
             ComparisonTarget::Meeting(sel) => (Vec::new(), Some(self.select_event(sel)?.id)),
             ComparisonTarget::Sources(s) => (s.clone(), None),
         };
-        let cmp = super::super::compare::run_comparison(
+        let cmp = crate::compare::run_comparison(
             self.repo,
             self.extractor,
             self.lexicon,
@@ -574,14 +575,14 @@ impl Resolver<'_> {
         actors: &[String],
         by: Granularity,
         outlets: bool,
-    ) -> anyhow::Result<()> {
+    ) -> Result<()> {
         let b = bucket(by);
         match subject {
             TrendSubject::Ladder(id) => {
                 let [x, y] = actors else {
-                    anyhow::bail!(
-                        "a ladder trend needs `actors` with two states, e.g. [\"RU\", \"KP\"]"
-                    );
+                    return Err(AppError::invalid(
+                        "a ladder trend needs `actors` with two states, e.g. [\"RU\", \"KP\"]",
+                    ));
                 };
                 let t = trend::ladder_trend(
                     self.repo.store(),
@@ -716,7 +717,7 @@ impl Resolver<'_> {
         block: &Block,
         actors: &[String],
         kinds: &[EventType],
-    ) -> anyhow::Result<()> {
+    ) -> Result<()> {
         let mut states = BTreeSet::new();
         for a in actors {
             let id = self.actor_id(a)?;
@@ -809,7 +810,7 @@ impl Resolver<'_> {
         Ok(())
     }
 
-    pub(super) fn roster(&mut self, block: &Block, target: &RosterTarget) -> anyhow::Result<()> {
+    pub(super) fn roster(&mut self, block: &Block, target: &RosterTarget) -> Result<()> {
         let event = match target {
             RosterTarget::Event(id) => self
                 .repo
@@ -908,12 +909,12 @@ fn timeline_heading_needed(rows: &[Vec<Cell>]) -> bool {
 
 fn fmt_num(v: f64) -> String {
     if v.fract() == 0.0 {
-        super::super::trade::money(v)
+        entente_trade::query::thousands(v)
     } else {
         format!("{v}")
     }
 }
 
 fn entente_cli_clip(s: &str, n: usize) -> String {
-    crate::output::clip(s, n)
+    entente_text::clip(s, n)
 }

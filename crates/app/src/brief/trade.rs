@@ -12,14 +12,16 @@ use entente_core::DateValue;
 use entente_trade::{By, Flow, Measures, Period, Scope};
 
 use super::Resolver;
+use crate::AppError;
+use crate::error::Result;
 
-fn valid_code(c: &str) -> anyhow::Result<String> {
-    let c = c.trim().to_ascii_uppercase();
-    if c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase()) {
-        Ok(c)
-    } else {
-        anyhow::bail!("`{c}` is not an ISO 3166-1 alpha-2 state code (CN, KP, RU)")
-    }
+fn valid_code(c: &str) -> Result<String> {
+    entente_core::state_code(c).ok_or_else(|| {
+        AppError::invalid(format!(
+            "`{}` is not an ISO 3166-1 alpha-2 state code (CN, KP, RU)",
+            c.trim().to_ascii_uppercase()
+        ))
+    })
 }
 
 fn dataset_label(d: &str) -> String {
@@ -54,13 +56,13 @@ impl Resolver<'_> {
         partner: &str,
         years: (i32, i32),
         flow: Option<Flow>,
-    ) -> anyhow::Result<Vec<FootnoteId>> {
+    ) -> Result<Vec<FootnoteId>> {
         let mut scope = Scope::new(reporter, partner);
         scope.flow = flow;
         scope.from = Some(Period::year(years.0));
         scope.to = Some(Period::year(years.1));
         let aside: Vec<(String, i32, String)> = self
-            .trade
+            .trade()?
             .select(&scope)?
             .choices
             .into_iter()
@@ -70,43 +72,23 @@ impl Resolver<'_> {
                     .map(move |d| (c.flow.as_str().to_string(), c.year, d))
             })
             .collect();
-        let flow_sql = flow
-            .map(|f| format!(" AND flow = '{}'", f.as_str()))
-            .unwrap_or_default();
-        let sql = format!(
-            "SELECT dataset, source_file, flow, year, min(source_line), max(source_line), count(*) \
-             FROM records WHERE reporter = '{reporter}' AND partner = '{partner}' AND year >= {} \
-             AND year <= {}{flow_sql} GROUP BY 1, 2, 3, 4 ORDER BY 2, 3, 4",
-            years.0, years.1
-        );
-        let res = self.trade.sql(&sql)?;
         // (dataset, file) -> (first line, last line, rows), in file order.
-        type Lines = (i64, i64, i64);
+        type Lines = (u64, u64, u64);
         let mut files: Vec<((String, String), Lines)> = Vec::new();
-        for row in res.rows {
-            let dataset = row[0].as_str().unwrap_or_default().to_string();
-            let (f, y) = (
-                row[2].as_str().unwrap_or_default(),
-                row[3].as_i64().unwrap_or(0) as i32,
-            );
+        for p in self.trade()?.provenance(reporter, partner, years, flow)? {
             if aside
                 .iter()
-                .any(|(af, ay, ad)| af == f && *ay == y && *ad == dataset)
+                .any(|(af, ay, ad)| af == p.flow.as_str() && *ay == p.year && *ad == p.dataset)
             {
                 continue;
             }
-            let file = row[1].as_str().unwrap_or_default().to_string();
-            let (lo, hi, n) = (
-                row[4].as_i64().unwrap_or(0),
-                row[5].as_i64().unwrap_or(0),
-                row[6].as_i64().unwrap_or(0),
-            );
+            let (lo, hi, n) = (p.first_line, p.last_line, p.rows);
             match files
                 .iter_mut()
-                .find(|(k, _)| k.0 == dataset && k.1 == file)
+                .find(|(k, _)| k.0 == p.dataset && k.1 == p.file)
             {
                 Some((_, v)) => *v = (v.0.min(lo), v.1.max(hi), v.2 + n),
-                None => files.push(((dataset, file), (lo, hi, n))),
+                None => files.push(((p.dataset, p.file), (lo, hi, n))),
             }
         }
         let mut out = Vec::new();
@@ -166,14 +148,14 @@ impl Resolver<'_> {
         reporter: &str,
         partner: &str,
         years: u16,
-    ) -> anyhow::Result<()> {
+    ) -> Result<()> {
         let (reporter, partner) = (valid_code(reporter)?, valid_code(partner)?);
         let y1 = self.spec.period.to.year;
         let y0 = y1 - i32::from(years.max(1)) + 1;
         let mut scope = Scope::new(&reporter, &partner);
         scope.from = Some(Period::year(y0));
         scope.to = Some(Period::year(y1));
-        let rows = self.trade.totals(&scope, By::Year)?;
+        let rows = self.trade()?.totals(&scope, By::Year)?;
         let refs = self.customs_refs(&reporter, &partner, (y0, y1), None)?;
         let (xn, mn) = self.flow_names(&reporter, &partner);
         let mut cats = Vec::new();
@@ -281,15 +263,15 @@ impl Resolver<'_> {
         partner: &str,
         through: u8,
         years: &[i32],
-    ) -> anyhow::Result<()> {
+    ) -> Result<()> {
         let (reporter, partner) = (valid_code(reporter)?, valid_code(partner)?);
         let (y0, y1) = match (years.iter().min(), years.iter().max()) {
             (Some(a), Some(b)) => (*a, *b),
-            _ => anyhow::bail!("`years` is empty"),
+            _ => return Err(AppError::invalid("`years` is empty")),
         };
         let scope = Scope::new(&reporter, &partner);
         let rows: Vec<_> = self
-            .trade
+            .trade()?
             .ytd(&scope, through, (y0, y1), None)?
             .into_iter()
             .filter(|r| years.contains(&r.year))
@@ -380,12 +362,12 @@ impl Resolver<'_> {
         partner: &str,
         from: YearMonth,
         to: YearMonth,
-    ) -> anyhow::Result<()> {
+    ) -> Result<()> {
         let (reporter, partner) = (valid_code(reporter)?, valid_code(partner)?);
         let mut scope = Scope::new(&reporter, &partner);
         scope.from = Some(Period::month(from.year, from.month));
         scope.to = Some(Period::month(to.year, to.month));
-        let rows = self.trade.totals(&scope, By::Month)?;
+        let rows = self.trade()?.totals(&scope, By::Month)?;
         let by: BTreeMap<String, (Option<f64>, Option<f64>)> = rows
             .iter()
             .map(|r| (r.period.clone(), (r.exports_usd, r.imports_usd)))
@@ -435,14 +417,14 @@ impl Resolver<'_> {
         flow: FlowFilter,
         months: Option<MonthRange>,
         sanctions: bool,
-    ) -> anyhow::Result<()> {
+    ) -> Result<()> {
         let (reporter, partner) = (valid_code(reporter)?, valid_code(partner)?);
         let flows = match flow {
             FlowFilter::Both => vec![Flow::Export, Flow::Import],
             FlowFilter::Export => vec![Flow::Export],
             FlowFilter::Import => vec![Flow::Import],
         };
-        let nomenclature = self.trade.nomenclature()?;
+        let nomenclature = self.trade()?.nomenclature()?;
         let measures = if sanctions {
             Some(Measures::unsc_dprk()?)
         } else {
@@ -468,7 +450,7 @@ impl Resolver<'_> {
             // Every heading, so the codes past the first `n` can be screened too; the table
             // shows the first `n`, then the others together, then any value not allocated
             // to a heading, then the total (the lines add up to it, as in `trade top`).
-            let table = self.trade.top_table(
+            let table = self.trade()?.top_table(
                 &scope,
                 4,
                 usize::MAX,
@@ -666,14 +648,14 @@ impl Resolver<'_> {
         a: &str,
         b: &str,
         to: DateValue,
-    ) -> anyhow::Result<Option<(String, f64, Vec<FootnoteId>)>> {
+    ) -> Result<Option<(String, f64, Vec<FootnoteId>)>> {
         for (r, p) in [(a, b), (b, a)] {
             let (Ok(r), Ok(p)) = (valid_code(r), valid_code(p)) else {
                 return Ok(None);
             };
             let mut scope = Scope::new(&r, &p);
             scope.to = Some(Period::year(to.year));
-            let rows = self.trade.totals(&scope, By::Year)?;
+            let rows = self.trade()?.totals(&scope, By::Year)?;
             // The latest year with both flows: a total is never one flow alone.
             if let Some((last, total)) = rows.iter().rev().find_map(|r| r.total_usd.map(|t| (r, t)))
             {
