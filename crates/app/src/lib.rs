@@ -26,6 +26,7 @@
 //!   [`ErrorKind::Conflict`]), and an outbox of committed changes that feeds the search index.
 //! * **One conformance suite** against the traits runs on SQLite and, with #15, PostgreSQL.
 
+mod actors;
 mod brief;
 mod compare;
 mod error;
@@ -34,6 +35,10 @@ mod kb;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
+pub use actors::{
+    ActorAdd, ActorAlias, ActorDetail, ActorFormat, ActorImport, ActorQuery, ActorRecord,
+    AliasOutcome, ImportSummary, PositionView, guess_lang,
+};
 pub use brief::GraphQuery;
 pub use compare::{CompareRequest, LadderQuery, TrendQuery};
 pub use entente_brief::{BriefSpec, Document, Graph};
@@ -155,12 +160,17 @@ impl App {
             .map_err(|_| AppError::internal("an earlier request failed while holding the store"))
     }
 
-    fn writable(&self) -> Result<MutexGuard<'_, Repo>, AppError> {
+    fn check_writable(&self) -> Result<(), AppError> {
         if self.access == Access::ReadOnly {
             return Err(AppError::internal(
                 "this data directory was opened read-only; the request writes",
             ));
         }
+        Ok(())
+    }
+
+    fn writable(&self) -> Result<MutexGuard<'_, Repo>, AppError> {
+        self.check_writable()?;
         self.repo()
     }
 }

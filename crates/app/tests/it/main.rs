@@ -1,6 +1,7 @@
 //! The application layer without the binary: events, their review, the chronology and the
 //! exchange counts over a data directory filled by the real extraction path.
 
+mod actors;
 mod brief;
 mod kb;
 

@@ -1,27 +1,19 @@
-//! `entente actors`: list, show, add, alias and import the actors extraction matches.
-//!
-//! The bundled gazetteer (`data/actors/`) is copied into the knowledge base with origin
-//! `bundled`; an analyst's additions and changes are stored with origin `user`, imports with
-//! `import:<file name>`. Extraction matches the bundled gazetteer with the stored non-bundled
-//! actors laid over it, so a change here makes the next `entente extract` re-read every source.
-//! Every change is validated against the whole gazetteer before anything is written.
+//! `entente actors`: list, show, add, alias and import the actors extraction matches. The
+//! application layer validates and stores (see `entente_app::App::actors`); this module parses
+//! the arguments and prints.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, bail};
-use entente_core::{Actor, ActorKind, DateValue, Position};
-use entente_extract::gazetteer::{self, Gazetteer, fold_for_match};
-use entente_extract::run;
-use entente_store::{EventFilter, OpenMode, Repo};
-use serde::Serialize;
+use anyhow::bail;
+use entente_app::{
+    Access, ActorAdd, ActorAlias, ActorFormat, ActorImport, ActorQuery, App, ImportSummary,
+};
+use entente_core::{ActorKind, DateValue, Position};
 
 use super::Ctx;
 use crate::output;
-
-/// Origin of actors added or changed by hand.
-const USER: &str = "user";
 
 #[derive(clap::Subcommand)]
 pub enum Command {
@@ -125,9 +117,8 @@ pub struct AddArgs {
 }
 
 pub fn run(ctx: &Ctx, c: Command) -> anyhow::Result<ExitCode> {
-    let mut repo = ctx.open(OpenMode::ReadWrite)?;
-    let bundled = Gazetteer::bundled().context("loading data/actors")?;
-    run::sync_bundled_actors(repo.store_mut(), &bundled)?;
+    // Every actor command brings the bundled actors up to date first, so it writes.
+    let app = ctx.app(Access::ReadWrite)?;
     match c {
         Command::List {
             kind,
@@ -137,8 +128,8 @@ pub fn run(ctx: &Ctx, c: Command) -> anyhow::Result<ExitCode> {
             name,
             json,
         } => list(
-            &repo,
-            &ListFilter {
+            &app,
+            &ActorQuery {
                 kinds: kind,
                 country,
                 designated,
@@ -147,108 +138,47 @@ pub fn run(ctx: &Ctx, c: Command) -> anyhow::Result<ExitCode> {
             },
             json,
         ),
-        Command::Show { actor, on, json } => show(&repo, &actor, on, json),
-        Command::Add(a) => add(ctx, &mut repo, a),
+        Command::Show { actor, on, json } => show(&app, &actor, on, json),
+        Command::Add(a) => add(ctx, &app, a),
         Command::Alias {
             actor,
             name,
             lang,
             alias,
-        } => add_alias(ctx, &mut repo, &actor, &name, lang, alias),
+        } => add_alias(ctx, &app, actor, name, lang, alias),
         Command::Import {
             file,
             format,
             list_type,
             dry_run,
             json,
-        } => import(ctx, &mut repo, &file, format, &list_type, dry_run, json),
+        } => import(
+            ctx,
+            &app,
+            ActorImport {
+                file,
+                format: format.map(|f| match f {
+                    Format::Toml => ActorFormat::Toml,
+                    Format::Csv => ActorFormat::Csv,
+                    Format::Un => ActorFormat::Un,
+                }),
+                list_type,
+                dry_run,
+            },
+            json,
+        ),
     }
 }
 
-struct ListFilter {
-    kinds: Vec<ActorKind>,
-    country: Option<String>,
-    designated: bool,
-    origin: Option<String>,
-    name: Option<String>,
-}
-
-impl ListFilter {
-    fn keeps(&self, a: &Actor, origin: &str) -> bool {
-        if !self.kinds.is_empty() && !self.kinds.contains(&a.kind) {
-            return false;
-        }
-        if let Some(c) = &self.country {
-            let own = a.country.as_deref().or(if a.kind == ActorKind::State {
-                Some(a.id.as_str())
-            } else {
-                None
-            });
-            if !own.is_some_and(|o| o.eq_ignore_ascii_case(c)) {
-                return false;
-            }
-        }
-        if self.designated && a.un_designation.is_none() {
-            return false;
-        }
-        if let Some(o) = &self.origin {
-            let ok = if o == "import" {
-                origin.starts_with("import:")
-            } else {
-                origin == o
-            };
-            if !ok {
-                return false;
-            }
-        }
-        if let Some(n) = &self.name {
-            let q = fold_for_match(n);
-            if !a
-                .all_names()
-                .chain(a.aliases.values().flatten().map(|s| ("", s.as_str())))
-                .any(|(_, name)| fold_for_match(name).contains(&q))
-            {
-                return false;
-            }
-        }
-        true
-    }
-}
-
-/// An actor as printed by `--json`: its stored fields, its origin and (for `show`) how many
-/// events it takes part in.
-#[derive(Serialize)]
-struct ActorJson<'a> {
-    #[serde(flatten)]
-    actor: &'a Actor,
-    origin: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    events: Option<usize>,
-}
-
-fn list(repo: &Repo, f: &ListFilter, json: bool) -> anyhow::Result<ExitCode> {
-    let store = repo.store();
-    let mut rows = Vec::new();
-    for a in store.actors()? {
-        let origin = store.actor_origin(&a.id)?.unwrap_or_default();
-        if f.keeps(&a, &origin) {
-            rows.push((a, origin));
-        }
-    }
+fn list(app: &App, q: &ActorQuery, json: bool) -> anyhow::Result<ExitCode> {
+    let rows = app.actors(q)?;
     if json {
-        let items: Vec<ActorJson> = rows
-            .iter()
-            .map(|(a, o)| ActorJson {
-                actor: a,
-                origin: o.clone(),
-                events: None,
-            })
-            .collect();
-        output::json_lines(&items)?;
+        output::json_lines(&rows)?;
         return Ok(ExitCode::SUCCESS);
     }
     let mut t = output::table(&["id", "kind", "name", "country", "names", "origin"]);
-    for (a, origin) in &rows {
+    for r in &rows {
+        let a = &r.actor;
         let langs = a
             .names
             .iter()
@@ -266,7 +196,7 @@ fn list(repo: &Repo, f: &ListFilter, json: bool) -> anyhow::Result<ExitCode> {
             output::clip(&name, 48),
             a.country.clone().unwrap_or_default(),
             langs,
-            origin.clone(),
+            r.origin.clone(),
         ]);
     }
     println!("{t}");
@@ -274,38 +204,13 @@ fn list(repo: &Repo, f: &ListFilter, json: bool) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The one actor `query` (an id or a name) designates, or an error listing the candidates.
-fn resolve(repo: &Repo, query: &str) -> anyhow::Result<Actor> {
-    let id = entente_extract::analysis::resolve_actor(repo.store(), query)?;
-    repo.store()
-        .actor(&id)?
-        .with_context(|| format!("actor `{id}` vanished from the knowledge base"))
-}
-
-fn show(repo: &Repo, query: &str, on: Option<DateValue>, json: bool) -> anyhow::Result<ExitCode> {
-    let store = repo.store();
-    let a = resolve(repo, query)?;
-    let origin = store.actor_origin(&a.id)?.unwrap_or_default();
-    let events = store.events(&EventFilter {
-        actors: vec![a.id.clone()],
-        ..EventFilter::default()
-    })?;
+fn show(app: &App, query: &str, on: Option<DateValue>, json: bool) -> anyhow::Result<ExitCode> {
+    let d = app.actor(query, on)?;
     if json {
-        let mut shown = a.clone();
-        if let Some(d) = on {
-            shown.positions.retain(|p| p.held_on(&d));
-        }
-        println!(
-            "{}",
-            serde_json::to_string(&ActorJson {
-                actor: &shown,
-                origin,
-                events: Some(events.len()),
-            })?
-        );
+        println!("{}", serde_json::to_string(&d.record)?);
         return Ok(ExitCode::SUCCESS);
     }
-    let gaz = run::gazetteer_for(store)?;
+    let a = &d.record.actor;
     println!("{}  {} ({})", a.id, a.name_en, a.kind);
     let mut facts = Vec::new();
     if let Some(c) = &a.country {
@@ -317,52 +222,39 @@ fn show(repo: &Repo, query: &str, on: Option<DateValue>, json: bool) -> anyhow::
     if let Some(d) = &a.un_designation {
         facts.push(format!("designated by the UN Security Council: {d}"));
     }
-    facts.push(format!("origin: {origin}"));
+    facts.push(format!("origin: {}", d.record.origin));
     println!("{}", facts.join(" · "));
     print_names("Names", &a.names);
     print_names("Aliases", &a.aliases);
-    let positions: Vec<&Position> = match &on {
-        Some(d) => a.positions_on(d).collect(),
-        None => a.positions.iter().collect(),
-    };
-    if !positions.is_empty() || on.is_some() {
+    if !d.positions.is_empty() || on.is_some() {
         match on {
             Some(d) => println!("Positions held on {d}:"),
             None => println!("Positions:"),
         }
-        if positions.is_empty() {
+        if d.positions.is_empty() {
             println!("  none");
         }
-        for p in positions {
-            let post = p
-                .title_en
-                .clone()
-                .or_else(|| gaz.post(&p.post).map(|x| x.label_en.clone()))
-                .unwrap_or_else(|| p.post.clone());
-            let org = gaz
-                .actor(&p.org)
-                .map(|o| o.name_en.clone())
-                .unwrap_or_else(|| p.org.clone());
+        for p in &d.positions {
             let span = format!(
                 "{} – {}",
-                p.from.map(|d| d.to_string()).unwrap_or_else(|| "?".into()),
-                p.to.map(|d| d.to_string()).unwrap_or_default()
+                p.position
+                    .from
+                    .map(|d| d.to_string())
+                    .unwrap_or_else(|| "?".into()),
+                p.position.to.map(|d| d.to_string()).unwrap_or_default()
             );
-            println!("  {span:<25} {post}, {org}");
+            println!("  {span:<25} {}, {}", p.post_label, p.org_name);
         }
     }
     if let Some(n) = &a.note {
         println!("Note: {n}");
     }
-    let confirmed = events
-        .iter()
-        .filter(|e| e.status == entente_core::Status::Confirmed)
-        .count();
+    let events = d.record.events.unwrap_or(0);
     println!(
         "Events: {} ({} confirmed){}",
-        events.len(),
-        confirmed,
-        if events.is_empty() {
+        events,
+        d.confirmed_events,
+        if events == 0 {
             String::new()
         } else {
             format!(" — entente events list --actor {}", a.id)
@@ -427,60 +319,35 @@ fn parse_position(s: &str) -> anyhow::Result<Position> {
     })
 }
 
-/// Checks `actors` laid over the current gazetteer (bundled plus the knowledge base's own);
-/// the error names the file (or command) and the field.
-fn validate(repo: &Repo, actors: &[Actor], what: &str) -> anyhow::Result<Gazetteer> {
-    let mut gaz = run::gazetteer_for(repo.store())?;
-    gaz.overlay_actors(actors.to_vec(), what)
-        .with_context(|| format!("{what}: rejected, nothing was written"))?;
-    Ok(gaz)
-}
-
-/// Validates one actor changed by hand and stores it as the analyst's.
-fn save_own(repo: &mut Repo, actor: &Actor, what: &str) -> anyhow::Result<()> {
-    validate(repo, std::slice::from_ref(actor), what)?;
-    repo.store_mut()
-        .upsert_actors(std::slice::from_ref(actor), USER)?;
-    Ok(())
-}
-
-fn add(ctx: &Ctx, repo: &mut Repo, a: AddArgs) -> anyhow::Result<ExitCode> {
-    if let Some(existing) = repo.store().actor(&a.id)? {
-        bail!(
-            "an actor with id `{}` exists ({}); use `entente actors alias` to give it another name",
-            a.id,
-            existing.name_en
-        );
-    }
+fn add(ctx: &Ctx, app: &App, a: AddArgs) -> anyhow::Result<ExitCode> {
     let mut names: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for n in &a.names {
         let (l, v) = lang_value("name", n)?;
-        push_unique(names.entry(l.to_string()).or_default(), v);
+        names.entry(l.to_string()).or_default().push(v.to_string());
     }
     let mut aliases: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for n in &a.aliases {
         let (l, v) = lang_value("alias", n)?;
-        push_unique(aliases.entry(l.to_string()).or_default(), v);
+        aliases
+            .entry(l.to_string())
+            .or_default()
+            .push(v.to_string());
     }
-    let actor = Actor {
-        id: a.id.trim().to_string(),
+    let actor = app.add_actor(&ActorAdd {
+        id: a.id,
         kind: a.kind,
-        name_en: a.name_en.trim().to_string(),
+        name_en: a.name_en,
         names,
         aliases,
+        country: a.country,
         wikidata: a.wikidata,
-        country: a.country.map(|c| c.trim().to_ascii_uppercase()),
-        located_in: None,
-        died: None,
         positions: a
             .positions
             .iter()
             .map(|p| parse_position(p))
             .collect::<anyhow::Result<_>>()?,
-        un_designation: None,
         note: a.note,
-    };
-    save_own(repo, &actor, "entente actors add")?;
+    })?;
     if !ctx.quiet {
         println!(
             "added {} ({}); the next `entente extract` re-reads every source with it",
@@ -490,206 +357,47 @@ fn add(ctx: &Ctx, repo: &mut Repo, a: AddArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn push_unique(v: &mut Vec<String>, s: &str) -> bool {
-    if v.iter().any(|x| fold_for_match(x) == fold_for_match(s)) {
-        false
-    } else {
-        v.push(s.to_string());
-        true
-    }
-}
-
-/// The language of a name from its script: Hangul → ko, kana → ja, Cyrillic → ru, Latin → en.
-/// Chinese characters alone could be ja, zh-Hans or zh-Hant: no guess.
-fn guess_lang(s: &str) -> Option<&'static str> {
-    let has = |r: std::ops::RangeInclusive<char>| s.chars().any(|c| r.contains(&c));
-    if has('\u{AC00}'..='\u{D7A3}') || has('\u{1100}'..='\u{11FF}') {
-        Some("ko")
-    } else if has('\u{3040}'..='\u{30FF}') {
-        Some("ja")
-    } else if has('\u{0400}'..='\u{04FF}') {
-        Some("ru")
-    } else if s.chars().any(|c| c.is_alphabetic())
-        && s.chars()
-            .filter(|c| c.is_alphabetic())
-            .all(|c| c.is_ascii_alphabetic() || ('\u{00C0}'..='\u{024F}').contains(&c))
-    {
-        Some("en")
-    } else {
-        None
-    }
-}
-
 fn add_alias(
     ctx: &Ctx,
-    repo: &mut Repo,
-    query: &str,
-    name: &str,
+    app: &App,
+    actor: String,
+    name: String,
     lang: Option<String>,
-    as_alias: bool,
+    alias: bool,
 ) -> anyhow::Result<ExitCode> {
-    let mut a = resolve(repo, query)?;
-    let name = name.trim();
-    if name.is_empty() {
-        bail!("the new name is empty");
+    if lang.is_none() && !name.trim().is_empty() && entente_app::guess_lang(name.trim()).is_none() {
+        bail!(
+            "cannot tell the language of `{}` from its script; give --lang ({})",
+            name.trim(),
+            entente_extract::gazetteer::LANGS.join(", ")
+        );
     }
-    let lang = match lang {
-        Some(l) => l,
-        None => guess_lang(name)
-            .with_context(|| {
-                format!(
-                    "cannot tell the language of `{name}` from its script; give --lang ({})",
-                    gazetteer::LANGS.join(", ")
-                )
-            })?
-            .to_string(),
-    };
-    let map = if as_alias {
-        &mut a.aliases
-    } else {
-        &mut a.names
-    };
-    if !push_unique(map.entry(lang.clone()).or_default(), name) {
-        if !ctx.quiet {
-            println!("{} already has `{name}` ({lang}); nothing changed", a.id);
-        }
+    let o = app.alias_actor(&ActorAlias {
+        actor,
+        name: name.clone(),
+        lang,
+        alias,
+    })?;
+    let (name, lang) = (name.trim(), &o.lang);
+    if ctx.quiet {
         return Ok(ExitCode::SUCCESS);
     }
-    save_own(repo, &a, "entente actors alias")?;
-    if !ctx.quiet {
+    if o.changed {
         println!(
             "{} ({}) gained the {} `{name}` ({lang}); the next `entente extract` re-reads every source",
-            a.id,
-            a.name_en,
-            if as_alias { "alias" } else { "name" }
+            o.id,
+            o.name_en,
+            if alias { "alias" } else { "name" }
         );
+    } else {
+        println!("{} already has `{name}` ({lang}); nothing changed", o.id);
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// What an import did (or would do with --dry-run).
-#[derive(Serialize)]
-struct ImportSummary {
-    file: String,
-    origin: String,
-    read: usize,
-    added: usize,
-    updated: usize,
-    unchanged: usize,
-    designated: usize,
-    /// Actors imported earlier from a file of the same kind that this file no longer has
-    /// (for the UN list: possibly delisted). They are kept; review them.
-    missing_since_last_import: Vec<String>,
-    /// Names this file shares with other actors: matched as ambiguous, resolved by context.
-    shared_names: Vec<String>,
-    dry_run: bool,
-}
-
-fn import(
-    ctx: &Ctx,
-    repo: &mut Repo,
-    file: &Path,
-    format: Option<Format>,
-    list_type: &str,
-    dry_run: bool,
-    json: bool,
-) -> anyhow::Result<ExitCode> {
-    let format = match format {
-        Some(f) => f,
-        None => match file
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(|e| e.to_ascii_lowercase())
-            .as_deref()
-        {
-            Some("toml") => Format::Toml,
-            Some("csv") => Format::Csv,
-            Some("xml") => Format::Un,
-            _ => bail!(
-                "{}: cannot tell the format from the extension; give --format toml|csv|un",
-                file.display()
-            ),
-        },
-    };
-    let actors = match format {
-        Format::Toml => gazetteer::import_toml(file)?,
-        Format::Csv => gazetteer::import_csv(file)?,
-        Format::Un => gazetteer::import_un_consolidated(file, list_type)?,
-    };
-    if actors.is_empty() {
-        bail!(
-            "{}: no actors found{}",
-            file.display(),
-            if format == Format::Un {
-                format!(" for list type `{list_type}`")
-            } else {
-                String::new()
-            }
-        );
-    }
-    let base = file
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| file.display().to_string());
-    let origin = format!("import:{base}");
-    let gaz = validate(repo, &actors, &file.display().to_string())?;
-    let store = repo.store();
-    let (mut added, mut updated, mut unchanged) = (0, 0, 0);
-    // What the import writes: the actors that are new or differ from the stored ones.
-    let mut fresh: Vec<Actor> = Vec::new();
-    for a in &actors {
-        match store.actor(&a.id)? {
-            Some(old) if &old == a => unchanged += 1,
-            old => {
-                if old.is_none() {
-                    added += 1;
-                } else {
-                    updated += 1;
-                }
-                fresh.push(a.clone());
-            }
-        }
-    }
-    // Earlier imports of the same kind of file (the UN list, by its designations) that this
-    // one no longer carries.
-    let mut missing = Vec::new();
-    if format == Format::Un {
-        for old in store.actors()? {
-            let from_import = store
-                .actor_origin(&old.id)?
-                .is_some_and(|o| o.starts_with("import:"));
-            if from_import
-                && old.un_designation.is_some()
-                && old.country.as_deref() == actors[0].country.as_deref()
-                && !actors.iter().any(|a| a.id == old.id)
-            {
-                missing.push(format!("{} ({})", old.id, old.name_en));
-            }
-        }
-    }
-    let mut shared = Vec::new();
-    for a in &actors {
-        if let Some(x) = gaz.extra(&a.id) {
-            for n in &x.ambiguous {
-                shared.push(format!("{} ({})", n, a.id));
-            }
-        }
-    }
-    let summary = ImportSummary {
-        file: file.display().to_string(),
-        origin: origin.clone(),
-        read: actors.len(),
-        added,
-        updated,
-        unchanged,
-        designated: actors.iter().filter(|a| a.un_designation.is_some()).count(),
-        missing_since_last_import: missing,
-        shared_names: shared,
-        dry_run,
-    };
-    if !dry_run {
-        repo.store_mut().upsert_actors(&fresh, &origin)?;
-    }
+fn import(ctx: &Ctx, app: &App, req: ActorImport, json: bool) -> anyhow::Result<ExitCode> {
+    let summary: ImportSummary = app.import_actors(&req)?;
+    let dry_run = summary.dry_run;
     if json {
         println!("{}", serde_json::to_string(&summary)?);
     } else if !ctx.quiet {
