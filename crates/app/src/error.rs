@@ -71,7 +71,8 @@ impl ErrorKind {
         match e {
             S::NotFound(_) => ErrorKind::NotFound,
             S::Conflict { .. } => ErrorKind::Conflict,
-            S::Ambiguous { .. } | S::Query { .. } => ErrorKind::InvalidInput,
+            // A malformed id, date or language in the request.
+            S::Ambiguous { .. } | S::Query { .. } | S::Core(_) => ErrorKind::InvalidInput,
             _ => ErrorKind::Internal,
         }
     }
@@ -176,6 +177,21 @@ impl<T> Context<T> for Option<T> {
 
     fn with_context<M: std::fmt::Display>(self, what: impl FnOnce() -> M) -> Result<T> {
         self.ok_or_else(|| AppError::not_found(what().to_string()))
+    }
+}
+
+impl From<entente_ingest::IngestError> for AppError {
+    fn from(e: entente_ingest::IngestError) -> AppError {
+        use entente_ingest::IngestError as I;
+        match e {
+            I::Store(s) => s.into(),
+            I::Profile(_) => AppError::internal(e.to_string()),
+            I::Io { ref source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
+                AppError::not_found(e.to_string())
+            }
+            I::Io { .. } => AppError::internal(e.to_string()),
+            other => AppError::invalid(other.to_string()),
+        }
     }
 }
 

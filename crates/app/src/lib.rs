@@ -31,6 +31,7 @@ mod brief;
 mod compare;
 mod error;
 mod kb;
+mod sources;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, OnceLock};
@@ -48,9 +49,14 @@ pub use entente_extract::analysis::{
     ActorRef, CitationView, EventView, ExchangeRow, ParticipantView,
 };
 pub use entente_extract::run::{FailedSource, RunSummary};
+pub use entente_store::{DoctorReport, SearchResult, SourceSummary};
 pub use error::{AppError, ErrorKind};
 pub use kb::{
     ChronologyQuery, EventAdd, EventEdit, EventQuery, ExchangesQuery, ExtractRequest, Period,
+};
+pub use sources::{
+    CONFIG_FILE, DEFAULT_CONFIG, IngestProgress, IngestRequest, IngestSummary, SearchPage,
+    SearchRequest, Sort, SourceDetail, SourceQuery,
 };
 
 use entente_store::{OpenMode, Repo};

@@ -80,7 +80,7 @@ impl Default for IngestOptions {
 }
 
 /// What happened to one document.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     New,
@@ -90,7 +90,7 @@ pub enum Status {
 }
 
 /// The outcome for one document (or one input that failed as a whole).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct ItemReport {
     pub origin: String,
     pub status: Status,
@@ -105,7 +105,7 @@ pub struct ItemReport {
 }
 
 /// Counts and the per-item reports of one run.
-#[derive(Debug, Clone, Serialize, Default)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, Default)]
 pub struct Summary {
     pub new: usize,
     pub unchanged: usize,

@@ -458,14 +458,24 @@ impl SearchIndex {
         let mut total = None;
         match q.sort {
             SortOrder::Relevance => {
-                let top = collector.order_by_score();
-                if q.count {
+                // Equal scores in ingest order: without a tie-break their order would follow
+                // the index's segment layout, which differs between two stores of the same
+                // documents and changes when segments merge (a page could repeat or skip one).
+                let top = collector.tweak_score(|segment: &tantivy::SegmentReader| {
+                    let seq = segment.fast_fields().i64("seq").ok();
+                    move |doc: tantivy::DocId, score: tantivy::Score| {
+                        let seq = seq.as_ref().and_then(|c| c.first(doc)).unwrap_or(i64::MAX);
+                        (score, std::cmp::Reverse(seq))
+                    }
+                });
+                let found = if q.count {
                     let (t, n) = searcher.search(&*query, &(top, tantivy::collector::Count))?;
-                    addrs = t;
                     total = Some(n);
+                    t
                 } else {
-                    addrs = searcher.search(&*query, &top)?;
-                }
+                    searcher.search(&*query, &top)?
+                };
+                addrs = found.into_iter().map(|((s, _), a)| (s, a)).collect();
             }
             SortOrder::NewestFirst | SortOrder::OldestFirst => {
                 let order = if q.sort == SortOrder::NewestFirst {

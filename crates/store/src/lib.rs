@@ -40,7 +40,7 @@ pub enum PutOutcome {
 }
 
 /// One row of a source listing.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct SourceSummary {
     pub id: SourceId,
     pub seq: i64,

@@ -29,7 +29,7 @@ pub struct Repo {
 }
 
 /// One search result with what a listing shows.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct SearchResult {
     pub source_id: SourceId,
     pub title: Option<String>,
@@ -43,7 +43,7 @@ pub struct SearchResult {
 }
 
 /// What `doctor` found (and did).
-#[derive(Debug, Clone, Serialize, Default)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, Default)]
 pub struct DoctorReport {
     pub sources_in_store: u64,
     pub documents_in_index: u64,

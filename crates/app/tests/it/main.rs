@@ -4,6 +4,7 @@
 mod actors;
 mod brief;
 mod kb;
+mod sources;
 
 use std::path::Path;
 

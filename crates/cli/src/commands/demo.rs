@@ -3,8 +3,6 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use entente_core::DateValue;
-use entente_ingest::pipeline::{IngestOptions, Input};
-use entente_store::SearchQuery;
 
 use super::Ctx;
 use crate::output;
@@ -48,21 +46,20 @@ fn examples_dir(given: Option<PathBuf>) -> anyhow::Result<PathBuf> {
 
 /// The article inputs of the demo: the sample articles at the top of `examples/` and the
 /// demonstration corpus under `examples/demo/` (its `corpus/` and `compare/` folders).
-fn article_inputs(examples: &Path) -> anyhow::Result<Vec<Input>> {
+fn article_inputs(examples: &Path) -> anyhow::Result<Vec<String>> {
     let mut top: Vec<PathBuf> = std::fs::read_dir(examples)
         .with_context(|| format!("reading {}", examples.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.is_file())
         .collect();
     top.sort();
-    let mut inputs: Vec<Input> = top.into_iter().map(Input::Path).collect();
     for sub in ["demo/corpus", "demo/compare"] {
         let d = examples.join(sub);
         if d.is_dir() {
-            inputs.push(Input::Path(d));
+            top.push(d);
         }
     }
-    Ok(inputs)
+    Ok(top.iter().map(|p| p.display().to_string()).collect())
 }
 
 /// Imports the demo customs files and the bundled HS labels into the trade store.
@@ -113,12 +110,14 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         data_dir: data_dir.clone(),
         quiet: ctx.quiet,
     };
-    let (mut repo, extractor) = super::kb::open_with_extractor(&demo_ctx)?;
+    let app = demo_ctx.app(entente_app::Access::ReadWrite)?;
     println!("entente demo: data directory {}", data_dir.display());
     let summary = super::ingest::ingest_with_progress(
-        &mut repo,
-        &article_inputs(&examples)?,
-        &IngestOptions::default(),
+        &app,
+        &entente_app::IngestRequest {
+            inputs: article_inputs(&examples)?,
+            ..Default::default()
+        },
         ctx.quiet,
     )?;
     println!(
@@ -139,14 +138,14 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         examples.display()
     );
     for (query, langs) in QUERIES {
-        let q = SearchQuery {
-            text: query.to_string(),
+        let page = app.search(&entente_app::SearchRequest {
+            query: query.to_string(),
             langs: langs.iter().map(|s| s.to_string()).collect(),
             limit: 3,
             count: true,
             ..Default::default()
-        };
-        let (results, total) = repo.search(&q)?;
+        })?;
+        let (results, total) = (page.results, page.total);
         let filter = if langs.is_empty() {
             String::new()
         } else {
@@ -167,13 +166,7 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
             );
         }
     }
-    let extracted = entente_extract::run::extract_sources(
-        repo.store_mut(),
-        &extractor,
-        &[],
-        false,
-        &mut |_, _| {},
-    )?;
+    let extracted = app.extract(&entente_app::ExtractRequest::default(), &mut |_, _| {})?;
     if let Some(f) = extracted.failed.first() {
         anyhow::bail!(
             "extraction failed on {} demo sources, first {}: {}",
@@ -188,16 +181,14 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     );
     println!("\n$ entente chronology --actors \"Xi Jinping,Vladimir Putin\" --from 2022-01-01");
     // A reader beside the writer: the application layer, read-only, on the same directory.
-    let chrono = entente_app::App::open(repo.dir(), entente_app::Access::ReadOnly)?.chronology(
-        &entente_app::ChronologyQuery {
-            actors: vec!["Xi Jinping".to_string(), "Vladimir Putin".to_string()],
-            from: Some(DateValue::ymd(2022, 1, 1)?),
-            ..Default::default()
-        },
-    )?;
+    let reader = demo_ctx.app(entente_app::Access::ReadOnly)?;
+    let chrono = reader.chronology(&entente_app::ChronologyQuery {
+        actors: vec!["Xi Jinping".to_string(), "Vladimir Putin".to_string()],
+        from: Some(DateValue::ymd(2022, 1, 1)?),
+        ..Default::default()
+    })?;
     super::kb::print_chronology(&chrono);
 
-    let reader = demo_ctx.app(entente_app::Access::ReadOnly)?;
     let xi_kim = reader.chronology(&entente_app::ChronologyQuery {
         actors: vec!["Xi Jinping".to_string(), "Kim Jong Un".to_string()],
         from: Some(DateValue::ymd(2025, 9, 4)?),
@@ -236,7 +227,7 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         );
     }
     drop(reader);
-    drop(repo);
+    drop(app);
 
     let spec = examples.join("demo/briefing.toml");
     let briefing_started = std::time::Instant::now();

@@ -1,6 +1,6 @@
 use std::process::ExitCode;
 
-use entente_store::OpenMode;
+use entente_app::Access;
 
 use super::Ctx;
 
@@ -14,13 +14,12 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
-    let mode = if a.check {
-        OpenMode::ReadOnly
+    let access = if a.check {
+        Access::ReadOnly
     } else {
-        OpenMode::ReadWrite
+        Access::ReadWrite
     };
-    let mut repo = ctx.open(mode)?;
-    let report = repo.doctor(!a.check)?;
+    let report = ctx.app(access)?.doctor(!a.check)?;
     if a.json {
         println!("{}", serde_json::to_string(&report)?);
     } else {

@@ -72,7 +72,7 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     }
     inputs.sort_by_key(|i| i.name());
     let summary =
-        super::ingest::ingest_with_progress(&mut repo, &inputs, &IngestOptions::default(), true)?;
+        entente_ingest::pipeline::run(&mut repo, &inputs, &IngestOptions::default(), &mut |_| {})?;
     if let Some(f) = summary.failures().next() {
         anyhow::bail!(
             "could not ingest the gold set: {}",

@@ -1,10 +1,7 @@
 use std::process::ExitCode;
 
-use anyhow::Context;
+use entente_app::{Access, App, IngestProgress, IngestRequest, IngestSummary};
 use entente_core::{DateValue, Lang};
-use entente_ingest::pipeline::{self, IngestOptions, Input, Overrides, Progress};
-use entente_ingest::{FieldMap, Format};
-use entente_store::OpenMode;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::Ctx;
@@ -50,40 +47,24 @@ pub struct Args {
     json: bool,
 }
 
-fn parse_format(s: &str) -> Format {
-    match s {
-        "markdown" => Format::Markdown,
-        "html" => Format::Html,
-        "json" => Format::Json,
-        "jsonl" => Format::Jsonl,
-        "rss" => Format::Rss,
-        "atom" => Format::Atom,
-        "pdf" => Format::Pdf,
-        _ => Format::Text,
-    }
-}
-
 pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
-    let mut opts = IngestOptions::default();
-    if let Some(m) = &a.map {
-        opts.read.map = FieldMap::parse(m).context("--map")?;
-    }
-    opts.read.format = a.format.as_deref().map(parse_format);
-    opts.read.encoding = a.encoding.clone();
-    opts.glob = a.glob.clone();
-    opts.overrides = Overrides {
-        outlet: a.outlet.clone(),
-        lang: a.lang.clone(),
+    let req = IngestRequest {
+        inputs: a.inputs,
+        glob: a.glob,
+        map: a.map,
+        format: a.format,
+        encoding: a.encoding,
+        outlet: a.outlet,
+        lang: a.lang,
         published: a.published,
-        url: a.url.clone(),
-        title: a.title.clone(),
+        url: a.url,
+        title: a.title,
+        max_bytes: a.max_bytes,
     };
-    let mut repo = ctx.open(OpenMode::ReadWrite)?;
-    if let Some(m) = a.max_bytes.or(super::init::configured_max_bytes(ctx)?) {
-        opts.max_bytes = m;
-    }
-    let inputs: Vec<Input> = a.inputs.iter().map(|s| Input::parse(s)).collect();
-    let summary = ingest_with_progress(&mut repo, &inputs, &opts, ctx.quiet || a.json)?;
+    // A bad option is refused before the data directory is created.
+    req.options()?;
+    let app = ctx.app(Access::ReadWrite)?;
+    let summary = ingest_with_progress(&app, &req, ctx.quiet || a.json)?;
     if a.json {
         println!("{}", serde_json::to_string(&summary)?);
     } else {
@@ -107,21 +88,20 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     })
 }
 
-/// Runs the pipeline with a progress bar (bytes read, documents stored) on stderr.
+/// Runs an ingest with a progress bar (bytes read, documents stored) on stderr.
 pub fn ingest_with_progress(
-    repo: &mut entente_store::Repo,
-    inputs: &[Input],
-    opts: &IngestOptions,
+    app: &App,
+    req: &IngestRequest,
     hidden: bool,
-) -> anyhow::Result<pipeline::Summary> {
+) -> anyhow::Result<IngestSummary> {
     let bar = if hidden {
         ProgressBar::hidden()
     } else {
         output::progress_bar()
     };
     let mut docs = 0u64;
-    let summary = pipeline::run(repo, inputs, opts, &mut |p| match p {
-        Progress::Planned { bytes, .. } => {
+    let summary = app.ingest(req, &mut |p| match p {
+        IngestProgress::Planned { bytes, .. } => {
             bar.set_length(bytes.max(1));
             bar.set_style(
                 ProgressStyle::with_template(
@@ -130,8 +110,8 @@ pub fn ingest_with_progress(
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
             );
         }
-        Progress::InputDone { bytes } => bar.inc(bytes),
-        Progress::Document => {
+        IngestProgress::InputDone { bytes } => bar.inc(bytes),
+        IngestProgress::Document => {
             docs += 1;
             if docs.is_multiple_of(256) {
                 bar.set_message(format!("{docs} documents"));

@@ -1,7 +1,7 @@
 use std::process::ExitCode;
 
+use entente_app::{Access, SearchRequest};
 use entente_core::DateValue;
-use entente_store::{OpenMode, SearchQuery, SortOrder};
 
 use super::Ctx;
 use crate::output;
@@ -47,30 +47,30 @@ enum Sort {
 }
 
 pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
-    let repo = ctx.open(OpenMode::ReadOnly)?;
-    let lag = repo.index_lag()?;
-    if lag > 0 && !ctx.quiet {
-        eprintln!(
-            "note: {lag} stored sources are not in the search index yet (an ingest is running or was interrupted); `entente doctor` repairs this"
-        );
-    }
-    let q = SearchQuery {
-        text: a.query.join(" "),
+    let app = ctx.app(Access::ReadOnly)?;
+    let page = app.search(&SearchRequest {
+        query: a.query.join(" "),
         langs: a.lang,
         outlets: a.outlet,
         from: a.from,
         to: a.to,
         sort: match a.sort {
-            Sort::Relevance => SortOrder::Relevance,
-            Sort::Date => SortOrder::NewestFirst,
-            Sort::DateAsc => SortOrder::OldestFirst,
+            Sort::Relevance => entente_app::Sort::Relevance,
+            Sort::Date => entente_app::Sort::Date,
+            Sort::DateAsc => entente_app::Sort::DateAsc,
         },
         limit: a.limit,
         offset: a.offset,
         // People read the total; programs reading JSON Lines page instead.
         count: !a.json,
-    };
-    let (results, total) = repo.search(&q)?;
+    })?;
+    let lag = page.not_indexed;
+    if lag > 0 && !ctx.quiet {
+        eprintln!(
+            "note: {lag} stored sources are not in the search index yet (an ingest is running or was interrupted); `entente doctor` repairs this"
+        );
+    }
+    let (results, total) = (page.results, page.total);
     if a.json {
         output::json_lines(&results)?;
         return Ok(ExitCode::SUCCESS);

@@ -1,7 +1,6 @@
 use std::process::ExitCode;
 
-use entente_store::{ListQuery, OpenMode};
-use serde::Serialize;
+use entente_app::{Access, SourceQuery};
 
 use super::Ctx;
 use crate::output;
@@ -36,16 +35,8 @@ pub enum Command {
     },
 }
 
-#[derive(Serialize)]
-struct Shown<'a> {
-    #[serde(flatten)]
-    source: &'a entente_core::Source,
-    origins: Vec<String>,
-    near_duplicates: Vec<entente_store::SourceSummary>,
-}
-
 pub fn run(ctx: &Ctx, c: Command) -> anyhow::Result<ExitCode> {
-    let repo = ctx.open(OpenMode::ReadOnly)?;
+    let app = ctx.app(Access::ReadOnly)?;
     match c {
         Command::List {
             outlet,
@@ -54,7 +45,7 @@ pub fn run(ctx: &Ctx, c: Command) -> anyhow::Result<ExitCode> {
             offset,
             json,
         } => {
-            let rows = repo.store().list_sources(&ListQuery {
+            let rows = app.sources(&SourceQuery {
                 outlet,
                 lang,
                 limit,
@@ -90,15 +81,8 @@ pub fn run(ctx: &Ctx, c: Command) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Show { id, original, json } => {
-            let id = repo.store().resolve_id(&id)?;
-            let Some(src) = repo.store().get_source(&id)? else {
-                anyhow::bail!("no source with id {id}");
-            };
-            let shown = Shown {
-                origins: repo.store().origins(&id)?,
-                near_duplicates: repo.near_duplicates(&id)?,
-                source: &src,
-            };
+            let shown = app.source(&id)?;
+            let src = &shown.source;
             if json {
                 let mut v = serde_json::to_value(&shown)?;
                 if let Some(o) = v.as_object_mut() {

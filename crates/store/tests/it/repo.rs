@@ -427,3 +427,36 @@ fn month_outlet_counts_tally_matches_and_volume_from_fast_fields() {
         assert!(c.docs <= v.docs);
     }
 }
+
+#[test]
+fn equal_scores_come_in_ingest_order_on_every_page() {
+    // Twenty sources that score the same for "zebra", each committed on its own so the index
+    // holds many segments (whose order is not the ingest order).
+    let words = [
+        "aardvark", "badger", "camel", "dingo", "eland", "ferret", "gibbon", "heron", "ibis",
+        "jackal", "koala", "lemur", "marmot", "newt", "ocelot", "puffin", "quokka", "raven",
+        "stoat", "tapir",
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let mut repo = Repo::open(dir.path(), OpenMode::ReadWrite).unwrap();
+    let mut expected = Vec::new();
+    for w in words {
+        let s = source(&format!("zebra {w}"), Lang::En, Some("2025-01-01"), "Test");
+        expected.push(s.id.to_hex());
+        repo.add(&s).unwrap();
+        repo.flush().unwrap();
+    }
+    let page = |offset: usize| -> Vec<String> {
+        let (hits, _) = repo
+            .search(&SearchQuery {
+                text: "zebra".into(),
+                limit: 7,
+                offset,
+                ..Default::default()
+            })
+            .unwrap();
+        hits.iter().map(|h| h.source_id.to_hex()).collect()
+    };
+    let all: Vec<String> = [0, 7, 14].into_iter().flat_map(page).collect();
+    assert_eq!(all, expected);
+}

@@ -1,0 +1,300 @@
+//! Sources: ingest, listing, one source with its near-duplicates, full-text search, and the
+//! data directory's health (`doctor`) and settings (`config.toml`).
+
+use entente_core::{DateValue, Lang, Source};
+use entente_ingest::pipeline::{self, IngestOptions, Input, Overrides};
+use entente_ingest::{FieldMap, Format};
+use entente_store::{DoctorReport, ListQuery, SearchQuery, SearchResult, SortOrder, SourceSummary};
+use serde::{Deserialize, Serialize};
+
+pub use entente_ingest::pipeline::{Progress as IngestProgress, Summary as IngestSummary};
+
+use crate::error::{Context as _, Result};
+use crate::{App, AppError};
+
+/// The data directory's settings file.
+pub const CONFIG_FILE: &str = "config.toml";
+
+/// What `entente init` writes when there is no `config.toml` yet.
+pub const DEFAULT_CONFIG: &str = "\
+# entente data directory settings
+[ingest]
+# Inputs larger than this many bytes are refused (override with --max-bytes).
+max_bytes = 52428800
+";
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct Config {
+    #[serde(default)]
+    ingest: IngestConfig,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct IngestConfig {
+    max_bytes: Option<u64>,
+}
+
+/// What to ingest and how to read it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct IngestRequest {
+    /// Files, directories (recursive), http(s) URLs, or `-` for standard input.
+    pub inputs: Vec<String>,
+    /// Only files matching this glob inside directories.
+    pub glob: Option<String>,
+    /// Field mapping for JSON / JSON Lines: `title=headline,published=date_str,text=story`.
+    pub map: Option<String>,
+    /// The input format instead of sniffing it: text, markdown, html, json, jsonl, rss, atom,
+    /// pdf.
+    pub format: Option<String>,
+    /// The encoding (WHATWG label) instead of detecting it.
+    pub encoding: Option<String>,
+    /// Metadata for every document, over what the documents say.
+    pub outlet: Option<String>,
+    pub lang: Option<Lang>,
+    pub published: Option<DateValue>,
+    pub url: Option<String>,
+    pub title: Option<String>,
+    /// Refuse inputs larger than this (default: `config.toml`, else 50 MB).
+    pub max_bytes: Option<u64>,
+}
+
+impl IngestRequest {
+    /// The pipeline's options for this request (without the data directory's settings);
+    /// checks every field, so a front end can refuse a bad request before opening anything.
+    pub fn options(&self) -> Result<IngestOptions> {
+        let req = self;
+        if req.inputs.is_empty() {
+            return Err(AppError::invalid(
+                "`inputs`: name at least one file, directory or URL",
+            ));
+        }
+        let mut opts = IngestOptions::default();
+        if let Some(m) = &req.map {
+            opts.read.map =
+                FieldMap::parse(m).map_err(|e| AppError::invalid(format!("`map`: {e}")))?;
+        }
+        opts.read.format = req.format.as_deref().map(format).transpose()?;
+        opts.read.encoding = req.encoding.clone();
+        opts.glob = req.glob.clone();
+        opts.overrides = Overrides {
+            outlet: req.outlet.clone(),
+            lang: req.lang.clone(),
+            published: req.published,
+            url: req.url.clone(),
+            title: req.title.clone(),
+        };
+        Ok(opts)
+    }
+}
+
+fn format(s: &str) -> Result<Format> {
+    Ok(match s {
+        "text" => Format::Text,
+        "markdown" => Format::Markdown,
+        "html" => Format::Html,
+        "json" => Format::Json,
+        "jsonl" => Format::Jsonl,
+        "rss" => Format::Rss,
+        "atom" => Format::Atom,
+        "pdf" => Format::Pdf,
+        other => {
+            return Err(AppError::invalid(format!(
+                "`format`: `{other}` is not one of text, markdown, html, json, jsonl, rss, atom, pdf"
+            )));
+        }
+    })
+}
+
+/// Which sources to list, in the order they were ingested.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SourceQuery {
+    /// Outlets whose name contains this (case-insensitive).
+    pub outlet: Option<String>,
+    /// A language (prefix match: `zh` gives both scripts).
+    pub lang: Option<String>,
+    pub limit: Option<usize>,
+    pub offset: usize,
+}
+
+/// One source with where it was seen and its near-duplicates.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SourceDetail {
+    #[serde(flatten)]
+    pub source: Source,
+    pub origins: Vec<String>,
+    pub near_duplicates: Vec<SourceSummary>,
+}
+
+/// The order of search results.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sort {
+    #[default]
+    Relevance,
+    /// Newest first.
+    Date,
+    /// Oldest first.
+    DateAsc,
+}
+
+/// A full-text search: the query language of `entente search` and its filters.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SearchRequest {
+    /// Words, "exact phrases", AND / OR / NOT, -word, (groups), title:word.
+    pub query: String,
+    pub langs: Vec<String>,
+    pub outlets: Vec<String>,
+    pub from: Option<DateValue>,
+    pub to: Option<DateValue>,
+    pub sort: Sort,
+    pub limit: usize,
+    pub offset: usize,
+    /// Count every match (costs a pass over all of them).
+    pub count: bool,
+}
+
+impl Default for SearchRequest {
+    fn default() -> Self {
+        SearchRequest {
+            query: String::new(),
+            langs: Vec::new(),
+            outlets: Vec::new(),
+            from: None,
+            to: None,
+            sort: Sort::Relevance,
+            limit: 10,
+            offset: 0,
+            count: true,
+        }
+    }
+}
+
+/// One page of search results.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SearchPage {
+    pub results: Vec<SearchResult>,
+    /// All matches, when counted.
+    pub total: Option<usize>,
+    /// Stored sources not in the index yet (an ingest is running or was interrupted).
+    pub not_indexed: i64,
+}
+
+impl App {
+    /// `max_bytes` from the data directory's `config.toml`, if set; errors name the file.
+    pub fn configured_max_bytes(&self) -> Result<Option<u64>> {
+        let path = self.dir.join(CONFIG_FILE);
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            return Ok(None);
+        };
+        let config: Config = toml::from_str(&text).map_err(|e| {
+            AppError::invalid(format!(
+                "reading {}: {}",
+                path.display(),
+                e.to_string().trim_end()
+            ))
+        })?;
+        Ok(config.ingest.max_bytes)
+    }
+
+    /// Creates `config.toml` with the defaults when there is none; the counts of sources and
+    /// indexed documents.
+    pub fn init(&self) -> Result<(u64, u64)> {
+        let repo = self.writable()?;
+        let config = self.dir.join(CONFIG_FILE);
+        if !config.exists() {
+            std::fs::write(&config, DEFAULT_CONFIG)
+                .map_err(|e| AppError::internal(format!("writing {}: {e}", config.display())))?;
+        }
+        Ok((repo.store().count_sources()?, repo.index().num_docs()))
+    }
+
+    /// Ingests files, directories, URLs or standard input; one failed item never stops the
+    /// others (its error is in the summary).
+    pub fn ingest(
+        &self,
+        req: &IngestRequest,
+        progress: &mut dyn FnMut(IngestProgress),
+    ) -> Result<IngestSummary> {
+        let mut opts = req.options()?;
+        if let Some(m) = req.max_bytes.or(self.configured_max_bytes()?) {
+            opts.max_bytes = m;
+        }
+        if req.inputs.is_empty() {
+            return Err(AppError::invalid(
+                "`inputs`: name at least one file, directory or URL",
+            ));
+        }
+        let inputs: Vec<Input> = req.inputs.iter().map(|s| Input::parse(s)).collect();
+        let mut repo = self.writable()?;
+        Ok(pipeline::run(&mut repo, &inputs, &opts, progress)?)
+    }
+
+    /// Sources in the order they were ingested.
+    pub fn sources(&self, q: &SourceQuery) -> Result<Vec<SourceSummary>> {
+        let repo = self.repo()?;
+        Ok(repo.store().list_sources(&ListQuery {
+            outlet: q.outlet.clone(),
+            lang: q.lang.clone(),
+            limit: q.limit,
+            offset: q.offset,
+        })?)
+    }
+
+    /// One source by id or a unique prefix of at least 4 characters.
+    pub fn source(&self, id: &str) -> Result<SourceDetail> {
+        let repo = self.repo()?;
+        let id = repo.store().resolve_id(id)?;
+        let source = repo
+            .store()
+            .get_source(&id)?
+            .with_context(|| format!("no source with id {id}"))?;
+        Ok(SourceDetail {
+            origins: repo.store().origins(&id)?,
+            near_duplicates: repo.near_duplicates(&id)?,
+            source,
+        })
+    }
+
+    /// A page of full-text search results with snippets.
+    pub fn search(&self, r: &SearchRequest) -> Result<SearchPage> {
+        let repo = self.repo()?;
+        let not_indexed = repo.index_lag()?;
+        let q = SearchQuery {
+            text: r.query.clone(),
+            langs: r.langs.clone(),
+            outlets: r.outlets.clone(),
+            from: r.from,
+            to: r.to,
+            sort: match r.sort {
+                Sort::Relevance => SortOrder::Relevance,
+                Sort::Date => SortOrder::NewestFirst,
+                Sort::DateAsc => SortOrder::OldestFirst,
+            },
+            limit: r.limit,
+            offset: r.offset,
+            count: r.count,
+        };
+        let (results, total) = repo.search(&q)?;
+        Ok(SearchPage {
+            results,
+            total,
+            not_indexed,
+        })
+    }
+
+    /// Checks that the store and the search index agree; with `repair` (a writable app),
+    /// brings the index in line.
+    pub fn doctor(&self, repair: bool) -> Result<DoctorReport> {
+        let mut repo = if repair {
+            self.writable()?
+        } else {
+            self.repo()?
+        };
+        Ok(repo.doctor(repair)?)
+    }
+}
