@@ -440,6 +440,26 @@ impl BriefSpec {
     }
 }
 
+impl BlockKind {
+    /// The kind as written in `kind = "…"` (one of [`BLOCK_KINDS`]).
+    pub fn name(&self) -> &'static str {
+        match self {
+            BlockKind::Markdown { .. } => "markdown",
+            BlockKind::Chronology { .. } => "chronology",
+            BlockKind::Exchanges { .. } => "exchanges",
+            BlockKind::RelationshipMap { .. } => "relationship_map",
+            BlockKind::TradeAnnual { .. } => "trade_annual",
+            BlockKind::TradeYtd { .. } => "trade_ytd",
+            BlockKind::TradeMonthly { .. } => "trade_monthly",
+            BlockKind::TradeTop { .. } => "trade_top",
+            BlockKind::Comparison { .. } => "comparison",
+            BlockKind::Trend { .. } => "trend",
+            BlockKind::Ledger { .. } => "ledger",
+            BlockKind::Roster { .. } => "roster",
+        }
+    }
+}
+
 impl Serialize for BriefSpec {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.to_table().serialize(serializer)
@@ -462,10 +482,9 @@ impl Block {
         if let Some(note) = &self.note {
             put("note", s(note));
         }
-        let kind = match &self.kind {
+        match &self.kind {
             BlockKind::Markdown { text } => {
                 put("text", s(text));
-                "markdown"
             }
             BlockKind::Chronology {
                 actors,
@@ -479,7 +498,6 @@ impl Block {
                 if let Some(d) = until {
                     put("until", date_value(d));
                 }
-                "chronology"
             }
             BlockKind::Exchanges { a, b, years } => {
                 put("a", s(a));
@@ -488,7 +506,6 @@ impl Block {
                     "years",
                     Value::Array(vec![int(years.0.into()), int(years.1.into())]),
                 );
-                "exchanges"
             }
             BlockKind::RelationshipMap { actors, from, to } => {
                 put("actors", strs(actors));
@@ -498,7 +515,6 @@ impl Block {
                 if let Some(d) = to {
                     put("to", date_value(d));
                 }
-                "relationship_map"
             }
             BlockKind::TradeAnnual {
                 reporter,
@@ -508,7 +524,6 @@ impl Block {
                 put("reporter", s(reporter));
                 put("partner", s(partner));
                 put("years", int((*years).into()));
-                "trade_annual"
             }
             BlockKind::TradeYtd {
                 reporter,
@@ -523,7 +538,6 @@ impl Block {
                     "years",
                     Value::Array(years.iter().map(|y| int((*y).into())).collect()),
                 );
-                "trade_ytd"
             }
             BlockKind::TradeMonthly {
                 reporter,
@@ -535,7 +549,6 @@ impl Block {
                 put("partner", s(partner));
                 put("from", s(&from.to_string()));
                 put("to", s(&to.to_string()));
-                "trade_monthly"
             }
             BlockKind::TradeTop {
                 reporter,
@@ -562,7 +575,6 @@ impl Block {
                     put("months", s(&format!("{}-{}", m.first, m.last)));
                 }
                 put("sanctions", Value::Boolean(*sanctions));
-                "trade_top"
             }
             BlockKind::Comparison { target, outlets } => {
                 match target {
@@ -573,7 +585,6 @@ impl Block {
                 if !outlets.is_empty() {
                     put("outlets", strs(outlets));
                 }
-                "comparison"
             }
             BlockKind::Trend {
                 subject,
@@ -598,7 +609,6 @@ impl Block {
                     }),
                 );
                 put("outlets", Value::Boolean(*outlets));
-                "trend"
             }
             BlockKind::Ledger { actors, kinds } => {
                 put("actors", strs(actors));
@@ -606,18 +616,14 @@ impl Block {
                     "kinds",
                     Value::Array(kinds.iter().map(|k| s(k.as_str())).collect()),
                 );
-                "ledger"
             }
-            BlockKind::Roster { target } => {
-                match target {
-                    RosterTarget::Event(id) => put("event", s(id)),
-                    RosterTarget::Meeting(sel) => put("event", selector_value(sel)),
-                    RosterTarget::Actor(a) => put("actor", s(a)),
-                }
-                "roster"
-            }
+            BlockKind::Roster { target } => match target {
+                RosterTarget::Event(id) => put("event", s(id)),
+                RosterTarget::Meeting(sel) => put("event", selector_value(sel)),
+                RosterTarget::Actor(a) => put("actor", s(a)),
+            },
         };
-        t.insert("kind".into(), Value::String(kind.into()));
+        t.insert("kind".into(), Value::String(self.kind.name().into()));
         t
     }
 }

@@ -52,24 +52,6 @@ fn table_section(
     )
 }
 
-fn block_kind(b: &entente_brief::Block) -> &'static str {
-    use entente_brief::BlockKind as K;
-    match &b.kind {
-        K::Markdown { .. } => "markdown",
-        K::Chronology { .. } => "chronology",
-        K::Exchanges { .. } => "exchanges",
-        K::RelationshipMap { .. } => "relationship_map",
-        K::TradeAnnual { .. } => "trade_annual",
-        K::TradeYtd { .. } => "trade_ytd",
-        K::TradeMonthly { .. } => "trade_monthly",
-        K::TradeTop { .. } => "trade_top",
-        K::Comparison { .. } => "comparison",
-        K::Trend { .. } => "trend",
-        K::Ledger { .. } => "ledger",
-        K::Roster { .. } => "roster",
-    }
-}
-
 impl App {
     /// The document of a briefing spec, every figure footnoted. `origin` names the spec (its
     /// file name, or the request) in the document's colophon and in errors, which say which
@@ -82,7 +64,7 @@ impl App {
         let mut r = Resolver::new(&repo, &extractor, lexicon, &trade, spec, origin.to_string());
         for (i, block) in spec.blocks.iter().enumerate() {
             r.block(block)
-                .with_context(|| format!("{origin}: block[{i}] ({})", block_kind(block)))?;
+                .with_context(|| format!("{origin}: block[{i}] ({})", block.kind.name()))?;
         }
         Ok(r.finish())
     }

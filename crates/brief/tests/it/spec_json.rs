@@ -27,7 +27,15 @@ const PERIOD: &str = r#""period": {"from": "2025-01-01", "to": "2025-12-31"}"#;
 #[test]
 fn the_fixture_round_trips_through_toml_and_json() {
     let spec = fixture();
-    assert!(spec.blocks.len() >= 12, "the fixture has every kind");
+    let mut kinds: Vec<&str> = spec.blocks.iter().map(|b| b.kind.name()).collect();
+    kinds.sort();
+    kinds.dedup();
+    let mut all = entente_brief::spec::BLOCK_KINDS.to_vec();
+    all.sort();
+    assert_eq!(
+        kinds, all,
+        "the fixture has every kind, each named as written"
+    );
     let toml = spec.to_toml().expect("writes");
     assert_eq!(BriefSpec::parse(&toml, "again.toml").expect("reads"), spec);
     let json = serde_json::to_string_pretty(&spec).expect("json");
