@@ -104,7 +104,7 @@ fn main() -> anyhow::Result<()> {
         }
     }
     fts.execute_batch("COMMIT")?;
-    index.commit(n as i64)?;
+    index.commit()?;
     // Queries are timed on the settled index, not while segments still merge.
     index.finish_merges()?;
     let build = started.elapsed() - fts_time;

@@ -69,7 +69,7 @@ impl ErrorKind {
             return ErrorKind::Busy;
         }
         match e {
-            S::NotFound(_) => ErrorKind::NotFound,
+            S::NotFound { .. } => ErrorKind::NotFound,
             S::Conflict { .. } => ErrorKind::Conflict,
             // A malformed id, date or language in the request.
             S::Ambiguous { .. } | S::Query { .. } | S::Core(_) => ErrorKind::InvalidInput,

@@ -198,13 +198,14 @@ impl App {
                 "`status`: an analyst confirms or rejects; `extracted` is extraction's own",
             ));
         }
-        let mut repo = self.writable()?;
-        for id in ids {
-            stored_event(repo.store(), id)?;
-        }
-        for id in ids {
-            repo.store_mut().set_event_status(id, status)?;
-        }
+        let repo = self.writable()?;
+        // One transaction: every id is checked and set, or none is.
+        repo.store().transact(&mut |tx| {
+            for id in ids {
+                entente_store::policy::set_status(tx, id, status, None)?;
+            }
+            Ok(())
+        })?;
         Ok(ids.len())
     }
 

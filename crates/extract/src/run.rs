@@ -143,7 +143,7 @@ pub fn extract_sources(
     }
     for (i, id) in todo.iter().enumerate() {
         let Some(src) = store.get_source(id)? else {
-            return Err(ExtractError::Store(entente_store::StoreError::NotFound(
+            return Err(ExtractError::Store(entente_store::StoreError::no_source(
                 id.to_hex(),
             )));
         };

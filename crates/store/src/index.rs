@@ -29,8 +29,6 @@ use crate::StoreError;
 const ANALYZER: &str = "entente_v2";
 /// Sort value for undated sources (sorts last in newest-first order, excluded by date filters).
 const NO_DATE: i64 = i64::MIN / 2;
-/// Payload key prefix recording the highest store `seq` included in the last commit.
-const PAYLOAD_PREFIX: &str = "entente-seq:";
 
 /// Adapter from `entente_text::tokenize` to tantivy's pull-based token streams.
 /// Token buffers are reused across documents to avoid one allocation per token.
@@ -187,19 +185,14 @@ pub struct SearchIndex {
 impl SearchIndex {
     /// Opens or creates the index in `dir`. With `writable`, takes the writer lock.
     pub fn open(dir: &Path, writable: bool) -> Result<Self, StoreError> {
-        let wrap = |e| StoreError::Index {
-            path: dir.to_path_buf(),
-            source: e,
-        };
+        let wrap = |e: tantivy::TantivyError| StoreError::from(e).at(dir);
         std::fs::create_dir_all(dir).map_err(|e| StoreError::Io {
             path: dir.to_path_buf(),
             source: e,
         })?;
         let (schema, fields) = schema();
-        let mmap = tantivy::directory::MmapDirectory::open(dir).map_err(|e| StoreError::Index {
-            path: dir.to_path_buf(),
-            source: tantivy::TantivyError::from(e),
-        })?;
+        let mmap = tantivy::directory::MmapDirectory::open(dir)
+            .map_err(|e| wrap(tantivy::TantivyError::from(e)))?;
         let index = match Index::exists(&mmap).map_err(|e| wrap(e.into()))? {
             true => {
                 let old = Index::open(mmap.clone()).map_err(wrap)?;
@@ -257,17 +250,6 @@ impl SearchIndex {
         })
     }
 
-    /// The highest store `seq` covered by the last commit (0 for a new index).
-    pub fn committed_seq(&self) -> Result<i64, StoreError> {
-        let metas = self.index.load_metas()?;
-        Ok(metas
-            .payload
-            .as_deref()
-            .and_then(|p| p.strip_prefix(PAYLOAD_PREFIX))
-            .and_then(|n| n.parse().ok())
-            .unwrap_or(0))
-    }
-
     /// Adds (or replaces) one source. Not visible until [`commit`](Self::commit).
     pub fn add(&mut self, src: &NewSource, seq: i64) -> Result<(), StoreError> {
         let f = self.fields;
@@ -301,12 +283,10 @@ impl SearchIndex {
         Ok(())
     }
 
-    /// Commits, recording that every source up to `seq` is indexed, and reloads the reader.
-    pub fn commit(&mut self, seq: i64) -> Result<(), StoreError> {
-        let w = self.writer()?;
-        let mut prepared = w.prepare_commit()?;
-        prepared.set_payload(&format!("{PAYLOAD_PREFIX}{seq}"));
-        prepared.commit()?;
+    /// Commits what was added and deleted, and reloads the reader. (What the index holds is
+    /// tracked by the store's outbox, not by the commit.)
+    pub fn commit(&mut self) -> Result<(), StoreError> {
+        self.writer()?.commit()?;
         self.reader.reload()?;
         Ok(())
     }

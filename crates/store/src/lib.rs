@@ -1,21 +1,34 @@
 //! The knowledge base: where sources (and, later, actors, events and statements) live.
 //!
-//! Callers talk to the [`Store`] trait; [`SqliteStore`] is the embedded default and a
-//! PostgreSQL implementation can slot in behind the same trait. The full-text index
-//! ([`SearchIndex`], tantivy) is derived data: SQLite is the record, and the index records
-//! in its commit payload how far through the store's insertion order it has got, so it can
-//! always be brought up to date ([`Repo::open`]) or checked and repaired ([`Repo::doctor`]).
+//! # Layers
+//! * [`policy`] decides how a document or an extracted draft meets what is stored
+//!   (near-duplicates, merging, protection of analysts' decisions, versions, ids). It runs
+//!   over the primitives of the backend traits and is the same for every backend.
+//! * The backend traits, [`Store`] (sources, the index outbox) and [`KnowledgeBase`] (actors,
+//!   events, statements; [`KbTx`] for one write transaction), are minimal: `&self`,
+//!   `Send + Sync`, errors without backend types ([`StoreError::Backend`] with a
+//!   [`Failure`] class). [`SqliteStore`] is the embedded default; a PostgreSQL backend slots
+//!   in behind the same traits, and [`conformance`] checks both the same way.
+//! * The full-text index ([`SearchIndex`], tantivy) is derived data, fed from the store's
+//!   **outbox**: every stored document is queued in the same transaction that stores it, and
+//!   leaves the queue only after an index commit holds it. Replaying the queue is idempotent
+//!   (a document is replaced, never added twice), so a change committed by any writer reaches
+//!   the index exactly once whatever the commit order, and a crash between store and index
+//!   loses nothing ([`Repo::open`] catches up; [`Repo::doctor`] checks and repairs).
 
+#[cfg(feature = "conformance")]
+pub mod conformance;
 mod error;
 mod index;
 mod kb;
 pub mod migrations;
+pub mod policy;
 mod repo;
 mod sqlite;
 
-pub use error::StoreError;
+pub use error::{Failure, StoreError};
 pub use index::{Hit, Matches, MonthCount, SearchIndex, SearchQuery, SortOrder};
-pub use kb::{EventFilter, ExtractionOutcome, KnowledgeBase, participants_of, tally};
+pub use kb::{EventFilter, ExtractionOutcome, KbTx, KnowledgeBase, participants_of, tally};
 pub use repo::{DoctorReport, OpenMode, Repo, SearchResult};
 pub use sqlite::SqliteStore;
 
@@ -62,16 +75,27 @@ pub struct ListQuery {
     pub offset: usize,
 }
 
-/// The knowledge base. Every write is one transaction: it happens whole or not at all.
-pub trait Store: KnowledgeBase + Send {
-    /// Stores a source unless its id is already present. Near-duplicates of stored sources
-    /// (MinHash LSH on `minhash`) are linked to their first copy.
-    fn put_source(&mut self, src: &NewSource) -> Result<PutOutcome, StoreError>;
+/// A document waiting in the outbox for the search index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Queued {
+    /// The queue entry (acknowledge it with [`Store::index_done`]).
+    pub entry: i64,
+    pub source: SourceId,
+}
+
+/// The knowledge base's sources and the index outbox. Every write is one transaction: it
+/// happens whole or not at all. Implementations are shared between threads (`&self`,
+/// `Send + Sync`); writes are serialised by the backend.
+pub trait Store: KnowledgeBase + Send + Sync {
+    /// Stores a source unless its id is already present, and queues it for the index in the
+    /// same transaction. Near-duplicates of stored sources are linked to their first copy
+    /// ([`policy::first_near_duplicate`] over the candidates sharing an LSH band).
+    fn put_source(&self, src: &NewSource) -> Result<PutOutcome, StoreError>;
     /// Stores several sources in one transaction, each document still whole or not at all:
     /// a document that fails is rolled back alone and reported in its slot. The outer `Err`
     /// is for failures of the transaction itself (disk full, a corrupt database).
     fn put_sources(
-        &mut self,
+        &self,
         srcs: &[NewSource],
     ) -> Result<Vec<Result<PutOutcome, StoreError>>, StoreError>;
     fn get_source(&self, id: &SourceId) -> Result<Option<Source>, StoreError>;
@@ -83,20 +107,23 @@ pub trait Store: KnowledgeBase + Send {
     fn near_duplicates(&self, id: &SourceId) -> Result<Vec<SourceSummary>, StoreError>;
     /// Every place the same text was seen (paths, URLs, records).
     fn origins(&self, id: &SourceId) -> Result<Vec<String>, StoreError>;
-    /// Sources with `seq > after`, in order, at most `limit`.
-    fn sources_after(&self, after: i64, limit: usize) -> Result<Vec<Source>, StoreError>;
     /// (seq, id) of every source, in order.
     fn all_ids(&self) -> Result<Vec<(i64, SourceId)>, StoreError>;
-    fn max_seq(&self) -> Result<i64, StoreError>;
     fn count_sources(&self) -> Result<u64, StoreError>;
     /// The text of one source (for snippets) without loading the rest.
     fn source_text(&self, id: &SourceId) -> Result<Option<String>, StoreError>;
+    /// Up to `limit` documents waiting for the index, oldest entry first.
+    fn index_queue(&self, limit: usize) -> Result<Vec<Queued>, StoreError>;
+    /// Removes queue entries once an index commit holds their documents.
+    fn index_done(&self, entries: &[i64]) -> Result<(), StoreError>;
+    /// How many documents wait for the index.
+    fn index_queue_len(&self) -> Result<u64, StoreError>;
     /// Storage-level consistency check; returns problems found (empty when healthy).
     fn integrity_check(&self) -> Result<Vec<String>, StoreError>;
     /// Finishes work deferred during a run of writes (e.g. near-duplicate lookup tables), so
     /// that everything stored is durable in its final form. Writes stay correct without it:
     /// deferred work is redone from stored data on the next open.
-    fn flush(&mut self) -> Result<(), StoreError> {
+    fn flush(&self) -> Result<(), StoreError> {
         Ok(())
     }
 }

@@ -13,6 +13,7 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (2, include_str!("../migrations/0002_knowledge_base.sql")),
     (3, include_str!("../migrations/0003_source_bands.sql")),
     (4, include_str!("../migrations/0004_event_versions.sql")),
+    (5, include_str!("../migrations/0005_index_outbox.sql")),
 ];
 
 pub fn latest() -> i64 {
@@ -32,10 +33,8 @@ pub fn migrate(conn: &mut Connection, path: &Path) -> Result<Vec<i64>, StoreErro
     let mut applied = Vec::new();
     for &(version, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
         let tx = conn.transaction()?;
-        tx.execute_batch(sql).map_err(|e| StoreError::Sqlite {
-            path: path.to_path_buf(),
-            source: e,
-        })?;
+        tx.execute_batch(sql)
+            .map_err(|e| StoreError::from(e).at(path))?;
         tx.pragma_update(None, "user_version", version)?;
         tx.commit()?;
         applied.push(version);

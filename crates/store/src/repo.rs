@@ -25,7 +25,9 @@ pub struct Repo {
     store: Box<dyn Store>,
     index: SearchIndex,
     dir: PathBuf,
-    pending: usize,
+    /// Sources this process stored and added to the index writer since its last commit:
+    /// their outbox entries are acknowledged at the next commit without reading them again.
+    fresh: std::collections::HashSet<SourceId>,
 }
 
 /// One search result with what a listing shows.
@@ -47,8 +49,8 @@ pub struct SearchResult {
 pub struct DoctorReport {
     pub sources_in_store: u64,
     pub documents_in_index: u64,
-    pub index_committed_seq: i64,
-    pub store_max_seq: i64,
+    /// Stored documents queued for the index and not yet committed to it.
+    pub waiting_for_index: u64,
     pub missing_from_index: Vec<SourceId>,
     pub extra_in_index: Vec<SourceId>,
     pub store_problems: Vec<String>,
@@ -76,19 +78,17 @@ impl Repo {
         let store = SqliteStore::open(&dir.join(Self::DB_FILE))?;
         let index = SearchIndex::open(&dir.join(Self::INDEX_DIR), mode == OpenMode::ReadWrite)
             .map_err(|e| match e {
-                StoreError::Index { path, source: tantivy::TantivyError::LockFailure(..) } => {
-                    StoreError::Busy(format!(
-                        "another entente process is writing to {} (index lock held); wait for it to finish",
-                        path.display()
-                    ))
-                }
+                e if e.is_busy() => StoreError::Busy(format!(
+                    "another entente process is writing to {} (index lock held); wait for it to finish",
+                    dir.join(Self::INDEX_DIR).display()
+                )),
                 other => other,
             })?;
         let mut repo = Repo {
             store: Box::new(store),
             index,
             dir: dir.to_path_buf(),
-            pending: 0,
+            fresh: Default::default(),
         };
         if mode == OpenMode::ReadWrite {
             repo.catch_up()?;
@@ -113,30 +113,43 @@ impl Repo {
         &self.index
     }
 
-    /// How many stored sources the committed index does not cover yet.
+    /// How many stored sources the committed index does not hold yet.
     pub fn index_lag(&self) -> Result<i64, StoreError> {
-        Ok((self.store.max_seq()? - self.index.committed_seq()?).max(0))
+        Ok(self.store.index_queue_len()? as i64)
     }
 
-    /// Indexes every source the index has not committed yet (after a crash, or a store
-    /// written by another tool). Returns how many were indexed.
+    /// Indexes every source waiting in the outbox (after a crash, another writer's work, or
+    /// an upgrade) and commits. Returns how many were indexed.
     pub fn catch_up(&mut self) -> Result<usize, StoreError> {
-        let mut after = self.index.committed_seq()?;
-        let target = self.store.max_seq()?;
-        if after >= target {
-            return Ok(0);
-        }
         let mut n = 0;
         loop {
-            let batch = self.store.sources_after(after, 1000)?;
-            let Some(last) = batch.last() else { break };
-            after = last.seq;
-            for s in &batch {
-                self.index.add(&s.new, s.seq)?;
+            let batch = self.store.index_queue(1000)?;
+            if batch.is_empty() {
+                break;
             }
-            n += batch.len();
+            n += self.drain(&batch)?;
         }
-        self.index.commit(after)?;
+        Ok(n)
+    }
+
+    /// Indexes the queued sources this process has not added yet, commits the index, then
+    /// acknowledges the entries: a crash in between leaves them queued, and replaying one
+    /// replaces the document rather than adding it twice.
+    fn drain(&mut self, batch: &[crate::Queued]) -> Result<usize, StoreError> {
+        let mut n = 0;
+        for q in batch {
+            if self.fresh.contains(&q.source) {
+                continue;
+            }
+            match self.store.get_source(&q.source)? {
+                Some(src) => self.index.add(&src.new, src.seq)?,
+                None => self.index.delete(&q.source)?,
+            }
+            n += 1;
+        }
+        self.index.commit()?;
+        let entries: Vec<i64> = batch.iter().map(|q| q.entry).collect();
+        self.store.index_done(&entries)?;
         Ok(n)
     }
 
@@ -146,8 +159,8 @@ impl Repo {
         match &outcome {
             PutOutcome::New { seq, .. } | PutOutcome::NearDuplicate { seq, .. } => {
                 self.index.add(src, *seq)?;
-                self.pending += 1;
-                if self.pending >= COMMIT_EVERY {
+                self.fresh.insert(src.id);
+                if self.fresh.len() >= COMMIT_EVERY {
                     self.flush()?;
                 }
             }
@@ -166,21 +179,29 @@ impl Repo {
         for (src, o) in srcs.iter().zip(&outcomes) {
             if let Ok(PutOutcome::New { seq, .. } | PutOutcome::NearDuplicate { seq, .. }) = o {
                 self.index.add(src, *seq)?;
-                self.pending += 1;
+                self.fresh.insert(src.id);
             }
         }
-        if self.pending >= COMMIT_EVERY {
+        if self.fresh.len() >= COMMIT_EVERY {
             self.flush()?;
         }
         Ok(outcomes)
     }
 
-    /// Commits the index so that everything stored so far is searchable.
+    /// Commits the index so that everything stored so far is searchable, and empties the
+    /// outbox of what the commit holds.
     pub fn flush(&mut self) -> Result<(), StoreError> {
         self.store.flush()?;
-        let seq = self.store.max_seq()?;
-        self.index.commit(seq)?;
-        self.pending = 0;
+        loop {
+            let batch = self.store.index_queue(10_000)?;
+            if batch.is_empty() {
+                break;
+            }
+            self.drain(&batch)?;
+        }
+        // Uncommitted deletes or a commit with an empty queue (another process drained it).
+        self.index.commit()?;
+        self.fresh.clear();
         Ok(())
     }
 
@@ -218,8 +239,7 @@ impl Repo {
             store_problems: self.store.integrity_check()?,
             sources_in_store: self.store.count_sources()?,
             documents_in_index: self.index.num_docs(),
-            index_committed_seq: self.index.committed_seq()?,
-            store_max_seq: self.store.max_seq()?,
+            waiting_for_index: self.store.index_queue_len()?,
             ..Default::default()
         };
         let in_store = self.store.all_ids()?;

@@ -6,32 +6,37 @@ use chrono::{DateTime, Utc};
 use entente_core::{DateValue, Lang, LangSpan, NewSource, Source, SourceId, minhash};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use crate::{ListQuery, PutOutcome, SourceSummary, Store, StoreError, migrations};
+use std::sync::{Mutex, MutexGuard};
+
+use crate::policy::{self, MAX_CANDIDATES_PER_BAND, NearCandidate};
+use crate::{ListQuery, PutOutcome, Queued, SourceSummary, Store, StoreError, migrations};
 
 pub struct SqliteStore {
-    pub(crate) conn: Connection,
     path: PathBuf,
-    /// Band keys of the sources stored after `bands_upto`, not yet in `source_bands`.
-    recent: RecentBands,
-    /// Near-duplicate candidates read so far: seq → (id, near_duplicate_of, signature). The
-    /// same early sources are candidates for many later ones; a row never changes once
-    /// stored, so the cache only has to forget what a rolled-back transaction added.
-    candidates: std::collections::HashMap<i64, Candidate>,
+    /// The one writing connection and what it caches. SQLite has one writer at a time; the
+    /// mutex makes that this process's writers take turns instead of failing as busy.
+    writer: Mutex<Writer>,
+    /// Idle read connections (file databases): in WAL mode they read a consistent snapshot
+    /// while the writer writes. An in-memory database has only the writer's connection.
+    readers: Mutex<Vec<Connection>>,
+    in_memory: bool,
 }
 
-/// A stored source as a near-duplicate candidate.
-#[derive(Clone)]
-struct Candidate {
-    id: String,
-    root: Option<String>,
-    sig: Vec<u32>,
+/// Read connections kept for reuse.
+const IDLE_READERS: usize = 8;
+
+pub(crate) struct Writer {
+    pub(crate) conn: Connection,
+    /// Band keys of the sources stored after `bands_upto`, not yet in `source_bands`.
+    recent: RecentBands,
+    /// Near-duplicate candidates read so far: seq → candidate. The same early sources are
+    /// candidates for many later ones; a row never changes once stored, so the cache only
+    /// has to forget what a rolled-back transaction added.
+    candidates: std::collections::HashMap<i64, NearCandidate>,
 }
 
 /// Most candidates kept in memory (about 300 bytes each).
 const CANDIDATE_CACHE: usize = 1 << 16;
-
-/// Near-duplicate candidates examined per LSH band (see `put_source`).
-const MAX_CANDIDATES_PER_BAND: i64 = 8;
 
 /// Sources whose bands are kept in memory before they are written, sorted, to
 /// `source_bands`: random-key inserts into that B-tree, one per band per document, cost more
@@ -61,7 +66,7 @@ impl RecentBands {
         self.docs += 1;
         for &k in keys {
             let v = self.map.entry(k).or_default();
-            if v.len() < MAX_CANDIDATES_PER_BAND as usize {
+            if v.len() < MAX_CANDIDATES_PER_BAND {
                 v.push(seq);
             }
         }
@@ -76,44 +81,35 @@ const SOURCE_COLS: &str = "id, seq, outlet, lang, lang_spans, published, url, ti
 impl SqliteStore {
     /// Opens (creating if needed) the database at `path` and applies pending migrations.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
-        let wrap = |e| StoreError::Sqlite {
-            path: path.to_path_buf(),
-            source: e,
-        };
+        let wrap = |e: rusqlite::Error| StoreError::from(e).at(path);
         let mut conn = Connection::open(path).map_err(wrap)?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))
-            .map_err(wrap)?;
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(wrap)?;
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(wrap)?;
         conn.pragma_update(None, "foreign_keys", "ON")
             .map_err(wrap)?;
-        // Memory-mapped reads: ingest and extraction revisit the same index pages (bands,
-        // citations) for every document; through read() each visit was a copy.
-        conn.pragma_update(None, "mmap_size", 1i64 << 30)
-            .map_err(wrap)?;
-        conn.pragma_update(None, "cache_size", -32768)
-            .map_err(wrap)?;
+        tune(&conn).map_err(wrap)?;
         migrations::migrate(&mut conn, path)?;
         Ok(SqliteStore {
-            conn,
             path: path.to_path_buf(),
-            recent: RecentBands::default(),
-            candidates: Default::default(),
+            writer: Mutex::new(Writer::new(conn)),
+            readers: Mutex::new(Vec::new()),
+            in_memory: false,
         })
     }
 
     /// An in-memory store (tests).
     pub fn open_in_memory() -> Result<Self, StoreError> {
         let mut conn = Connection::open_in_memory()?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
         let path = PathBuf::from(":memory:");
         migrations::migrate(&mut conn, &path)?;
         Ok(SqliteStore {
-            conn,
             path,
-            recent: RecentBands::default(),
-            candidates: Default::default(),
+            writer: Mutex::new(Writer::new(conn)),
+            readers: Mutex::new(Vec::new()),
+            in_memory: true,
         })
     }
 
@@ -121,17 +117,105 @@ impl SqliteStore {
         &self.path
     }
 
+    /// The writer, for one write. A panic in an earlier write rolled its transaction back
+    /// (rusqlite's transactions roll back on drop), so a poisoned lock is still usable; the
+    /// caches are dropped since they may hold what was rolled back.
+    fn writer(&self) -> MutexGuard<'_, Writer> {
+        match self.writer.lock() {
+            Ok(w) => w,
+            Err(poisoned) => {
+                let mut w = poisoned.into_inner();
+                w.recent = RecentBands::default();
+                w.candidates.clear();
+                self.writer.clear_poison();
+                w
+            }
+        }
+    }
+
+    /// Runs one write on the writer connection.
+    pub(crate) fn write<T>(
+        &self,
+        f: impl FnOnce(&mut Writer) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        f(&mut self.writer())
+    }
+
+    /// Runs one read: on an idle read connection (a new one if none is idle), so reads go on
+    /// while another thread writes; on the writer's connection for an in-memory database.
+    pub(crate) fn read<T>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        if self.in_memory {
+            return f(&self.writer().conn);
+        }
+        let idle = self.readers.lock().map(|mut r| r.pop()).unwrap_or(None);
+        let conn = match idle {
+            Some(c) => c,
+            None => {
+                let wrap = |e: rusqlite::Error| StoreError::from(e).at(&self.path);
+                let c = Connection::open_with_flags(
+                    &self.path,
+                    rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+                        | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX
+                        | rusqlite::OpenFlags::SQLITE_OPEN_URI,
+                )
+                .map_err(wrap)?;
+                tune(&c).map_err(wrap)?;
+                c
+            }
+        };
+        let out = f(&conn);
+        if let Ok(mut idle) = self.readers.lock()
+            && idle.len() < IDLE_READERS
+        {
+            idle.push(conn);
+        }
+        out
+    }
+
     pub fn schema_version(&self) -> Result<i64, StoreError> {
-        Ok(self
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+        self.read(|c| Ok(c.query_row("PRAGMA user_version", [], |r| r.get(0))?))
     }
 
     pub fn get_meta(&self, key: &str) -> Result<Option<String>, StoreError> {
-        Ok(self
-            .conn
-            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
-            .optional()?)
+        self.read(|c| {
+            Ok(
+                c.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+                    .optional()?,
+            )
+        })
+    }
+
+    /// Writes the band keys of every source after `bands_upto` to `source_bands` (see
+    /// [`Writer::flush_bands`]). Returns how many keys were written.
+    pub fn flush_bands(&self) -> Result<usize, StoreError> {
+        self.write(|w| w.flush_bands())
+    }
+
+    pub fn set_meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.write(|w| put_meta(&w.conn, key, value))
+    }
+}
+
+/// Settings of every connection: wait for a lock rather than fail at once, and memory-mapped
+/// reads (ingest and extraction revisit the same index pages, bands and citations, for every
+/// document; through read() each visit was a copy).
+fn tune(conn: &Connection) -> rusqlite::Result<()> {
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    conn.pragma_update(None, "mmap_size", 1i64 << 30)?;
+    conn.pragma_update(None, "cache_size", -32768)?;
+    Ok(())
+}
+
+impl Writer {
+    fn new(conn: Connection) -> Writer {
+        Writer {
+            conn,
+            recent: RecentBands::default(),
+            candidates: Default::default(),
+        }
     }
 
     /// The highest source seq whose band keys are in `source_bands`.
@@ -160,7 +244,7 @@ impl SqliteStore {
     /// Writes the band keys of every source after `bands_upto` to `source_bands`, sorted, in
     /// one transaction with the new `bands_upto`. Computed from the stored signatures, so a
     /// crash between storing sources and flushing their bands loses nothing.
-    pub fn flush_bands(&mut self) -> Result<usize, StoreError> {
+    pub(crate) fn flush_bands(&mut self) -> Result<usize, StoreError> {
         let tx = self.conn.transaction()?;
         let upto = Self::bands_upto(&tx)?;
         let mut rows: Vec<(i64, i64)> = Vec::new();
@@ -186,10 +270,6 @@ impl SqliteStore {
         tx.commit()?;
         self.recent = RecentBands::loaded();
         Ok(rows.len())
-    }
-
-    pub fn set_meta(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
-        put_meta(&self.conn, key, value)
     }
 }
 
@@ -350,7 +430,7 @@ impl RawSource {
 }
 
 impl Store for SqliteStore {
-    fn put_source(&mut self, src: &NewSource) -> Result<PutOutcome, StoreError> {
+    fn put_source(&self, src: &NewSource) -> Result<PutOutcome, StoreError> {
         let mut out = self.put_sources(std::slice::from_ref(src))?;
         out.pop().unwrap_or_else(|| {
             Err(StoreError::Corrupt {
@@ -363,25 +443,27 @@ impl Store for SqliteStore {
     }
 
     fn put_sources(
-        &mut self,
+        &self,
         srcs: &[NewSource],
     ) -> Result<Vec<Result<PutOutcome, StoreError>>, StoreError> {
-        self.load_recent()?;
+        let mut guard = self.writer();
+        let w = &mut *guard;
+        w.load_recent()?;
         let now = Utc::now().to_rfc3339();
         let result = (|| {
-            let mut tx = self.conn.transaction()?;
+            let mut tx = w.conn.transaction()?;
             let mut out = Vec::with_capacity(srcs.len());
             for src in srcs {
                 // Each document in its own savepoint: one that fails leaves no trace and the
                 // others are kept.
                 let sp = tx.savepoint()?;
-                match put_one(&sp, src, &now, &self.recent, &mut self.candidates) {
+                match put_one(&sp, src, &now, &w.recent, &mut w.candidates) {
                     Ok((o, keys)) => {
                         sp.commit()?;
                         if let PutOutcome::New { seq, .. } | PutOutcome::NearDuplicate { seq, .. } =
                             o
                         {
-                            self.recent.add(&keys, seq);
+                            w.recent.add(&keys, seq);
                         }
                         out.push(Ok(o));
                     }
@@ -396,58 +478,56 @@ impl Store for SqliteStore {
         })();
         match result {
             Ok(out) => {
-                if self.recent.docs >= BANDS_FLUSH_EVERY {
-                    self.flush_bands()?;
+                if w.recent.docs >= BANDS_FLUSH_EVERY {
+                    w.flush_bands()?;
                 }
                 Ok(out)
             }
             Err(e) => {
                 // The transaction rolled back: forget what it added to memory.
-                self.recent.loaded = false;
-                self.candidates.clear();
+                w.recent.loaded = false;
+                w.candidates.clear();
                 Err(e)
             }
         }
     }
 
-    fn flush(&mut self) -> Result<(), StoreError> {
+    fn flush(&self) -> Result<(), StoreError> {
         self.flush_bands().map(|_| ())
     }
 
     fn get_source(&self, id: &SourceId) -> Result<Option<Source>, StoreError> {
         let sql = format!("SELECT {SOURCE_COLS} FROM sources WHERE id = ?1");
-        let raw = self
-            .conn
-            .query_row(&sql, [id.to_hex()], raw_from_row)
-            .optional()?;
+        let raw =
+            self.read(|c| Ok(c.query_row(&sql, [id.to_hex()], raw_from_row).optional()?))?;
         raw.map(RawSource::into_source).transpose()
     }
 
     fn resolve_id(&self, prefix: &str) -> Result<SourceId, StoreError> {
         let p = entente_core::id::validate_prefix(prefix)?;
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT id FROM sources WHERE id >= ?1 AND id < ?2 LIMIT 2")?;
         // Every id with this prefix sorts below the prefix followed by a non-hex letter.
         let hi = format!("{p}g");
-        let ids: Vec<String> = stmt
-            .query_map(params![p, hi], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
-        match ids.as_slice() {
-            [one] => parse_id("sources", "id", one),
-            [] => Err(StoreError::NotFound(p)),
-            _ => {
-                let count: i64 = self.conn.query_row(
-                    "SELECT count(*) FROM sources WHERE id >= ?1 AND id < ?2",
-                    params![p, hi],
-                    |r| r.get(0),
-                )?;
-                Err(StoreError::Ambiguous {
-                    prefix: p,
-                    count: count as usize,
-                })
+        self.read(|c| {
+            let ids: Vec<String> = c
+                .prepare_cached("SELECT id FROM sources WHERE id >= ?1 AND id < ?2 LIMIT 2")?
+                .query_map(params![p, hi], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
+            match ids.as_slice() {
+                [one] => parse_id("sources", "id", one),
+                [] => Err(StoreError::no_source(p.clone())),
+                _ => {
+                    let count: i64 = c.query_row(
+                        "SELECT count(*) FROM sources WHERE id >= ?1 AND id < ?2",
+                        params![p, hi],
+                        |r| r.get(0),
+                    )?;
+                    Err(StoreError::Ambiguous {
+                        prefix: p.clone(),
+                        count: count as usize,
+                    })
+                }
             }
-        }
+        })
     }
 
     fn list_sources(&self, q: &ListQuery) -> Result<Vec<SourceSummary>, StoreError> {
@@ -464,21 +544,25 @@ impl Store for SqliteStore {
         sql.push_str(" ORDER BY seq");
         let limit = q.limit.map(|l| l as i64).unwrap_or(-1);
         sql.push_str(&format!(" LIMIT {limit} OFFSET {}", q.offset));
-        let mut stmt = self.conn.prepare(&sql)?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), summary_from_row)?;
-        rows.map(|r| finish_summary(r?)).collect()
+        self.read(|c| {
+            let mut stmt = c.prepare(&sql)?;
+            let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), summary_from_row)?;
+            rows.map(|r| finish_summary(r?)).collect()
+        })
     }
 
     fn summaries(&self, ids: &[SourceId]) -> Result<Vec<SourceSummary>, StoreError> {
         let sql = format!("SELECT {SUMMARY_COLS} FROM sources WHERE id = ?1");
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            if let Some(pair) = stmt.query_row([id.to_hex()], summary_from_row).optional()? {
-                out.push(finish_summary(pair)?);
+        self.read(|c| {
+            let mut stmt = c.prepare_cached(&sql)?;
+            let mut out = Vec::with_capacity(ids.len());
+            for id in ids {
+                if let Some(pair) = stmt.query_row([id.to_hex()], summary_from_row).optional()? {
+                    out.push(finish_summary(pair)?);
+                }
             }
-        }
-        Ok(out)
+            Ok(out)
+        })
     }
 
     fn near_duplicates(&self, id: &SourceId) -> Result<Vec<SourceSummary>, StoreError> {
@@ -488,76 +572,110 @@ impl Store for SqliteStore {
                 OR id = (SELECT near_duplicate_of FROM sources WHERE id = ?1)
              ORDER BY seq"
         );
-        let mut stmt = self.conn.prepare(&sql)?;
-        let rows = stmt.query_map([id.to_hex()], summary_from_row)?;
-        rows.map(|r| finish_summary(r?)).collect()
+        self.read(|c| {
+            let mut stmt = c.prepare(&sql)?;
+            let rows = stmt.query_map([id.to_hex()], summary_from_row)?;
+            rows.map(|r| finish_summary(r?)).collect()
+        })
     }
 
     fn origins(&self, id: &SourceId) -> Result<Vec<String>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT origin || ' (' || encoding || ')' FROM source_origins
-             WHERE source_id = ?1 ORDER BY seen_at, origin",
-        )?;
-        let rows = stmt.query_map([id.to_hex()], |r| r.get(0))?;
-        Ok(rows.collect::<Result<_, _>>()?)
-    }
-
-    fn sources_after(&self, after: i64, limit: usize) -> Result<Vec<Source>, StoreError> {
-        let sql = format!("SELECT {SOURCE_COLS} FROM sources WHERE seq > ?1 ORDER BY seq LIMIT ?2");
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(params![after, limit as i64], raw_from_row)?;
-        rows.map(|r| r?.into_source()).collect()
+        self.read(|c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT origin || ' (' || encoding || ')' FROM source_origins
+                 WHERE source_id = ?1 ORDER BY seen_at, origin",
+            )?;
+            let rows = stmt.query_map([id.to_hex()], |r| r.get(0))?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
     }
 
     fn all_ids(&self) -> Result<Vec<(i64, SourceId)>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT seq, id FROM sources ORDER BY seq")?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
-        rows.map(|r| {
-            let (seq, id) = r?;
-            Ok((seq, parse_id("sources", "id", &id)?))
+        self.read(|c| {
+            let mut stmt = c.prepare("SELECT seq, id FROM sources ORDER BY seq")?;
+            let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+            rows.map(|r| {
+                let (seq, id) = r?;
+                Ok((seq, parse_id("sources", "id", &id)?))
+            })
+            .collect()
         })
-        .collect()
-    }
-
-    fn max_seq(&self) -> Result<i64, StoreError> {
-        Ok(self
-            .conn
-            .query_row("SELECT coalesce(max(seq), 0) FROM sources", [], |r| {
-                r.get(0)
-            })?)
     }
 
     fn count_sources(&self) -> Result<u64, StoreError> {
-        Ok(self
-            .conn
-            .query_row("SELECT count(*) FROM sources", [], |r| r.get::<_, i64>(0))?
-            as u64)
+        self.read(|c| {
+            Ok(c.query_row("SELECT count(*) FROM sources", [], |r| r.get::<_, i64>(0))? as u64)
+        })
     }
 
     fn source_text(&self, id: &SourceId) -> Result<Option<String>, StoreError> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT text FROM sources WHERE id = ?1")?
-            .query_row([id.to_hex()], |r| r.get(0))
-            .optional()?)
+        self.read(|c| {
+            Ok(c.prepare_cached("SELECT text FROM sources WHERE id = ?1")?
+                .query_row([id.to_hex()], |r| r.get(0))
+                .optional()?)
+        })
+    }
+
+    fn index_queue(&self, limit: usize) -> Result<Vec<Queued>, StoreError> {
+        self.read(|c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT entry, source_id FROM index_outbox ORDER BY entry LIMIT ?1",
+            )?;
+            let rows = stmt.query_map([limit as i64], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+            })?;
+            rows.map(|r| {
+                let (entry, id) = r?;
+                Ok(Queued {
+                    entry,
+                    source: parse_id("index_outbox", "source_id", &id)?,
+                })
+            })
+            .collect()
+        })
+    }
+
+    fn index_done(&self, entries: &[i64]) -> Result<(), StoreError> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        self.write(|w| {
+            let tx = w.conn.transaction()?;
+            {
+                let mut del = tx.prepare_cached("DELETE FROM index_outbox WHERE entry = ?1")?;
+                for e in entries {
+                    del.execute([e])?;
+                }
+            }
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
+    fn index_queue_len(&self) -> Result<u64, StoreError> {
+        self.read(|c| {
+            Ok(c.query_row("SELECT count(*) FROM index_outbox", [], |r| {
+                r.get::<_, i64>(0)
+            })? as u64)
+        })
     }
 
     fn integrity_check(&self) -> Result<Vec<String>, StoreError> {
-        let mut problems = Vec::new();
-        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
-        for row in stmt.query_map([], |r| r.get::<_, String>(0))? {
-            let line = row?;
-            if line != "ok" {
-                problems.push(format!("sqlite: {line}"));
+        self.read(|c| {
+            let mut problems = Vec::new();
+            let mut stmt = c.prepare("PRAGMA integrity_check")?;
+            for row in stmt.query_map([], |r| r.get::<_, String>(0))? {
+                let line = row?;
+                if line != "ok" {
+                    problems.push(format!("sqlite: {line}"));
+                }
             }
-        }
-        let mut fk = self.conn.prepare("PRAGMA foreign_key_check")?;
-        for row in fk.query_map([], |r| r.get::<_, String>(0))? {
-            problems.push(format!("foreign key violation in table {}", row?));
-        }
-        Ok(problems)
+            let mut fk = c.prepare("PRAGMA foreign_key_check")?;
+            for row in fk.query_map([], |r| r.get::<_, String>(0))? {
+                problems.push(format!("foreign key violation in table {}", row?));
+            }
+            Ok(problems)
+        })
     }
 }
 
@@ -568,7 +686,7 @@ fn put_one(
     src: &NewSource,
     now: &str,
     recent: &RecentBands,
-    cache: &mut std::collections::HashMap<i64, Candidate>,
+    cache: &mut std::collections::HashMap<i64, NearCandidate>,
 ) -> Result<(PutOutcome, Vec<i64>), StoreError> {
     let id = src.id.to_hex();
     let exists: Option<i64> = tx
@@ -583,77 +701,71 @@ fn put_one(
         return Ok((PutOutcome::Unchanged { id: src.id }, Vec::new()));
     }
 
-    // Near-duplicate candidates: any stored source sharing an LSH band.
+    // Near-duplicate candidates: the earliest few stored sources sharing each LSH band (the
+    // same early sources turn up in many bands: collect the distinct candidates first, an
+    // index-only scan), compared in storage order by the policy.
     let keys = minhash::band_keys(&src.minhash);
-    let mut best: Option<(i64, String, Option<String>, f32)> = None;
+    let mut seqs = std::collections::BTreeSet::new();
     if !keys.is_empty() {
-        // A band shared by very many sources is boilerplate, not evidence: look at the
-        // earliest few per band only, which bounds the work per insert.
-        // The same early sources turn up in many bands: collect the distinct candidates
-        // first (an index-only scan), then load each signature once.
-        let mut seqs = std::collections::BTreeSet::new();
-        {
-            let mut band_stmt = tx.prepare_cached(
-                "SELECT seq FROM source_bands WHERE band_key = ?1 ORDER BY seq LIMIT ?2",
-            )?;
-            for key in &keys {
-                let rows = band_stmt.query_map(params![key, MAX_CANDIDATES_PER_BAND], |r| {
-                    r.get::<_, i64>(0)
-                })?;
-                let mut n = 0;
-                for seq in rows {
-                    seqs.insert(seq?);
-                    n += 1;
-                }
-                // Sources stored since the last band flush come after those in the table.
-                if n < MAX_CANDIDATES_PER_BAND
-                    && let Some(later) = recent.map.get(key)
-                {
-                    seqs.extend(later.iter().take((MAX_CANDIDATES_PER_BAND - n) as usize));
-                }
+        let mut band_stmt = tx.prepare_cached(
+            "SELECT seq FROM source_bands WHERE band_key = ?1 ORDER BY seq LIMIT ?2",
+        )?;
+        for key in &keys {
+            let rows = band_stmt.query_map(params![key, MAX_CANDIDATES_PER_BAND as i64], |r| {
+                r.get::<_, i64>(0)
+            })?;
+            let mut n = 0;
+            for seq in rows {
+                seqs.insert(seq?);
+                n += 1;
             }
-        }
-        let mut cand_stmt =
-            tx.prepare_cached("SELECT id, near_duplicate_of, minhash FROM sources WHERE seq = ?1")?;
-        for seq in seqs {
-            if !cache.contains_key(&seq) {
-                let row = cand_stmt
-                    .query_row([seq], |r| {
-                        Ok((
-                            r.get::<_, String>(0)?,
-                            r.get::<_, Option<String>>(1)?,
-                            r.get::<_, Vec<u8>>(2)?,
-                        ))
-                    })
-                    .optional()?;
-                let Some((id, root, sig)) = row else {
-                    continue;
-                };
-                if cache.len() >= CANDIDATE_CACHE {
-                    cache.clear();
-                }
-                cache.insert(
-                    seq,
-                    Candidate {
-                        id,
-                        root,
-                        sig: minhash::from_bytes(&sig),
-                    },
-                );
-            }
-            let Some(c) = cache.get(&seq) else {
-                continue;
-            };
-            let sim = minhash::similarity(&src.minhash, &c.sig);
-            // Candidates come in seq order: the first similar one is the earliest.
-            if sim >= minhash::NEAR_DUPLICATE_THRESHOLD {
-                best = Some((seq, c.id.clone(), c.root.clone(), sim));
-                break;
+            // Sources stored since the last band flush come after those in the table.
+            if n < MAX_CANDIDATES_PER_BAND
+                && let Some(later) = recent.map.get(key)
+            {
+                seqs.extend(later.iter().take(MAX_CANDIDATES_PER_BAND - n));
             }
         }
     }
-    // Link to the first copy: the candidate itself, or what it already points to.
-    let near = best.map(|(_, cid, root, sim)| (root.unwrap_or(cid), sim));
+    let mut cand_stmt =
+        tx.prepare_cached("SELECT id, near_duplicate_of, minhash FROM sources WHERE seq = ?1")?;
+    // Loaded lazily: the policy stops at the first similar candidate.
+    let candidates = seqs.into_iter().filter_map(|seq| {
+        if let Some(c) = cache.get(&seq) {
+            return Some(Ok(c.clone()));
+        }
+        let row = cand_stmt
+            .query_row([seq], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Option<String>>(1)?,
+                    r.get::<_, Vec<u8>>(2)?,
+                ))
+            })
+            .optional();
+        let (id, root, sig) = match row {
+            Ok(Some(row)) => row,
+            Ok(None) => return None,
+            Err(e) => return Some(Err(StoreError::from(e))),
+        };
+        let c = (|| {
+            Ok(NearCandidate {
+                id: parse_id("sources", "id", &id)?,
+                root: root
+                    .map(|r| parse_id("sources", "near_duplicate_of", &r))
+                    .transpose()?,
+                signature: minhash::from_bytes(&sig),
+            })
+        })();
+        if let Ok(c) = &c {
+            if cache.len() >= CANDIDATE_CACHE {
+                cache.clear();
+            }
+            cache.insert(seq, c.clone());
+        }
+        Some(c)
+    });
+    let near = policy::first_near_duplicate(&src.minhash, candidates)?;
 
     let spans = if src.lang_spans.is_empty() {
         None
@@ -688,8 +800,8 @@ fn put_one(
             src.format,
             src.origin,
             now,
-            near.as_ref().map(|n| n.0.clone()),
-            near.as_ref().map(|n| n.1),
+            near.map(|n| n.0.to_hex()),
+            near.map(|n| n.1),
             minhash::to_bytes(&src.minhash),
         ],
     )?;
@@ -699,11 +811,13 @@ fn put_one(
              VALUES (?1, ?2, ?3, ?4)",
         params![id, src.origin, src.encoding, now],
     )?;
+    tx.prepare_cached("INSERT INTO index_outbox(source_id) VALUES (?1)")?
+        .execute([&id])?;
     let outcome = match near {
         Some((of, similarity)) => PutOutcome::NearDuplicate {
             id: src.id,
             seq,
-            of: parse_id("sources", "near_duplicate_of", &of)?,
+            of,
             similarity,
         },
         None => PutOutcome::New { id: src.id, seq },

@@ -25,10 +25,7 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     } else {
         println!("sources in store:    {}", report.sources_in_store);
         println!("documents in index:  {}", report.documents_in_index);
-        println!(
-            "index covers up to:  seq {} of {}",
-            report.index_committed_seq, report.store_max_seq
-        );
+        println!("waiting for index:   {}", report.waiting_for_index);
         for p in &report.store_problems {
             println!("store problem:       {p}");
         }

@@ -1,6 +1,7 @@
 //! Store and index behaviour: identity, near-duplicates, prefixes, migrations,
 //! search analysis and filters, crash catch-up and doctor repairs.
 
+mod conformance;
 mod repo;
 mod sqlite;
 

@@ -329,7 +329,7 @@ fn reopening_catches_up_sources_the_index_missed() {
     }
     // Simulate a crash after the store committed but before the index did.
     {
-        let mut store = SqliteStore::open(&dir.path().join(Repo::DB_FILE)).unwrap();
+        let store = SqliteStore::open(&dir.path().join(Repo::DB_FILE)).unwrap();
         for d in &corpus()[1..] {
             store.put_source(d).unwrap();
         }
@@ -355,8 +355,7 @@ fn doctor_finds_and_repairs_disagreement() {
         for id in &gone {
             index.delete(id).unwrap();
         }
-        let seq = index.committed_seq().unwrap();
-        index.commit(seq).unwrap();
+        index.commit().unwrap();
     }
     repo = Repo::open(dir.path(), OpenMode::ReadWrite).unwrap();
     let report = repo.doctor(false).unwrap();
@@ -459,4 +458,32 @@ fn equal_scores_come_in_ingest_order_on_every_page() {
     };
     let all: Vec<String> = [0, 7, 14].into_iter().flat_map(page).collect();
     assert_eq!(all, expected);
+}
+
+/// A data directory from before the outbox: migration 5 queues every stored source, and the
+/// first writable open replays the queue. Documents the index already held are replaced, not
+/// added twice, and the queue ends empty.
+#[test]
+fn replaying_the_outbox_never_indexes_a_document_twice() {
+    let (dir, repo) = repo_with(&corpus());
+    let n = repo.index().num_docs();
+    assert_eq!(repo.index_lag().unwrap(), 0, "a flush empties the queue");
+    drop(repo);
+    {
+        // What migration 5 does to a store whose index is already complete.
+        let conn = rusqlite::Connection::open(dir.path().join(Repo::DB_FILE)).unwrap();
+        conn.execute_batch(
+            "INSERT INTO index_outbox(source_id) SELECT id FROM sources ORDER BY seq",
+        )
+        .unwrap();
+    }
+    let ro = Repo::open(dir.path(), OpenMode::ReadOnly).unwrap();
+    assert_eq!(ro.index_lag().unwrap() as u64, n);
+    drop(ro);
+    let mut repo = Repo::open(dir.path(), OpenMode::ReadWrite).unwrap();
+    assert_eq!(repo.index_lag().unwrap(), 0);
+    assert_eq!(repo.index().num_docs(), n, "replayed, not duplicated");
+    let report = repo.doctor(false).unwrap();
+    assert!(report.healthy(), "{report:?}");
+    assert_eq!(report.waiting_for_index, 0);
 }

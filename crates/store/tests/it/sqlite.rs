@@ -7,7 +7,7 @@ const STORY: &str = "Kim Jong Un and Vladimir Putin held talks at the Vostochny 
 
 #[test]
 fn same_text_is_stored_once_and_every_origin_is_kept() {
-    let mut s = SqliteStore::open_in_memory().unwrap();
+    let s = SqliteStore::open_in_memory().unwrap();
     let a = source(STORY, Lang::En, Some("2023-09-13"), "KCNA");
     assert!(matches!(
         s.put_source(&a).unwrap(),
@@ -28,7 +28,7 @@ fn same_text_is_stored_once_and_every_origin_is_kept() {
 
 #[test]
 fn near_duplicates_link_to_the_first_copy() {
-    let mut s = SqliteStore::open_in_memory().unwrap();
+    let s = SqliteStore::open_in_memory().unwrap();
     let first = source(STORY, Lang::En, None, "KCNA");
     let second = source(&format!("{STORY} (Updated.)"), Lang::En, None, "KCNA");
     let third = source(
@@ -70,7 +70,7 @@ fn near_duplicates_link_to_the_first_copy() {
 
 #[test]
 fn round_trips_every_field() {
-    let mut s = SqliteStore::open_in_memory().unwrap();
+    let s = SqliteStore::open_in_memory().unwrap();
     let mut a = source(
         "金正恩総書記はプーチン大統領と会談した。",
         Lang::Ja,
@@ -96,7 +96,7 @@ fn round_trips_every_field() {
 
 #[test]
 fn resolves_unique_prefixes_only() {
-    let mut s = SqliteStore::open_in_memory().unwrap();
+    let s = SqliteStore::open_in_memory().unwrap();
     let mut ids = Vec::new();
     for i in 0..40 {
         let src = source(
@@ -113,7 +113,7 @@ fn resolves_unique_prefixes_only() {
     assert_eq!(s.resolve_id(&full[..12]).unwrap(), ids[7]);
     assert!(matches!(
         s.resolve_id("ffffffffffff0000"),
-        Err(StoreError::NotFound(_))
+        Err(StoreError::NotFound { what: "source", .. })
     ));
     assert!(matches!(s.resolve_id("zz"), Err(StoreError::Core(_))));
     // Keep adding sources until two ids share a 4-character prefix (birthday bound: a few hundred).
@@ -142,7 +142,7 @@ fn resolves_unique_prefixes_only() {
 
 #[test]
 fn lists_with_filters() {
-    let mut s = SqliteStore::open_in_memory().unwrap();
+    let s = SqliteStore::open_in_memory().unwrap();
     s.put_source(&source(
         "习近平同普京举行会谈，双方交换了意见。",
         Lang::ZhHans,
@@ -205,7 +205,7 @@ fn near_duplicates_are_found_before_and_after_band_flushes_and_crashes() {
     let second = source(&format!("{STORY} (Updated.)"), Lang::En, None, "KCNA");
     let third = source(&format!("{STORY} (Corrected.)"), Lang::En, None, "TASS");
     {
-        let mut s = SqliteStore::open(&path).unwrap();
+        let s = SqliteStore::open(&path).unwrap();
         // Same connection, bands still in memory.
         let out = s.put_sources(&[first.clone(), second.clone()]).unwrap();
         assert!(matches!(out[1], Ok(PutOutcome::NearDuplicate { of, .. }) if of == first.id));
@@ -213,7 +213,7 @@ fn near_duplicates_are_found_before_and_after_band_flushes_and_crashes() {
     }
     assert_eq!(band_rows(&path), (0, "0".to_string()), "bands deferred");
     {
-        let mut s = SqliteStore::open(&path).unwrap();
+        let s = SqliteStore::open(&path).unwrap();
         // A new connection re-bands the unflushed sources from their stored signatures.
         match s.put_source(&third).unwrap() {
             PutOutcome::NearDuplicate { of, .. } => assert_eq!(of, first.id),
@@ -229,7 +229,7 @@ fn near_duplicates_are_found_before_and_after_band_flushes_and_crashes() {
         );
     }
     // After the flush, candidates come from the table.
-    let mut s = SqliteStore::open(&path).unwrap();
+    let s = SqliteStore::open(&path).unwrap();
     let fourth = source(&format!("{STORY} (Final.)"), Lang::En, None, "Yonhap");
     match s.put_source(&fourth).unwrap() {
         PutOutcome::NearDuplicate { of, .. } => assert_eq!(of, first.id),
@@ -267,8 +267,11 @@ fn the_band_migration_keeps_existing_bands() {
             .unwrap();
         }
     }
-    let mut s = SqliteStore::open(&path).unwrap();
-    assert_eq!(s.schema_version().unwrap(), 4);
+    let s = SqliteStore::open(&path).unwrap();
+    assert_eq!(
+        s.schema_version().unwrap(),
+        entente_store::migrations::latest()
+    );
     assert_eq!(band_rows(&path), (16, "1".to_string()));
     let again = source(&format!("{STORY} (Updated.)"), Lang::En, None, "KCNA");
     assert!(matches!(
@@ -282,8 +285,11 @@ fn migrations_apply_once_and_refuse_newer_schemas() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("kb.sqlite");
     {
-        let mut s = SqliteStore::open(&path).unwrap();
-        assert_eq!(s.schema_version().unwrap(), 4);
+        let s = SqliteStore::open(&path).unwrap();
+        assert_eq!(
+            s.schema_version().unwrap(),
+            entente_store::migrations::latest()
+        );
         s.put_source(&source(STORY, Lang::En, None, "KCNA"))
             .unwrap();
     }
@@ -306,7 +312,7 @@ fn drafts_sharing_their_evidence_get_distinct_ids() {
     use entente_core::{Citation, EventDraft, EventType, Participant, Role};
     use entente_store::{EventFilter, KnowledgeBase};
 
-    let mut s = SqliteStore::open_in_memory().unwrap();
+    let s = SqliteStore::open_in_memory().unwrap();
     let src = source(STORY, Lang::En, Some("2023-09-13"), "KCNA");
     s.put_source(&src).unwrap();
     let draft = |date: &str| EventDraft {
@@ -382,7 +388,7 @@ fn a_stale_edit_is_a_conflict_not_an_overwrite() {
 
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("kb.sqlite");
-    let mut a = SqliteStore::open(&path).unwrap();
+    let a = SqliteStore::open(&path).unwrap();
     let src = source(STORY, Lang::En, Some("2023-09-13"), "KCNA");
     a.put_source(&src).unwrap();
     let id = a
@@ -405,7 +411,7 @@ fn a_stale_edit_is_a_conflict_not_an_overwrite() {
             }],
         })
         .unwrap();
-    let mut b = SqliteStore::open(&path).unwrap();
+    let b = SqliteStore::open(&path).unwrap();
     let mut read_a = a.event(&id).unwrap().unwrap();
     let mut read_b = b.event(&id).unwrap().unwrap();
     assert_eq!((read_a.version, read_b.version), (1, 1));
@@ -435,7 +441,7 @@ fn a_stale_edit_is_a_conflict_not_an_overwrite() {
     assert_eq!(now.version, 2);
 
     // A review decision is a change too: an edit read before it is stale.
-    b.set_event_status(&id, entente_core::Status::Confirmed)
+    b.set_event_status(&id, entente_core::Status::Confirmed, None)
         .unwrap();
     let mut stale = now.clone();
     stale.framework = None;
