@@ -229,9 +229,9 @@ fn validate(repo: &Repo, actors: &[Actor], what: &str) -> Result<Gazetteer> {
 }
 
 /// Validates one actor changed by hand and stores it as the analyst's.
-fn save_own(repo: &mut Repo, actor: &Actor, what: &str) -> Result<()> {
+fn save_own(repo: &Repo, actor: &Actor, what: &str) -> Result<()> {
     validate(repo, std::slice::from_ref(actor), what)?;
-    repo.store_mut()
+    repo.store()
         .upsert_actors(std::slice::from_ref(actor), USER)?;
     Ok(())
 }
@@ -268,13 +268,23 @@ pub fn guess_lang(s: &str) -> Option<&'static str> {
 
 impl App {
     /// The store with the bundled actors brought up to date when the app may write.
-    fn actors_repo(&self) -> Result<std::sync::MutexGuard<'_, Repo>> {
-        let mut repo = self.repo()?;
+    fn actors_repo(&self) -> Result<std::sync::RwLockReadGuard<'_, Repo>> {
+        let repo = self.repo()?;
         if self.access == Access::ReadWrite {
             let bundled = Gazetteer::bundled()
                 .map_err(|e| AppError::internal(format!("loading data/actors: {e}")))?;
-            run::sync_bundled_actors(repo.store_mut(), &bundled)?;
+            run::sync_bundled_actors(repo.store(), &bundled)?;
         }
+        Ok(repo)
+    }
+
+    /// The same for a change of the gazetteer: one at a time, so that what is validated is
+    /// what is written.
+    fn actors_repo_for_write(&self) -> Result<std::sync::RwLockWriteGuard<'_, Repo>> {
+        let repo = self.writable()?;
+        let bundled = Gazetteer::bundled()
+            .map_err(|e| AppError::internal(format!("loading data/actors: {e}")))?;
+        run::sync_bundled_actors(repo.store(), &bundled)?;
         Ok(repo)
     }
 
@@ -342,8 +352,7 @@ impl App {
 
     /// Adds an actor by hand (origin `user`), validated against the whole gazetteer.
     pub fn add_actor(&self, req: &ActorAdd) -> Result<Actor> {
-        self.check_writable()?;
-        let mut repo = self.actors_repo()?;
+        let repo = self.actors_repo_for_write()?;
         let id = req.id.trim();
         if let Some(existing) = repo.store().actor(id)? {
             return Err(AppError::invalid(format!(
@@ -380,14 +389,13 @@ impl App {
             un_designation: None,
             note: req.note.clone(),
         };
-        save_own(&mut repo, &actor, "entente actors add")?;
+        save_own(&repo, &actor, "entente actors add")?;
         Ok(actor)
     }
 
     /// Gives an actor another name or alias (stored as the analyst's).
     pub fn alias_actor(&self, req: &ActorAlias) -> Result<AliasOutcome> {
-        self.check_writable()?;
-        let mut repo = self.actors_repo()?;
+        let repo = self.actors_repo_for_write()?;
         let mut a = resolve(&repo, &req.actor)?;
         let name = req.name.trim();
         if name.is_empty() {
@@ -411,7 +419,7 @@ impl App {
         };
         let changed = push_unique(map.entry(lang.clone()).or_default(), name);
         if changed {
-            save_own(&mut repo, &a, "entente actors alias")?;
+            save_own(&repo, &a, "entente actors alias")?;
         }
         Ok(AliasOutcome {
             id: a.id,
@@ -468,8 +476,16 @@ impl App {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| file.display().to_string());
         let origin = format!("import:{base}");
-        let mut repo = self.actors_repo()?;
-        let gaz = validate(&repo, &actors, &file.display().to_string())?;
+        // A dry run reads beside other work; an import changes the gazetteer alone.
+        let (reading, writing);
+        let repo: &Repo = if req.dry_run {
+            reading = self.actors_repo()?;
+            &reading
+        } else {
+            writing = self.actors_repo_for_write()?;
+            &writing
+        };
+        let gaz = validate(repo, &actors, &file.display().to_string())?;
         let store = repo.store();
         let (mut added, mut updated, mut unchanged) = (0, 0, 0);
         // What the import writes: the actors that are new or differ from the stored ones.
@@ -525,7 +541,7 @@ impl App {
             dry_run: req.dry_run,
         };
         if !req.dry_run {
-            repo.store_mut().upsert_actors(&fresh, &origin)?;
+            repo.store().upsert_actors(&fresh, &origin)?;
         }
         Ok(summary)
     }

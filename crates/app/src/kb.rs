@@ -198,7 +198,9 @@ impl App {
                 "`status`: an analyst confirms or rejects; `extracted` is extraction's own",
             ));
         }
-        let repo = self.writable()?;
+        self.check_writable()?;
+        // The store serialises its own writes; other reads go on meanwhile.
+        let repo = self.repo()?;
         // One transaction: every id is checked and set, or none is.
         repo.store().transact(&mut |tx| {
             for id in ids {
@@ -212,7 +214,9 @@ impl App {
     /// Applies an analyst's edit made on `edit.version` (see [`EventEdit`]) and returns the
     /// event as it now is.
     pub fn edit_event(&self, id: &str, edit: &EventEdit) -> Result<EventView, AppError> {
-        let mut repo = self.writable()?;
+        self.check_writable()?;
+        // The store serialises its own writes; other reads go on meanwhile.
+        let repo = self.repo()?;
         let mut e = stored_event(repo.store(), id)?;
         if edit.version != e.version {
             return Err(conflict(id, edit.version, e.version));
@@ -244,7 +248,7 @@ impl App {
             e.participants.retain(|q| q.actor_id != p.actor_id);
             e.participants.push(p);
         }
-        repo.store_mut().update_event(&e).map_err(|err| match err {
+        repo.store().update_event(&e).map_err(|err| match err {
             entente_store::StoreError::Conflict {
                 expected, found, ..
             } => conflict(id, expected, found),
@@ -262,7 +266,9 @@ impl App {
         if quote.trim().is_empty() {
             return Err(AppError::invalid("`quote`: empty"));
         }
-        let mut repo = self.writable()?;
+        self.check_writable()?;
+        // The store serialises its own writes; other reads go on meanwhile.
+        let repo = self.repo()?;
         let store = repo.store();
         let sid = store.resolve_id(req.source.trim())?;
         let text = store
@@ -296,7 +302,7 @@ impl App {
                 quote,
             }],
         };
-        let id = repo.store_mut().add_event(&draft)?;
+        let id = repo.store().add_event(&draft)?;
         view(repo.store(), &stored_event(repo.store(), &id)?)
     }
 

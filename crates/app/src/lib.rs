@@ -11,14 +11,16 @@
 //! # Concurrency
 //! All methods take `&self`. An `App` opened [`Access::ReadOnly`] never takes the search
 //! index's writer lock, so searches, chronologies and briefings run while another process
-//! ingests. Calls on one `App` are serialised on one store handle for now (a server calls them
-//! from `spawn_blocking`); the storage seam below makes them concurrent.
+//! ingests. Within one `App`, reads run at once (the store hands each its own read
+//! connection); a write that feeds the search index (ingest, a doctor repair) or changes the
+//! gazetteer has the data directory alone; event edits are serialised by the store's own
+//! transactions, with versions against lost updates.
 //!
-//! # The storage seam (agreed here before merge code moves; issues #11 and #12)
-//! * **Policy above the backends.** Near-duplicate candidates, event merging (which extracted
+//! # The storage seam (agreed here before merge code moved; issues #11 and #12)
+//! * **Policy above the backends.** Near-duplicate links, event merging (which extracted
 //!   draft joins which stored event), protection of analyst decisions (confirmed, rejected and
-//!   edited events are never changed by re-extraction) and id minting move out of
-//!   `entente-store`'s SQLite backend into a policy module that runs over the backend traits.
+//!   edited events are never changed by re-extraction), versions and id minting live in
+//!   `entente_store::policy`, which runs over the backend traits' transaction primitives.
 //!   Extraction (#11) produces drafts with citations and nothing else; it never decides how a
 //!   draft meets the knowledge base. A happening (one summit, its parts) is such a policy too.
 //! * **Backends are minimal**: `&self`, `Send + Sync`, backend-neutral errors (no rusqlite or
@@ -34,7 +36,7 @@ mod kb;
 mod sources;
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::sync::{OnceLock, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 pub use actors::{
     ActorAdd, ActorAlias, ActorDetail, ActorFormat, ActorImport, ActorQuery, ActorRecord,
@@ -74,7 +76,8 @@ pub enum Access {
 pub struct App {
     dir: PathBuf,
     access: Access,
-    repo: Mutex<Repo>,
+    /// Reads share the data directory; a write (which needs the index writer) has it alone.
+    repo: RwLock<Repo>,
     /// The caller's runtime, for the trade store's query engine (the app owns none).
     rt: Option<tokio::runtime::Handle>,
     trade: OnceLock<entente_trade::TradeStore>,
@@ -111,7 +114,7 @@ impl App {
         Ok(App {
             dir: dir.to_path_buf(),
             access,
-            repo: Mutex::new(repo),
+            repo: RwLock::new(repo),
             rt: None,
             trade: OnceLock::new(),
             lexicon: OnceLock::new(),
@@ -160,9 +163,10 @@ impl App {
         self.access
     }
 
-    fn repo(&self) -> Result<MutexGuard<'_, Repo>, AppError> {
+    /// The data directory for a read: any number of reads run at once.
+    fn repo(&self) -> Result<RwLockReadGuard<'_, Repo>, AppError> {
         self.repo
-            .lock()
+            .read()
             .map_err(|_| AppError::internal("an earlier request failed while holding the store"))
     }
 
@@ -175,9 +179,12 @@ impl App {
         Ok(())
     }
 
-    fn writable(&self) -> Result<MutexGuard<'_, Repo>, AppError> {
+    /// The data directory for a write: one at a time, reads wait.
+    fn writable(&self) -> Result<RwLockWriteGuard<'_, Repo>, AppError> {
         self.check_writable()?;
-        self.repo()
+        self.repo
+            .write()
+            .map_err(|_| AppError::internal("an earlier request failed while holding the store"))
     }
 }
 

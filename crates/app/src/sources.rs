@@ -290,11 +290,10 @@ impl App {
     /// Checks that the store and the search index agree; with `repair` (a writable app),
     /// brings the index in line.
     pub fn doctor(&self, repair: bool) -> Result<DoctorReport> {
-        let mut repo = if repair {
-            self.writable()?
+        if repair {
+            Ok(self.writable()?.doctor(true)?)
         } else {
-            self.repo()?
-        };
-        Ok(repo.doctor(repair)?)
+            Ok(self.repo()?.check()?)
+        }
     }
 }

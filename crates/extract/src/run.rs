@@ -33,7 +33,7 @@ pub struct FailedSource {
 
 /// Writes the bundled actors into the store (so they can be listed and shown), leaving alone
 /// any actor an analyst changed or added. Returns how many were written.
-pub fn sync_bundled_actors(store: &mut dyn Store, gaz: &Gazetteer) -> Result<usize, ExtractError> {
+pub fn sync_bundled_actors(store: &dyn Store, gaz: &Gazetteer) -> Result<usize, ExtractError> {
     let mut fresh = Vec::new();
     for a in gaz.actors() {
         match store.actor_origin(&a.id)? {
@@ -76,7 +76,7 @@ pub fn extractor_for(store: &dyn Store) -> Result<Extractor, ExtractError> {
 
 /// Writes the bundled actors into `store` (so that they can be listed and shown), then
 /// builds the extractor as [`extractor_for`] does, loading the bundled gazetteer once.
-pub fn prepare_extractor(store: &mut dyn Store) -> Result<Extractor, ExtractError> {
+pub fn prepare_extractor(store: &dyn Store) -> Result<Extractor, ExtractError> {
     let bundled = Gazetteer::bundled()?;
     sync_bundled_actors(store, &bundled)?;
     Ok(Extractor::new(
@@ -124,7 +124,7 @@ pub fn extract_source(
 /// with this extractor's version; with `all`, every source) and stores them, one transaction
 /// per source.
 pub fn extract_sources(
-    store: &mut dyn Store,
+    store: &dyn Store,
     ex: &Extractor,
     ids: &[SourceId],
     all: bool,

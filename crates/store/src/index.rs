@@ -166,7 +166,7 @@ pub struct Hit {
 }
 
 /// The hits of one page, the number of all matches, and the parsed query (for snippets).
-pub struct Matches {
+pub(crate) struct Matches {
     pub hits: Vec<Hit>,
     /// Number of all matches, when counted.
     pub total: Option<usize>,
@@ -429,7 +429,7 @@ impl SearchIndex {
     }
 
     /// Runs a query; returns the hits of the requested page and the total number of matches.
-    pub fn search(&self, q: &SearchQuery) -> Result<Matches, StoreError> {
+    pub(crate) fn search(&self, q: &SearchQuery) -> Result<Matches, StoreError> {
         let query = self.build_query(q)?;
         let searcher = self.reader.searcher();
         let limit = q.limit.max(1);
@@ -523,7 +523,7 @@ impl SearchIndex {
     /// A snippet generator for the text field of `query`.
     /// The words and bigrams `query` looks for in the text field, as indexed (folded,
     /// lower-cased, stemmed).
-    pub fn text_terms(&self, query: &dyn Query) -> Vec<String> {
+    pub(crate) fn text_terms(&self, query: &dyn Query) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         query.query_terms(&mut |term, _| {
             if term.field() == self.fields.text
@@ -536,7 +536,7 @@ impl SearchIndex {
         out
     }
 
-    pub fn snippets(
+    pub(crate) fn snippets(
         &self,
         query: &dyn Query,
         max_chars: usize,

@@ -27,7 +27,7 @@ mod repo;
 mod sqlite;
 
 pub use error::{Failure, StoreError};
-pub use index::{Hit, Matches, MonthCount, SearchIndex, SearchQuery, SortOrder};
+pub use index::{Hit, MonthCount, SearchIndex, SearchQuery, SortOrder};
 pub use kb::{EventFilter, ExtractionOutcome, KbTx, KnowledgeBase, participants_of, tally};
 pub use repo::{DoctorReport, OpenMode, Repo, SearchResult};
 pub use sqlite::SqliteStore;

@@ -235,6 +235,31 @@ impl Repo {
     /// Checks that the store is sound and that store and index hold the same sources;
     /// with `repair`, re-indexes what is missing and deletes what should not be there.
     pub fn doctor(&mut self, repair: bool) -> Result<DoctorReport, StoreError> {
+        let mut report = self.check()?;
+        if repair && !(report.missing_from_index.is_empty() && report.extra_in_index.is_empty()) {
+            for id in &report.extra_in_index {
+                self.index.delete(id)?;
+            }
+            for id in report
+                .missing_from_index
+                .iter()
+                .chain(&report.extra_in_index)
+            {
+                if let Some(src) = self.store.get_source(id)? {
+                    self.index.add(&src.new, src.seq)?;
+                }
+            }
+            self.flush()?;
+            report.repaired = true;
+            report.documents_in_index = self.index.num_docs();
+            report.waiting_for_index = self.store.index_queue_len()?;
+        }
+        Ok(report)
+    }
+
+    /// Checks that the store is sound and that store and index hold the same sources,
+    /// changing nothing (a read: it runs beside a writer).
+    pub fn check(&self) -> Result<DoctorReport, StoreError> {
         let mut report = DoctorReport {
             store_problems: self.store.integrity_check()?,
             sources_in_store: self.store.count_sources()?,
@@ -258,23 +283,6 @@ impl Repo {
             .filter(|(_, id)| !index_set.contains(id))
             .map(|(_, id)| *id)
             .collect();
-        if repair && !(report.missing_from_index.is_empty() && report.extra_in_index.is_empty()) {
-            for id in &report.extra_in_index {
-                self.index.delete(id)?;
-            }
-            for id in report
-                .missing_from_index
-                .iter()
-                .chain(&report.extra_in_index)
-            {
-                if let Some(src) = self.store.get_source(id)? {
-                    self.index.add(&src.new, src.seq)?;
-                }
-            }
-            self.flush()?;
-            report.repaired = true;
-            report.documents_in_index = self.index.num_docs();
-        }
         Ok(report)
     }
 
