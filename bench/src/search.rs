@@ -239,9 +239,9 @@ fn main() -> anyhow::Result<()> {
 
     // --- entente ingest ---
     let t = Instant::now();
-    let mut repo = Repo::open(&data_dir, OpenMode::ReadWrite)?;
+    let repo = Repo::open(&data_dir, OpenMode::ReadWrite)?;
     let inputs: Vec<Input> = files.iter().cloned().map(Input::Path).collect();
-    let summary = pipeline::run(&mut repo, &inputs, &IngestOptions::default(), &mut |_| {})?;
+    let summary = pipeline::run(&repo, &inputs, &IngestOptions::default(), &mut |_| {})?;
     let ingest_s = t.elapsed().as_secs_f64();
     anyhow::ensure!(
         summary.failed == 0,

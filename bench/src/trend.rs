@@ -62,7 +62,7 @@ fn main() -> anyhow::Result<()> {
     let peer = !args.iter().any(|a| a == "--no-peer");
     entente_text::fold::load_tables()?;
     let dir = tempfile::tempdir()?;
-    let mut index = SearchIndex::open(&dir.path().join("index"), true)?;
+    let index = SearchIndex::open(&dir.path().join("index"), true)?;
     let fts = rusqlite::Connection::open(dir.path().join("fts.sqlite"))?;
     fts.execute_batch(
         "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;

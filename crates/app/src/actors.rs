@@ -268,7 +268,7 @@ pub fn guess_lang(s: &str) -> Option<&'static str> {
 
 impl App {
     /// The store with the bundled actors brought up to date when the app may write.
-    fn actors_repo(&self) -> Result<std::sync::RwLockReadGuard<'_, Repo>> {
+    fn actors_repo(&self) -> Result<&Repo> {
         let repo = self.repo()?;
         if self.access == Access::ReadWrite {
             let bundled = Gazetteer::bundled()
@@ -280,12 +280,13 @@ impl App {
 
     /// The same for a change of the gazetteer: one at a time, so that what is validated is
     /// what is written.
-    fn actors_repo_for_write(&self) -> Result<std::sync::RwLockWriteGuard<'_, Repo>> {
+    fn actors_repo_for_write(&self) -> Result<(std::sync::MutexGuard<'_, ()>, &Repo)> {
         let repo = self.writable()?;
+        let lock = self.gazetteer_lock();
         let bundled = Gazetteer::bundled()
             .map_err(|e| AppError::internal(format!("loading data/actors: {e}")))?;
         run::sync_bundled_actors(repo.store(), &bundled)?;
-        Ok(repo)
+        Ok((lock, repo))
     }
 
     /// Actors matching `q`, by id, with their origins.
@@ -310,7 +311,7 @@ impl App {
     pub fn actor(&self, query: &str, on: Option<DateValue>) -> Result<ActorDetail> {
         let repo = self.actors_repo()?;
         let store = repo.store();
-        let mut a = resolve(&repo, query)?;
+        let mut a = resolve(repo, query)?;
         let origin = store.actor_origin(&a.id)?.unwrap_or_default();
         let events = store.events(&EventFilter {
             actors: vec![a.id.clone()],
@@ -352,7 +353,7 @@ impl App {
 
     /// Adds an actor by hand (origin `user`), validated against the whole gazetteer.
     pub fn add_actor(&self, req: &ActorAdd) -> Result<Actor> {
-        let repo = self.actors_repo_for_write()?;
+        let (_lock, repo) = self.actors_repo_for_write()?;
         let id = req.id.trim();
         if let Some(existing) = repo.store().actor(id)? {
             return Err(AppError::invalid(format!(
@@ -389,14 +390,14 @@ impl App {
             un_designation: None,
             note: req.note.clone(),
         };
-        save_own(&repo, &actor, "entente actors add")?;
+        save_own(repo, &actor, "entente actors add")?;
         Ok(actor)
     }
 
     /// Gives an actor another name or alias (stored as the analyst's).
     pub fn alias_actor(&self, req: &ActorAlias) -> Result<AliasOutcome> {
-        let repo = self.actors_repo_for_write()?;
-        let mut a = resolve(&repo, &req.actor)?;
+        let (_lock, repo) = self.actors_repo_for_write()?;
+        let mut a = resolve(repo, &req.actor)?;
         let name = req.name.trim();
         if name.is_empty() {
             return Err(AppError::invalid("the new name is empty"));
@@ -419,7 +420,7 @@ impl App {
         };
         let changed = push_unique(map.entry(lang.clone()).or_default(), name);
         if changed {
-            save_own(&repo, &a, "entente actors alias")?;
+            save_own(repo, &a, "entente actors alias")?;
         }
         Ok(AliasOutcome {
             id: a.id,
@@ -477,13 +478,11 @@ impl App {
             .unwrap_or_else(|| file.display().to_string());
         let origin = format!("import:{base}");
         // A dry run reads beside other work; an import changes the gazetteer alone.
-        let (reading, writing);
-        let repo: &Repo = if req.dry_run {
-            reading = self.actors_repo()?;
-            &reading
+        let (_lock, repo) = if req.dry_run {
+            (None, self.actors_repo()?)
         } else {
-            writing = self.actors_repo_for_write()?;
-            &writing
+            let (lock, repo) = self.actors_repo_for_write()?;
+            (Some(lock), repo)
         };
         let gaz = validate(repo, &actors, &file.display().to_string())?;
         let store = repo.store();

@@ -196,7 +196,7 @@ impl App {
         let repo = self.repo()?;
         let extractor = entente_extract::run::extractor_for(repo.store())?;
         run_comparison(
-            &repo,
+            repo,
             &extractor,
             self.lexicon()?,
             &req.sources,

@@ -314,15 +314,15 @@ impl App {
         req: &ExtractRequest,
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<RunSummary, AppError> {
-        let mut repo = self.writable()?;
-        let ex = run::prepare_extractor(repo.store_mut())?;
+        let repo = self.writable()?;
+        let ex = run::prepare_extractor(repo.store())?;
         let ids = req
             .sources
             .iter()
             .map(|s| repo.store().resolve_id(s.trim()))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(run::extract_sources(
-            repo.store_mut(),
+            repo.store(),
             &ex,
             &ids,
             req.all,

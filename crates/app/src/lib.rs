@@ -11,10 +11,10 @@
 //! # Concurrency
 //! All methods take `&self`. An `App` opened [`Access::ReadOnly`] never takes the search
 //! index's writer lock, so searches, chronologies and briefings run while another process
-//! ingests. Within one `App`, reads run at once (the store hands each its own read
-//! connection); a write that feeds the search index (ingest, a doctor repair) or changes the
-//! gazetteer has the data directory alone; event edits are serialised by the store's own
-//! transactions, with versions against lost updates.
+//! ingests. Within one `App`, calls run at once: reads each get their own read connection,
+//! writes are serialised by the store's transactions and the index writer's lock (event edits
+//! carry versions against lost updates), and a change of the gazetteer is validated and
+//! written under one lock.
 //!
 //! # The storage seam (agreed here before merge code moved; issues #11 and #12)
 //! * **Policy above the backends.** Near-duplicate links, event merging (which extracted
@@ -36,7 +36,7 @@ mod kb;
 mod sources;
 
 use std::path::{Path, PathBuf};
-use std::sync::{OnceLock, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Mutex, MutexGuard, OnceLock};
 
 pub use actors::{
     ActorAdd, ActorAlias, ActorDetail, ActorFormat, ActorImport, ActorQuery, ActorRecord,
@@ -76,8 +76,11 @@ pub enum Access {
 pub struct App {
     dir: PathBuf,
     access: Access,
-    /// Reads share the data directory; a write (which needs the index writer) has it alone.
-    repo: RwLock<Repo>,
+    /// The data directory, shared by every call: the store and the index serialise their own
+    /// writes, reads run beside them.
+    repo: Repo,
+    /// Held while the gazetteer is validated and changed, so what is checked is what is written.
+    gazetteer: Mutex<()>,
     /// The caller's runtime, for the trade store's query engine (the app owns none).
     rt: Option<tokio::runtime::Handle>,
     trade: OnceLock<entente_trade::TradeStore>,
@@ -114,7 +117,8 @@ impl App {
         Ok(App {
             dir: dir.to_path_buf(),
             access,
-            repo: RwLock::new(repo),
+            repo,
+            gazetteer: Mutex::new(()),
             rt: None,
             trade: OnceLock::new(),
             lexicon: OnceLock::new(),
@@ -163,11 +167,9 @@ impl App {
         self.access
     }
 
-    /// The data directory for a read: any number of reads run at once.
-    fn repo(&self) -> Result<RwLockReadGuard<'_, Repo>, AppError> {
-        self.repo
-            .read()
-            .map_err(|_| AppError::internal("an earlier request failed while holding the store"))
+    /// The data directory for a read.
+    fn repo(&self) -> Result<&Repo, AppError> {
+        Ok(&self.repo)
     }
 
     fn check_writable(&self) -> Result<(), AppError> {
@@ -179,12 +181,17 @@ impl App {
         Ok(())
     }
 
-    /// The data directory for a write: one at a time, reads wait.
-    fn writable(&self) -> Result<RwLockWriteGuard<'_, Repo>, AppError> {
+    /// The data directory for a write.
+    fn writable(&self) -> Result<&Repo, AppError> {
         self.check_writable()?;
-        self.repo
-            .write()
-            .map_err(|_| AppError::internal("an earlier request failed while holding the store"))
+        Ok(&self.repo)
+    }
+
+    /// The gazetteer's lock: one change of actors at a time.
+    fn gazetteer_lock(&self) -> MutexGuard<'_, ()> {
+        self.gazetteer
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 

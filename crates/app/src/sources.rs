@@ -230,8 +230,8 @@ impl App {
             ));
         }
         let inputs: Vec<Input> = req.inputs.iter().map(|s| Input::parse(s)).collect();
-        let mut repo = self.writable()?;
-        Ok(pipeline::run(&mut repo, &inputs, &opts, progress)?)
+        let repo = self.writable()?;
+        Ok(pipeline::run(repo, &inputs, &opts, progress)?)
     }
 
     /// Sources in the order they were ingested.

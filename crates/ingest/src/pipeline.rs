@@ -294,7 +294,7 @@ enum Work {
 /// document or input is reported and the run goes on. Only store failures (disk full, a
 /// corrupt database) stop the run, as an `Err`.
 pub fn run(
-    repo: &mut Repo,
+    repo: &Repo,
     inputs: &[Input],
     opts: &IngestOptions,
     progress: &mut dyn FnMut(Progress),
@@ -408,7 +408,7 @@ const STORE_BATCH: usize = 64;
 /// Stores the batched documents and records what happened to each; a store failure stops
 /// the run (after the documents before it are committed).
 fn store_batch(
-    repo: &mut Repo,
+    repo: &Repo,
     batch: &mut Vec<NewSource>,
     summary: &mut Summary,
     progress: &mut dyn FnMut(Progress),

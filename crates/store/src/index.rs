@@ -176,7 +176,9 @@ pub(crate) struct Matches {
 pub struct SearchIndex {
     index: Index,
     reader: IndexReader,
-    writer: Option<IndexWriter>,
+    /// The writer (a writable index only). Adding takes `&self` in tantivy; committing takes
+    /// the writer alone, so it sits behind a mutex and the index is shared between threads.
+    writer: std::sync::Mutex<Option<IndexWriter>>,
     fields: Fields,
     query_tokenizers: TokenizerManager,
     path: PathBuf,
@@ -232,7 +234,7 @@ impl SearchIndex {
         Ok(SearchIndex {
             index,
             reader,
-            writer,
+            writer: std::sync::Mutex::new(writer),
             fields,
             query_tokenizers,
             path: dir.to_path_buf(),
@@ -243,15 +245,25 @@ impl SearchIndex {
         &self.path
     }
 
-    fn writer(&mut self) -> Result<&mut IndexWriter, StoreError> {
-        self.writer.as_mut().ok_or_else(|| StoreError::Query {
+    /// Runs `f` on the writer. A panic while it was held leaves nothing half-done that a
+    /// commit could publish (tantivy applies operations at commit), so the lock is reused.
+    fn with_writer<T>(
+        &self,
+        f: impl FnOnce(&mut IndexWriter) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut guard = self
+            .writer
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let w = guard.as_mut().ok_or_else(|| StoreError::Query {
             query: String::new(),
             message: "the search index was opened read-only".into(),
-        })
+        })?;
+        f(w)
     }
 
     /// Adds (or replaces) one source. Not visible until [`commit`](Self::commit).
-    pub fn add(&mut self, src: &NewSource, seq: i64) -> Result<(), StoreError> {
+    pub fn add(&self, src: &NewSource, seq: i64) -> Result<(), StoreError> {
         let f = self.fields;
         let id = src.id.to_hex();
         let published = src.published.map(|p| p.epoch_days()).unwrap_or(NO_DATE);
@@ -269,32 +281,39 @@ impl SearchIndex {
             document.add_text(f.outlet, o);
             document.add_text(f.outlet_key, o);
         }
-        let w = self.writer()?;
-        w.delete_term(Term::from_field_text(f.id, &id));
-        w.add_document(document)?;
-        Ok(())
+        self.with_writer(|w| {
+            w.delete_term(Term::from_field_text(f.id, &id));
+            w.add_document(document)?;
+            Ok(())
+        })
     }
 
     /// Removes one source from the index.
-    pub fn delete(&mut self, id: &SourceId) -> Result<(), StoreError> {
+    pub fn delete(&self, id: &SourceId) -> Result<(), StoreError> {
         let f = self.fields.id;
-        self.writer()?
-            .delete_term(Term::from_field_text(f, &id.to_hex()));
-        Ok(())
+        self.with_writer(|w| {
+            w.delete_term(Term::from_field_text(f, &id.to_hex()));
+            Ok(())
+        })
     }
 
     /// Commits what was added and deleted, and reloads the reader. (What the index holds is
     /// tracked by the store's outbox, not by the commit.)
-    pub fn commit(&mut self) -> Result<(), StoreError> {
-        self.writer()?.commit()?;
+    pub fn commit(&self) -> Result<(), StoreError> {
+        self.with_writer(|w| Ok(w.commit()?))?;
         self.reader.reload()?;
         Ok(())
     }
 
     /// Waits for the writer's background segment merges to end and gives the writer up
     /// (after a bulk load, before measuring queries). The index stays readable.
-    pub fn finish_merges(&mut self) -> Result<(), StoreError> {
-        if let Some(w) = self.writer.take() {
+    pub fn finish_merges(&self) -> Result<(), StoreError> {
+        let taken = self
+            .writer
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        if let Some(w) = taken {
             w.wait_merging_threads()?;
         }
         self.reader.reload()?;
@@ -302,9 +321,8 @@ impl SearchIndex {
     }
 
     /// Discards uncommitted changes.
-    pub fn rollback(&mut self) -> Result<(), StoreError> {
-        self.writer()?.rollback()?;
-        Ok(())
+    pub fn rollback(&self) -> Result<(), StoreError> {
+        self.with_writer(|w| Ok(w.rollback().map(|_| ())?))
     }
 
     /// Number of indexed documents (committed).

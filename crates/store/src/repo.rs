@@ -1,6 +1,8 @@
 //! A data directory: the store and the search index kept in agreement.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
 
 use entente_core::{NewSource, SourceId};
 use serde::Serialize;
@@ -27,7 +29,15 @@ pub struct Repo {
     dir: PathBuf,
     /// Sources this process stored and added to the index writer since its last commit:
     /// their outbox entries are acknowledged at the next commit without reading them again.
-    fresh: std::collections::HashSet<SourceId>,
+    fresh: Mutex<HashSet<SourceId>>,
+    /// Held while the outbox is drained into an index commit, so that two threads do not
+    /// acknowledge each other's entries before their commit.
+    draining: Mutex<()>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // What these locks guard stays consistent through a panic (a set of ids, nothing).
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// One search result with what a listing shows.
@@ -84,11 +94,12 @@ impl Repo {
                 )),
                 other => other,
             })?;
-        let mut repo = Repo {
+        let repo = Repo {
             store: Box::new(store),
             index,
             dir: dir.to_path_buf(),
             fresh: Default::default(),
+            draining: Mutex::new(()),
         };
         if mode == OpenMode::ReadWrite {
             repo.catch_up()?;
@@ -104,11 +115,6 @@ impl Repo {
         &*self.store
     }
 
-    /// The store for writes that do not touch the search index (actors, events).
-    pub fn store_mut(&mut self) -> &mut dyn Store {
-        &mut *self.store
-    }
-
     pub fn index(&self) -> &SearchIndex {
         &self.index
     }
@@ -120,7 +126,8 @@ impl Repo {
 
     /// Indexes every source waiting in the outbox (after a crash, another writer's work, or
     /// an upgrade) and commits. Returns how many were indexed.
-    pub fn catch_up(&mut self) -> Result<usize, StoreError> {
+    pub fn catch_up(&self) -> Result<usize, StoreError> {
+        let _draining = lock(&self.draining);
         let mut n = 0;
         loop {
             let batch = self.store.index_queue(1000)?;
@@ -134,11 +141,12 @@ impl Repo {
 
     /// Indexes the queued sources this process has not added yet, commits the index, then
     /// acknowledges the entries: a crash in between leaves them queued, and replaying one
-    /// replaces the document rather than adding it twice.
-    fn drain(&mut self, batch: &[crate::Queued]) -> Result<usize, StoreError> {
+    /// replaces the document rather than adding it twice. The caller holds `draining`.
+    fn drain(&self, batch: &[crate::Queued]) -> Result<usize, StoreError> {
         let mut n = 0;
         for q in batch {
-            if self.fresh.contains(&q.source) {
+            // Added to the writer before it was marked fresh: the commit below holds it.
+            if lock(&self.fresh).contains(&q.source) {
                 continue;
             }
             match self.store.get_source(&q.source)? {
@@ -154,13 +162,17 @@ impl Repo {
     }
 
     /// Stores one source (one transaction) and queues it for indexing.
-    pub fn add(&mut self, src: &NewSource) -> Result<PutOutcome, StoreError> {
+    pub fn add(&self, src: &NewSource) -> Result<PutOutcome, StoreError> {
         let outcome = self.store.put_source(src)?;
         match &outcome {
             PutOutcome::New { seq, .. } | PutOutcome::NearDuplicate { seq, .. } => {
                 self.index.add(src, *seq)?;
-                self.fresh.insert(src.id);
-                if self.fresh.len() >= COMMIT_EVERY {
+                let pending = {
+                    let mut fresh = lock(&self.fresh);
+                    fresh.insert(src.id);
+                    fresh.len()
+                };
+                if pending >= COMMIT_EVERY {
                     self.flush()?;
                 }
             }
@@ -172,17 +184,17 @@ impl Repo {
     /// Stores several sources in one transaction (each document still atomic, see
     /// [`Store::put_sources`]) and queues the stored ones for indexing.
     pub fn add_batch(
-        &mut self,
+        &self,
         srcs: &[NewSource],
     ) -> Result<Vec<Result<PutOutcome, StoreError>>, StoreError> {
         let outcomes = self.store.put_sources(srcs)?;
         for (src, o) in srcs.iter().zip(&outcomes) {
             if let Ok(PutOutcome::New { seq, .. } | PutOutcome::NearDuplicate { seq, .. }) = o {
                 self.index.add(src, *seq)?;
-                self.fresh.insert(src.id);
+                lock(&self.fresh).insert(src.id);
             }
         }
-        if self.fresh.len() >= COMMIT_EVERY {
+        if lock(&self.fresh).len() >= COMMIT_EVERY {
             self.flush()?;
         }
         Ok(outcomes)
@@ -190,8 +202,12 @@ impl Repo {
 
     /// Commits the index so that everything stored so far is searchable, and empties the
     /// outbox of what the commit holds.
-    pub fn flush(&mut self) -> Result<(), StoreError> {
+    pub fn flush(&self) -> Result<(), StoreError> {
         self.store.flush()?;
+        let _draining = lock(&self.draining);
+        // What is fresh now is in the writer and goes out with the commits below; a source
+        // added meanwhile stays queued and is replayed (replaced, not doubled) next time.
+        let committed: HashSet<SourceId> = lock(&self.fresh).clone();
         loop {
             let batch = self.store.index_queue(10_000)?;
             if batch.is_empty() {
@@ -199,9 +215,9 @@ impl Repo {
             }
             self.drain(&batch)?;
         }
-        // Uncommitted deletes or a commit with an empty queue (another process drained it).
+        // Uncommitted deletes, or a commit with an empty queue (another process drained it).
         self.index.commit()?;
-        self.fresh.clear();
+        lock(&self.fresh).retain(|id| !committed.contains(id));
         Ok(())
     }
 
@@ -234,7 +250,7 @@ impl Repo {
 
     /// Checks that the store is sound and that store and index hold the same sources;
     /// with `repair`, re-indexes what is missing and deletes what should not be there.
-    pub fn doctor(&mut self, repair: bool) -> Result<DoctorReport, StoreError> {
+    pub fn doctor(&self, repair: bool) -> Result<DoctorReport, StoreError> {
         let mut report = self.check()?;
         if repair && !(report.missing_from_index.is_empty() && report.extra_in_index.is_empty()) {
             for id in &report.extra_in_index {

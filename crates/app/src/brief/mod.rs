@@ -61,7 +61,7 @@ impl App {
         let extractor = entente_extract::run::extractor_for(repo.store())?;
         let lexicon = self.lexicon()?;
         let trade = || self.trade();
-        let mut r = Resolver::new(&repo, &extractor, lexicon, &trade, spec, origin.to_string());
+        let mut r = Resolver::new(repo, &extractor, lexicon, &trade, spec, origin.to_string());
         for (i, block) in spec.blocks.iter().enumerate() {
             r.block(block)
                 .with_context(|| format!("{origin}: block[{i}] ({})", block.kind.name()))?;
@@ -88,7 +88,7 @@ impl App {
             blocks: Vec::new(),
         };
         let mut r = Resolver::new(
-            &repo,
+            repo,
             &extractor,
             lexicon,
             &trade,

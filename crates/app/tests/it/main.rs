@@ -52,7 +52,7 @@ fn source(text: &str, published: &str, outlet: &str) -> NewSource {
 
 /// A data directory holding [`STORIES`], not extracted.
 pub fn ingested(dir: &Path) {
-    let mut repo = Repo::open(dir, OpenMode::ReadWrite).expect("open");
+    let repo = Repo::open(dir, OpenMode::ReadWrite).expect("open");
     for (text, published, outlet) in STORIES {
         repo.add(&source(text, published, outlet)).expect("add");
     }
@@ -62,15 +62,14 @@ pub fn ingested(dir: &Path) {
 /// A data directory holding [`STORIES`], extracted (by the library path, not the app's).
 pub fn filled(dir: &Path) {
     ingested(dir);
-    let mut repo = Repo::open(dir, OpenMode::ReadWrite).expect("open");
+    let repo = Repo::open(dir, OpenMode::ReadWrite).expect("open");
     let bundled = entente_extract::gazetteer::Gazetteer::bundled().expect("gazetteer");
-    entente_extract::run::sync_bundled_actors(repo.store_mut(), &bundled).expect("actors");
+    entente_extract::run::sync_bundled_actors(repo.store(), &bundled).expect("actors");
     let gaz = entente_extract::run::gazetteer_for(repo.store()).expect("gazetteer");
     let lexicon = entente_extract::lexicon::Lexicon::bundled().expect("lexicon");
     let ex = entente_extract::Extractor::new(gaz, lexicon);
-    let run =
-        entente_extract::run::extract_sources(repo.store_mut(), &ex, &[], false, &mut |_, _| {})
-            .expect("extract");
+    let run = entente_extract::run::extract_sources(repo.store(), &ex, &[], false, &mut |_, _| {})
+        .expect("extract");
     assert!(run.failed.is_empty(), "{:?}", run.failed);
     repo.flush().expect("flush");
 }

@@ -148,3 +148,56 @@ fn a_reader_searches_while_a_writer_holds_the_directory() {
         ErrorKind::Internal
     );
 }
+
+/// One `App` shared by a long ingest and a reader (a server's request handlers): the reader's
+/// listing, search and event list complete while the ingest is still running (the ingest
+/// waits for them in its progress callback: were reads blocked behind the ingest, it would
+/// wait in vain).
+#[test]
+fn reads_complete_while_an_ingest_in_the_same_app_runs() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let files = tempfile::tempdir().expect("tmp");
+    let inputs = stories(files.path());
+    let app = App::open(dir.path(), Access::ReadWrite).expect("open");
+    let (start_tx, start_rx) = std::sync::mpsc::channel::<()>();
+    let (done_tx, done_rx) = std::sync::mpsc::channel::<usize>();
+    std::thread::scope(|s| {
+        let reader = &app;
+        s.spawn(move || {
+            while start_rx.recv().is_ok() {
+                let listed = reader.sources(&SourceQuery::default()).expect("list");
+                reader
+                    .search(&SearchRequest {
+                        query: "Putin".into(),
+                        ..Default::default()
+                    })
+                    .expect("search");
+                reader.events(&Default::default()).expect("events");
+                if done_tx.send(listed.len()).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut seen = Vec::new();
+        app.ingest(
+            &IngestRequest {
+                inputs,
+                ..Default::default()
+            },
+            &mut |p| {
+                if let IngestProgress::Document = p {
+                    start_tx.send(()).expect("reader alive");
+                    let n = done_rx
+                        .recv_timeout(std::time::Duration::from_secs(60))
+                        .expect("a read finished while the ingest was running");
+                    seen.push(n);
+                }
+            },
+        )
+        .expect("ingest");
+        drop(start_tx);
+        // The reader saw the store grow under the running ingest, never a later state first.
+        assert_eq!(seen.len(), 3);
+        assert!(seen.windows(2).all(|w| w[0] <= w[1]), "{seen:?}");
+    });
+}

@@ -53,7 +53,7 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         data_dir: scratch.path().to_path_buf(),
         quiet: true,
     };
-    let (mut repo, ex) = super::kb::open_with_extractor(&sctx)?;
+    let (repo, ex) = super::kb::open_with_extractor(&sctx)?;
     // Every NAME.md with a NAME.json beside it (a README.md is not an article).
     let mut inputs = Vec::new();
     for entry in
@@ -72,7 +72,7 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     }
     inputs.sort_by_key(|i| i.name());
     let summary =
-        entente_ingest::pipeline::run(&mut repo, &inputs, &IngestOptions::default(), &mut |_| {})?;
+        entente_ingest::pipeline::run(&repo, &inputs, &IngestOptions::default(), &mut |_| {})?;
     if let Some(f) = summary.failures().next() {
         anyhow::bail!(
             "could not ingest the gold set: {}",

@@ -172,7 +172,7 @@ pub fn run(a: RealArgs<'_>) -> anyhow::Result<ExitCode> {
         data_dir: scratch.path().to_path_buf(),
         quiet: true,
     };
-    let (mut repo, ex) = super::kb::open_with_extractor(&sctx)?;
+    let (repo, ex) = super::kb::open_with_extractor(&sctx)?;
     let mut sources = Vec::with_capacity(docs.len());
     for doc in &docs {
         let raw = reader.raw(doc)?;
@@ -197,7 +197,7 @@ pub fn run(a: RealArgs<'_>) -> anyhow::Result<ExitCode> {
                 );
             }
         }
-        repo.store_mut().put_source(&src)?;
+        repo.store().put_source(&src)?;
         sources.push(src.id);
     }
     let store = repo.store();

@@ -16,8 +16,8 @@ use crate::output;
 
 /// Opens the repository and an extractor over the bundled gazetteer plus the analyst's actors.
 pub fn open_with_extractor(ctx: &Ctx) -> anyhow::Result<(Repo, entente_extract::Extractor)> {
-    let mut repo = ctx.open(OpenMode::ReadWrite)?;
-    let ex = run::prepare_extractor(repo.store_mut())?;
+    let repo = ctx.open(OpenMode::ReadWrite)?;
+    let ex = run::prepare_extractor(repo.store())?;
     Ok((repo, ex))
 }
 

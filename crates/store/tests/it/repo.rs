@@ -5,7 +5,7 @@ use crate::source;
 
 fn repo_with(docs: &[entente_core::NewSource]) -> (tempfile::TempDir, Repo) {
     let dir = tempfile::tempdir().unwrap();
-    let mut repo = Repo::open(dir.path(), OpenMode::ReadWrite).unwrap();
+    let repo = Repo::open(dir.path(), OpenMode::ReadWrite).unwrap();
     for d in docs {
         repo.add(d).unwrap();
     }
@@ -323,7 +323,7 @@ fn snippets_find_matches_late_in_long_texts() {
 fn reopening_catches_up_sources_the_index_missed() {
     let dir = tempfile::tempdir().unwrap();
     {
-        let mut repo = Repo::open(dir.path(), OpenMode::ReadWrite).unwrap();
+        let repo = Repo::open(dir.path(), OpenMode::ReadWrite).unwrap();
         repo.add(&corpus()[0]).unwrap();
         repo.flush().unwrap();
     }
@@ -337,7 +337,7 @@ fn reopening_catches_up_sources_the_index_missed() {
     let ro = Repo::open(dir.path(), OpenMode::ReadOnly).unwrap();
     assert_eq!(ro.index_lag().unwrap(), 9);
     drop(ro);
-    let mut repo = Repo::open(dir.path(), OpenMode::ReadWrite).unwrap();
+    let repo = Repo::open(dir.path(), OpenMode::ReadWrite).unwrap();
     assert_eq!(repo.index_lag().unwrap(), 0);
     assert_eq!(repo.index().num_docs(), 10);
     assert!(repo.doctor(false).unwrap().healthy());
@@ -350,7 +350,7 @@ fn doctor_finds_and_repairs_disagreement() {
     let gone = [corpus()[2].id, corpus()[5].id];
     drop(repo);
     {
-        let mut index =
+        let index =
             entente_store::SearchIndex::open(&dir.path().join(Repo::INDEX_DIR), true).unwrap();
         for id in &gone {
             index.delete(id).unwrap();
@@ -437,7 +437,7 @@ fn equal_scores_come_in_ingest_order_on_every_page() {
         "stoat", "tapir",
     ];
     let dir = tempfile::tempdir().unwrap();
-    let mut repo = Repo::open(dir.path(), OpenMode::ReadWrite).unwrap();
+    let repo = Repo::open(dir.path(), OpenMode::ReadWrite).unwrap();
     let mut expected = Vec::new();
     for w in words {
         let s = source(&format!("zebra {w}"), Lang::En, Some("2025-01-01"), "Test");
@@ -480,7 +480,7 @@ fn replaying_the_outbox_never_indexes_a_document_twice() {
     let ro = Repo::open(dir.path(), OpenMode::ReadOnly).unwrap();
     assert_eq!(ro.index_lag().unwrap() as u64, n);
     drop(ro);
-    let mut repo = Repo::open(dir.path(), OpenMode::ReadWrite).unwrap();
+    let repo = Repo::open(dir.path(), OpenMode::ReadWrite).unwrap();
     assert_eq!(repo.index_lag().unwrap(), 0);
     assert_eq!(repo.index().num_docs(), n, "replayed, not duplicated");
     let report = repo.doctor(false).unwrap();
