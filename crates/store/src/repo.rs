@@ -79,13 +79,23 @@ impl Repo {
     pub const DB_FILE: &'static str = "entente.sqlite";
     pub const INDEX_DIR: &'static str = "index";
 
-    /// Opens the data directory `dir`, creating what is missing.
+    /// Opens the data directory `dir` on the embedded SQLite store, creating what is missing.
     pub fn open(dir: &Path, mode: OpenMode) -> Result<Self, StoreError> {
         std::fs::create_dir_all(dir).map_err(|e| StoreError::Io {
             path: dir.to_path_buf(),
             source: e,
         })?;
         let store = SqliteStore::open(&dir.join(Self::DB_FILE))?;
+        Self::open_with(Box::new(store), dir, mode)
+    }
+
+    /// Opens the data directory `dir` (the search index, files) on any backend: the index
+    /// lives beside the data and is fed from `store`'s outbox.
+    pub fn open_with(
+        store: Box<dyn Store>,
+        dir: &Path,
+        mode: OpenMode,
+    ) -> Result<Self, StoreError> {
         let index = SearchIndex::open(&dir.join(Self::INDEX_DIR), mode == OpenMode::ReadWrite)
             .map_err(|e| match e {
                 e if e.is_busy() => StoreError::Busy(format!(
@@ -95,7 +105,7 @@ impl Repo {
                 other => other,
             })?;
         let repo = Repo {
-            store: Box::new(store),
+            store,
             index,
             dir: dir.to_path_buf(),
             fresh: Default::default(),
