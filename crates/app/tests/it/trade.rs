@@ -130,7 +130,8 @@ fn totals_ytd_and_top_add_up() {
         })
         .expect("totals")
         .rows;
-    let t: Vec<(&str, Option<f64>, Option<f64>, Option<f64>, bool)> = totals
+    type Row<'a> = (&'a str, Option<f64>, Option<f64>, Option<f64>, bool);
+    let t: Vec<Row> = totals
         .iter()
         .map(|r| {
             (
