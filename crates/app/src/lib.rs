@@ -32,8 +32,11 @@ mod actors;
 mod brief;
 mod compare;
 mod error;
+mod eval;
+pub mod export;
 mod kb;
 mod sources;
+mod trade;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, OnceLock};
@@ -59,6 +62,11 @@ pub use kb::{
 pub use sources::{
     CONFIG_FILE, DEFAULT_CONFIG, IngestProgress, IngestRequest, IngestSummary, SearchPage,
     SearchRequest, Sort, SourceDetail, SourceQuery,
+};
+pub use trade::{
+    FailedImport, HS_LANGS, HsLabel, HsLevel, HsRollup, Noted, ReconcileQuery, Screen, ScreenQuery,
+    SeriesQuery, TopQuery, TotalsQuery, TradeFile, TradeImport, TradeImportProgress,
+    TradeImportSummary, TradeScope, YtdQuery, hs_concordance,
 };
 
 use entente_store::{OpenMode, Repo};

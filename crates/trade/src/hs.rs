@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Result, TradeError};
 use crate::model::normalize_hs;
@@ -74,7 +74,7 @@ pub struct LabelRow {
 }
 
 /// What `hs import` did.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HsImportReport {
     pub file: String,
     pub kind: String,
@@ -316,7 +316,7 @@ impl Nomenclature {
 pub const CONCORDANCE: &str = include_str!("../../../data/hs/concordance.csv");
 
 /// One concordance line: `code` of `edition` belongs to comparison group `group`.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct ConcordanceRow {
     pub group: String,
     pub edition: String,

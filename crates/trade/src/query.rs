@@ -81,7 +81,7 @@ impl Scope {
 }
 
 /// Grouping of time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum By {
     Year,
@@ -89,6 +89,16 @@ pub enum By {
 }
 
 impl By {
+    pub const ALL: [By; 2] = [By::Year, By::Month];
+
+    /// The name in requests and on the command line (as serde writes it).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            By::Year => "year",
+            By::Month => "month",
+        }
+    }
+
     /// The `month` column of a query grouped this way (null when grouping by year).
     fn month_sql(self) -> &'static str {
         match self {
@@ -100,7 +110,7 @@ impl By {
 
 /// One period of `totals`. A flow without any row in the period is `None` (no data, shown
 /// as "—"), never 0; so are the total and balance then.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct TotalsRow {
     pub period: String,
     #[serde(serialize_with = "crate::json::usd_opt")]
@@ -131,6 +141,22 @@ pub struct TotalsRow {
     /// What the reader must know about this row (partial year, basis of the change, a flow
     /// without figures).
     pub note: Option<String>,
+}
+
+impl std::str::FromStr for By {
+    type Err = String;
+    fn from_str(s: &str) -> Result<By, String> {
+        By::ALL
+            .into_iter()
+            .find(|b| b.as_str() == s.trim())
+            .ok_or_else(|| format!("`{s}`: expected year or month"))
+    }
+}
+
+impl std::fmt::Display for By {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 impl TotalsRow {
@@ -196,7 +222,7 @@ pub fn months_label(ranges: &str) -> String {
 
 /// One year of `ytd`. A flow without monthly figures for the window is `None` (no data, shown
 /// as "—"), never 0; so are the total and balance then.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct YtdRow {
     pub year: i32,
     /// The months the figures cover: `01-10`, or `01-08` when later months have no data;
@@ -232,7 +258,7 @@ impl YtdRow {
 }
 
 /// One line of `top`.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct TopRow {
     pub rank: usize,
     pub hs: String,
@@ -253,7 +279,7 @@ pub struct TopRow {
 }
 
 /// Which kind of line of a top-N table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum LineKind {
     /// One HS code, ranked.
@@ -267,7 +293,7 @@ pub enum LineKind {
 
 /// A line of the whole top-N table, in output order: ranked codes, others, unallocated.
 /// The lines' values add up to the flow's total for the period.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct TopLine {
     /// The period, as an EDTF interval (`2025-01/2025-10`) or a single period.
     pub period: String,
@@ -291,7 +317,7 @@ pub struct TopLine {
 }
 
 /// `top` with everything needed to reconcile it with `totals`.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct TopTable {
     pub level: usize,
     pub rows: Vec<TopRow>,
@@ -336,7 +362,7 @@ impl TopTable {
 }
 
 /// One period and flow of `reconcile`: each dataset's figure side by side.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct ReconcileRow {
     pub period: String,
     pub flow: Flow,
@@ -361,7 +387,7 @@ pub struct ReconcileRow {
 }
 
 /// One point of `series`.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct SeriesRow {
     pub period: String,
     pub flow: Flow,
@@ -391,7 +417,7 @@ pub struct Provenance {
 }
 
 /// The result of `sql`: column names and rows of JSON values.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SqlResult {
     pub columns: Vec<String>,
     pub rows: Vec<Vec<serde_json::Value>>,

@@ -200,7 +200,7 @@ impl Measures {
 }
 
 /// One measure as it applies to one screened line.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct AppliedMeasure {
     pub id: String,
     pub resolution: u32,
@@ -227,7 +227,7 @@ pub struct AppliedMeasure {
 /// everything before adoption. Caps are per year: the share is that of the calendar year
 /// with the largest counted quantity (a "twelve months" cap is read per calendar year too).
 /// `note` says what was left out.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct CapUse {
     #[serde(serialize_with = "crate::json::num")]
     pub cap_amount: f64,
@@ -254,7 +254,7 @@ pub struct CapUse {
 }
 
 /// One line of the screen.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct ScreenRow {
     pub hs: String,
     pub label: Option<String>,

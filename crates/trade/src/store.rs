@@ -105,7 +105,7 @@ pub struct Manifest {
 }
 
 /// What an import did.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ImportReport {
     pub file: String,
     pub sha256: String,

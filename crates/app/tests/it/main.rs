@@ -5,6 +5,7 @@ mod actors;
 mod brief;
 mod kb;
 mod sources;
+mod trade;
 
 use std::path::Path;
 

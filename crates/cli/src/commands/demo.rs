@@ -63,8 +63,7 @@ fn article_inputs(examples: &Path) -> anyhow::Result<Vec<String>> {
 }
 
 /// Imports the demo customs files and the bundled HS labels into the trade store.
-fn import_trade(data_dir: &Path, examples: &Path) -> anyhow::Result<(usize, usize)> {
-    let store = super::open_trade(data_dir.join("trade"))?;
+fn import_trade(app: &entente_app::App, examples: &Path) -> anyhow::Result<(usize, usize)> {
     let dir = examples.join("demo/trade");
     let mut files: Vec<PathBuf> = match std::fs::read_dir(&dir) {
         Ok(rd) => rd
@@ -78,24 +77,28 @@ fn import_trade(data_dir: &Path, examples: &Path) -> anyhow::Result<(usize, usiz
         Err(_) => Vec::new(),
     };
     files.sort();
-    let mut rows = 0;
-    for f in &files {
-        let r = store
-            .import_file(
-                f,
-                entente_trade::Format::Csv,
-                &entente_trade::ImportOptions::default(),
-            )
-            .with_context(|| format!("importing {}", f.display()))?;
-        rows += r.rows;
+    if files.is_empty() {
+        return Ok((0, 0));
+    }
+    let n = files.len();
+    let summary = app.trade_import(
+        &entente_app::TradeImport {
+            files,
+            format: entente_trade::Format::Csv,
+            reporter: None,
+            flow: None,
+            cumulative: false,
+        },
+        &mut |_| {},
+    )?;
+    if let Some(f) = summary.failed.first() {
+        anyhow::bail!("importing {}: {}", f.file, f.error);
     }
     let labels = examples.join("../data/hs/hs2022-headings.csv");
     if labels.is_file() {
-        let mut nm = store.nomenclature()?;
-        nm.import_file(&labels)?;
-        nm.save()?;
+        app.hs_import(&[labels], &mut |_, _| {})?;
     }
-    Ok((files.len(), rows))
+    Ok((n, summary.reports.iter().map(|r| r.rows).sum()))
 }
 
 pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
@@ -132,7 +135,7 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     for f in summary.failures() {
         println!("  failed: {}", f.error.as_deref().unwrap_or(""));
     }
-    let (files, rows) = import_trade(&data_dir, &examples)?;
+    let (files, rows) = import_trade(&app, &examples)?;
     println!(
         "imported {rows} customs rows from {files} files of {}/demo/trade",
         examples.display()

@@ -4,9 +4,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use entente_extract::analysis::{self, Names};
+use entente_app::{Access, IngestRequest};
+use entente_extract::analysis;
 use entente_extract::eval;
-use entente_ingest::pipeline::{IngestOptions, Input, Status};
+use entente_ingest::pipeline::Status;
 
 use super::Ctx;
 
@@ -49,11 +50,11 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         });
     }
     let scratch = tempfile::tempdir().context("creating a scratch data directory")?;
-    let sctx = Ctx {
+    let app = Ctx {
         data_dir: scratch.path().to_path_buf(),
         quiet: true,
-    };
-    let (repo, ex) = super::kb::open_with_extractor(&sctx)?;
+    }
+    .app(Access::ReadWrite)?;
     // Every NAME.md with a NAME.json beside it (a README.md is not an article).
     let mut inputs = Vec::new();
     for entry in
@@ -61,7 +62,7 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     {
         let path = entry?.path();
         if path.extension().is_some_and(|e| e == "md") && path.with_extension("json").is_file() {
-            inputs.push(Input::Path(path));
+            inputs.push(path.display().to_string());
         }
     }
     if inputs.is_empty() {
@@ -70,9 +71,14 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
             a.dir.display()
         );
     }
-    inputs.sort_by_key(|i| i.name());
-    let summary =
-        entente_ingest::pipeline::run(&repo, &inputs, &IngestOptions::default(), &mut |_| {})?;
+    inputs.sort();
+    let summary = app.ingest(
+        &IngestRequest {
+            inputs,
+            ..Default::default()
+        },
+        &mut |_| {},
+    )?;
     if let Some(f) = summary.failures().next() {
         anyhow::bail!(
             "could not ingest the gold set: {}",
@@ -81,9 +87,8 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     }
     // Score each document's own extraction, before the knowledge base merges it with what
     // other documents said (a background "April 2019" rightly joins the dated event there).
-    let store = repo.store();
-    let mut names = Names::new(store);
-    let mut docs = Vec::new();
+    let mut ids = Vec::new();
+    let mut golds = Vec::new();
     for item in &summary.items {
         let Some(id) = item.id else { continue };
         if item.status == Status::Unchanged {
@@ -91,13 +96,18 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         }
         let path = PathBuf::from(&item.origin);
         let gold = eval::read_gold(&path).map_err(|e| anyhow::anyhow!(e))?;
-        let views = extracted_views(store, &ex, &mut names, id)?;
         let name = path
             .file_name()
             .map(|f| f.to_string_lossy().into_owned())
             .unwrap_or_default();
-        docs.push((name, gold, views));
+        ids.push(id);
+        golds.push((name, gold));
     }
+    let mut docs: Vec<_> = golds
+        .into_iter()
+        .zip(app.draft_events(&ids)?)
+        .map(|((name, gold), views)| (name, gold, views))
+        .collect();
     docs.sort_by(|x, y| x.0.cmp(&y.0));
     let report = eval::score(&docs);
     if a.json {
@@ -174,26 +184,6 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         println!("{} documents", report.documents);
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// What extraction makes of one stored source on its own, before the knowledge base merges it
-/// with what other sources said: the way both gold sets are scored.
-pub(super) fn extracted_views(
-    store: &dyn entente_store::Store,
-    ex: &entente_extract::Extractor,
-    names: &mut analysis::Names<'_>,
-    id: entente_core::SourceId,
-) -> anyhow::Result<Vec<analysis::EventView>> {
-    let src = store
-        .get_source(&id)?
-        .with_context(|| format!("source {id} vanished"))?;
-    let out = entente_extract::run::extract_source(ex, &src)?;
-    Ok(out
-        .events
-        .iter()
-        .enumerate()
-        .map(|(n, d)| analysis::draft_view(store, names, d, n))
-        .collect::<Result<Vec<_>, _>>()?)
 }
 
 /// One event on one line: `type date place [name:role, …]`.

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use entente_extract::analysis::{EventView, Names};
+use entente_extract::analysis::EventView;
 use entente_extract::eval::real::{self, RealDoc, Split};
 use entente_ingest::pipeline::{Overrides, prepare};
 use entente_ingest::readers::{self, FieldMap, Format, ReadOptions};
@@ -168,11 +168,11 @@ pub fn run(a: RealArgs<'_>) -> anyhow::Result<ExitCode> {
     };
 
     let scratch = tempfile::tempdir().context("creating a scratch data directory")?;
-    let sctx = Ctx {
+    let app = Ctx {
         data_dir: scratch.path().to_path_buf(),
         quiet: true,
-    };
-    let (repo, ex) = super::kb::open_with_extractor(&sctx)?;
+    }
+    .app(entente_app::Access::ReadWrite)?;
     let mut sources = Vec::with_capacity(docs.len());
     for doc in &docs {
         let raw = reader.raw(doc)?;
@@ -197,18 +197,12 @@ pub fn run(a: RealArgs<'_>) -> anyhow::Result<ExitCode> {
                 );
             }
         }
-        repo.store().put_source(&src)?;
-        sources.push(src.id);
+        sources.push(src);
     }
-    let store = repo.store();
-    let mut names = Names::new(store);
-    let mut scored: Vec<(RealDoc, Vec<EventView>)> = Vec::with_capacity(docs.len());
-    for (doc, id) in docs.into_iter().zip(sources) {
-        let views = super::eval::extracted_views(store, &ex, &mut names, id)?;
-        scored.push((doc, views));
-    }
-    let resolver = real::StoreResolver::new(store);
-    let report = real::score(&scored, &resolver);
+    let ids = app.put_prepared_sources(&sources)?;
+    let scored: Vec<(RealDoc, Vec<EventView>)> =
+        docs.into_iter().zip(app.draft_events(&ids)?).collect();
+    let report = app.score_real(&scored)?;
     if a.json {
         println!("{}", serde_json::to_string(&report)?);
         return Ok(ExitCode::SUCCESS);

@@ -8,18 +8,9 @@ use entente_app::{
 };
 use entente_core::{DateValue, Edtf, EventType, Status};
 use entente_extract::analysis::EventView;
-use entente_extract::run;
-use entente_store::{OpenMode, Repo};
 
 use super::Ctx;
 use crate::output;
-
-/// Opens the repository and an extractor over the bundled gazetteer plus the analyst's actors.
-pub fn open_with_extractor(ctx: &Ctx) -> anyhow::Result<(Repo, entente_extract::Extractor)> {
-    let repo = ctx.open(OpenMode::ReadWrite)?;
-    let ex = run::prepare_extractor(repo.store())?;
-    Ok((repo, ex))
-}
 
 #[derive(clap::Args)]
 pub struct ExtractArgs {

@@ -16,7 +16,7 @@ pub mod trade;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use entente_store::{OpenMode, Repo};
+use entente_store::Repo;
 
 /// The binary's one tokio runtime, started on first use: the trade store runs its queries on
 /// it (libraries own no runtime).
@@ -30,13 +30,6 @@ pub fn runtime() -> anyhow::Result<&'static tokio::runtime::Runtime> {
         .build()
         .context("starting the tokio runtime")?;
     Ok(RT.get_or_init(|| rt))
-}
-
-/// Opens (creating if needed) the trade store at `dir` on the binary's runtime.
-pub fn open_trade(dir: impl Into<PathBuf>) -> anyhow::Result<entente_trade::TradeStore> {
-    let dir = dir.into();
-    entente_trade::TradeStore::open(&dir, runtime()?.handle().clone())
-        .with_context(|| format!("opening trade store {}", dir.display()))
 }
 
 /// What every command gets from the global flags.
@@ -61,20 +54,5 @@ impl Ctx {
             entente_app::Access::ReadWrite
         };
         self.app(access)
-    }
-
-    /// Opens the data directory, validating the bundled data tables first.
-    pub fn open(&self, mode: OpenMode) -> anyhow::Result<Repo> {
-        entente_text::fold::load_tables().context("loading the text tables under data/text")?;
-        entente_text::quantity::load_table()
-            .map_err(|e| anyhow::anyhow!("loading the text tables under data/text: {e}"))?;
-        if mode == OpenMode::ReadOnly && !self.data_dir.join(Repo::DB_FILE).exists() {
-            anyhow::bail!(
-                "no entente data directory at {} (run `entente init` or `entente ingest`, or set --data-dir / ENTENTE_HOME)",
-                self.data_dir.display()
-            );
-        }
-        Repo::open(&self.data_dir, mode)
-            .with_context(|| format!("opening data directory {}", self.data_dir.display()))
     }
 }

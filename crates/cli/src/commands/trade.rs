@@ -1,12 +1,15 @@
-//! `entente trade …`: customs statistics import, queries and the sanctions screen.
+//! `entente trade …`: customs statistics import, queries and the sanctions screen. The
+//! application layer runs them; this parses flags, prints tables and notes.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context;
-use entente_trade::{
-    AsOf, By, Flow, Format, ImportOptions, Measures, Period, Scope, TradeStore, today,
+use entente_app::export;
+use entente_app::{
+    Access, ReconcileQuery, ScreenQuery, SeriesQuery, TopQuery, TotalsQuery, TradeImport,
+    TradeImportProgress, TradeScope, YtdQuery,
 };
+use entente_trade::{By, Flow, Format, LineKind, model::display_hs};
 use serde::Serialize;
 
 use super::Ctx;
@@ -81,14 +84,14 @@ pub struct ScopeArgs {
 }
 
 /// The period range of a query.
-#[derive(clap::Args)]
+#[derive(clap::Args, Default)]
 pub struct PeriodArgs {
     /// First period (YYYY or YYYY-MM).
     #[arg(long)]
-    from: Option<Period>,
+    from: Option<String>,
     /// Last period (YYYY or YYYY-MM).
     #[arg(long)]
-    to: Option<Period>,
+    to: Option<String>,
 }
 
 /// The data as released at a date or release.
@@ -101,7 +104,7 @@ pub struct AsOfArgs {
         visible_alias = "data-as-of",
         value_name = "DATE|RELEASE"
     )]
-    as_of: Option<AsOf>,
+    as_of: Option<String>,
 }
 
 /// The period range of a query and the data release it reads.
@@ -114,49 +117,36 @@ pub struct WindowArgs {
 }
 
 impl ScopeArgs {
-    fn scope(&self) -> Scope {
-        let mut s = Scope::new(&self.reporter, &self.partner);
-        s.dataset = self.dataset.clone();
-        s
-    }
-
-    /// The scope with a flow, a period range and a vintage.
-    fn with_period(&self, flow: Option<Flow>, p: &PeriodArgs, as_of: Option<&AsOf>) -> Scope {
-        let mut s = self.scope();
-        s.flow = flow;
-        s.from = p.from;
-        s.to = p.to;
-        s.as_of = as_of.cloned();
-        s
-    }
-
-    /// The scope with a flow and a window.
-    fn with(&self, flow: Option<Flow>, w: &WindowArgs) -> Scope {
-        self.with_period(flow, &w.period, w.as_of.as_of.as_ref())
-    }
-}
-
-#[derive(clap::ValueEnum, Clone, Copy)]
-enum ByArg {
-    Year,
-    Month,
-}
-
-impl From<ByArg> for By {
-    fn from(b: ByArg) -> By {
-        match b {
-            ByArg::Year => By::Year,
-            ByArg::Month => By::Month,
+    /// The request's scope over a period range and a data release.
+    fn scope(&self, p: &PeriodArgs, as_of: Option<&String>) -> TradeScope {
+        TradeScope {
+            reporter: self.reporter.clone(),
+            partner: self.partner.clone(),
+            dataset: self.dataset.clone(),
+            from: p.from.clone(),
+            to: p.to.clone(),
+            as_of: as_of.cloned(),
         }
     }
+
+    /// The scope over a window.
+    fn with(&self, w: &WindowArgs) -> TradeScope {
+        self.scope(&w.period, w.as_of.as_of.as_ref())
+    }
+}
+
+/// `year` or `month`, by the names of [`By`].
+fn by() -> impl clap::builder::TypedValueParser<Value = By> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(By::ALL.map(By::as_str)).try_map(|s| s.parse::<By>())
 }
 
 #[derive(clap::Args)]
 pub struct TotalsArgs {
     #[command(flatten)]
     scope: ScopeArgs,
-    #[arg(long, value_enum, default_value = "year")]
-    by: ByArg,
+    #[arg(long, default_value = "year", value_parser = by())]
+    by: By,
     #[command(flatten)]
     window: WindowArgs,
     #[command(flatten)]
@@ -169,8 +159,8 @@ pub struct ReconcileArgs {
     scope: ScopeArgs,
     #[arg(long)]
     flow: Option<Flow>,
-    #[arg(long, value_enum, default_value = "year")]
-    by: ByArg,
+    #[arg(long, default_value = "year", value_parser = by())]
+    by: By,
     #[command(flatten)]
     window: WindowArgs,
     /// Only periods held by two datasets or more.
@@ -235,8 +225,8 @@ pub struct SeriesArgs {
     hs: String,
     #[arg(long)]
     flow: Option<Flow>,
-    #[arg(long, value_enum, default_value = "month")]
-    by: ByArg,
+    #[arg(long, default_value = "month", value_parser = by())]
+    by: By,
     #[command(flatten)]
     window: WindowArgs,
     #[command(flatten)]
@@ -262,11 +252,11 @@ pub struct ScreenArgs {
     period: PeriodArgs,
     /// Measures in force on this date (YYYY-MM-DD; default today).
     #[arg(long)]
-    as_of: Option<entente_trade::NaiveDate>,
+    as_of: Option<String>,
     /// The trade data as released on this date or right after this release (see `--as-of`
     /// of the other queries; here `--as-of` dates the measures).
     #[arg(long, value_name = "DATE|RELEASE")]
-    data_as_of: Option<AsOf>,
+    data_as_of: Option<String>,
     /// A measures file (default: the bundled data/sanctions/unsc-dprk.toml).
     #[arg(long)]
     measures: Option<PathBuf>,
@@ -277,11 +267,6 @@ pub struct ScreenArgs {
     lang: String,
     #[command(flatten)]
     out: OutArgs,
-}
-
-fn open(ctx: &Ctx) -> anyhow::Result<TradeStore> {
-    let dir = ctx.data_dir.join("trade");
-    super::open_trade(dir)
 }
 
 /// Money with thousands separators.
@@ -306,59 +291,6 @@ fn amounts(v: [Option<f64>; 4]) -> [String; 4] {
     v.map(money_or_dash)
 }
 
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
-/// The fields of one JSON object in document order.
-struct OrderedFields(Vec<(String, serde_json::Value)>);
-
-impl<'de> serde::Deserialize<'de> for OrderedFields {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = OrderedFields;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a JSON object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut m: A,
-            ) -> Result<OrderedFields, A::Error> {
-                let mut out = Vec::new();
-                while let Some((k, v)) = m.next_entry::<String, serde_json::Value>()? {
-                    out.push((k, v));
-                }
-                Ok(OrderedFields(out))
-            }
-        }
-        d.deserialize_map(V)
-    }
-}
-
-/// Whole-valued floats as integers (US$ values), others as written.
-fn csv_number(n: &serde_json::Number) -> String {
-    match n.as_f64() {
-        Some(f) if n.is_f64() && f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
-        _ => n.to_string(),
-    }
-}
-
-/// One CSV cell: empty for null (no data), integers for whole amounts, nested values as
-/// compact JSON.
-fn csv_cell(v: &serde_json::Value) -> String {
-    match v {
-        serde_json::Value::Null => String::new(),
-        serde_json::Value::String(s) => csv_field(s),
-        serde_json::Value::Number(n) => csv_number(n),
-        other => csv_field(&other.to_string()),
-    }
-}
-
 /// Writes to stdout; a closed pipe (`| head`) ends the output quietly.
 fn write_out(text: &str) -> anyhow::Result<()> {
     use std::io::Write;
@@ -368,63 +300,18 @@ fn write_out(text: &str) -> anyhow::Result<()> {
     }
 }
 
-/// CSV text: a header line, then one line per row.
-fn csv_text(header: &[String], rows: &[Vec<serde_json::Value>]) -> String {
-    let mut out = header
-        .iter()
-        .map(|h| csv_field(h))
-        .collect::<Vec<_>>()
-        .join(",");
-    out.push('\n');
-    for r in rows {
-        out.push_str(&r.iter().map(csv_cell).collect::<Vec<_>>().join(","));
-        out.push('\n');
-    }
-    out
-}
-
-/// Writes rows as JSON Lines, CSV (columns in the order the row type declares its fields,
-/// nested values as compact JSON), or returns false for a table.
+/// Writes rows as JSON Lines or CSV (see [`entente_app::export`]), or returns false for a
+/// table.
 pub fn emit<T: Serialize>(rows: &[T], out: OutArgs) -> anyhow::Result<bool> {
-    if out.json {
-        output::json_lines(rows)?;
-        return Ok(true);
-    }
-    if out.csv {
-        // A serde_json::Value map would sort the fields alphabetically.
-        let values: Vec<Vec<(String, serde_json::Value)>> = rows
-            .iter()
-            .map(|r| {
-                let text = serde_json::to_string(r)?;
-                let OrderedFields(fields) = serde_json::from_str(&text)?;
-                Ok(fields)
-            })
-            .collect::<Result<_, serde_json::Error>>()?;
-        let mut header: Vec<String> = Vec::new();
-        for v in &values {
-            for (k, _) in v {
-                if !header.contains(k) {
-                    header.push(k.clone());
-                }
-            }
-        }
-        let cells: Vec<Vec<serde_json::Value>> = values
-            .iter()
-            .map(|v| {
-                header
-                    .iter()
-                    .map(|h| {
-                        v.iter()
-                            .find(|(k, _)| k == h)
-                            .map_or(serde_json::Value::Null, |(_, x)| x.clone())
-                    })
-                    .collect()
-            })
-            .collect();
-        write_out(&csv_text(&header, &cells))?;
-        return Ok(true);
-    }
-    Ok(false)
+    let text = if out.json {
+        export::to_json_lines(rows)?
+    } else if out.csv {
+        export::to_csv(rows)?
+    } else {
+        return Ok(false);
+    };
+    write_out(&text)?;
+    Ok(true)
 }
 
 /// Prints a table in the house style.
@@ -455,21 +342,20 @@ fn row_notes<'a>(ctx: &Ctx, rows: impl IntoIterator<Item = (String, Option<&'a S
     );
 }
 
-/// Opens the store for a query of `scope` and prints what the selection decided (which
-/// dataset and release it reads).
-fn open_selected(ctx: &Ctx, scope: &Scope) -> anyhow::Result<TradeStore> {
-    let store = open(ctx)?;
-    notes(ctx, store.select(scope)?.notes());
-    Ok(store)
-}
-
 pub fn run(ctx: &Ctx, cmd: Command) -> anyhow::Result<ExitCode> {
+    let app = match cmd {
+        Command::Import(a) => return import(ctx, a),
+        _ => ctx.reader()?,
+    };
     match cmd {
-        Command::Import(a) => import(ctx, a),
+        Command::Import(a) => return import(ctx, a),
         Command::Totals(a) => {
-            let s = a.scope.with(None, &a.window);
-            let store = open_selected(ctx, &s)?;
-            let rows = store.totals(&s, a.by.into())?;
+            let res = app.trade_totals(&TotalsQuery {
+                scope: a.scope.with(&a.window),
+                by: a.by,
+            })?;
+            notes(ctx, res.notes);
+            let rows = res.rows;
             if !emit(&rows, a.out)? {
                 let several = rows.iter().any(|r| r.dataset.contains('+'))
                     || rows.windows(2).any(|w| w[0].dataset != w[1].dataset);
@@ -501,15 +387,14 @@ pub fn run(ctx: &Ctx, cmd: Command) -> anyhow::Result<ExitCode> {
                 ctx,
                 rows.iter().map(|r| (r.period.clone(), r.note.as_ref())),
             );
-            Ok(ExitCode::SUCCESS)
         }
         Command::Reconcile(a) => {
-            let store = open(ctx)?;
-            let s = a.scope.with(a.flow, &a.window);
-            let mut rows = store.reconcile(&s, a.by.into())?;
-            if a.overlaps {
-                rows.retain(|r| r.other.is_some());
-            }
+            let rows = app.trade_reconcile(&ReconcileQuery {
+                scope: a.scope.with(&a.window),
+                flow: a.flow,
+                by: a.by,
+                overlaps: a.overlaps,
+            })?;
             if !emit(&rows, a.out)? {
                 show(
                     &[
@@ -541,18 +426,23 @@ pub fn run(ctx: &Ctx, cmd: Command) -> anyhow::Result<ExitCode> {
                 rows.iter()
                     .map(|r| (format!("{} {}", r.period, r.flow), r.note.as_ref())),
             );
-            Ok(ExitCode::SUCCESS)
         }
         Command::Ytd(a) => {
-            let (y0, y1) = parse_years(&a.years)?;
-            let mut s = a.scope.scope();
-            s.as_of = a.as_of.as_of.clone();
-            s.from = Some(Period::month(y0, 1));
-            s.to = Some(Period::month(y1, a.through.clamp(1, 12)));
-            let store = open_selected(ctx, &s)?;
-            let rows = store.ytd(&s, a.through, (y0, y1), a.base)?;
+            let res = app.trade_ytd(&YtdQuery {
+                scope: a
+                    .scope
+                    .scope(&PeriodArgs::default(), a.as_of.as_of.as_ref()),
+                through: a.through,
+                years: a.years.clone(),
+                base: a.base,
+            })?;
+            notes(ctx, res.notes);
+            let rows = res.rows;
             if !emit(&rows, a.out)? {
-                let base = rows.first().map_or(y0, |r| r.base_year);
+                let base = rows.first().map_or_else(
+                    || a.years.split('-').next().unwrap_or("").trim().to_string(),
+                    |r| r.base_year.to_string(),
+                );
                 let on_base = format!("on {base}");
                 let mut header = vec!["year", "months"];
                 header.extend(AMOUNTS);
@@ -580,25 +470,19 @@ pub fn run(ctx: &Ctx, cmd: Command) -> anyhow::Result<ExitCode> {
                 ctx,
                 rows.iter().map(|r| (r.year.to_string(), r.note.as_ref())),
             );
-            Ok(ExitCode::SUCCESS)
         }
         Command::Top(a) => {
-            let s = a.scope.with(Some(a.flow), &a.window);
-            let store = open_selected(ctx, &s)?;
-            let nm = store.nomenclature()?;
-            let conc = if a.harmonize {
-                Some(entente_trade::Concordance::bundled()?)
-            } else {
-                None
-            };
-            let table = store.top_table(
-                &s,
-                a.level,
-                a.limit,
-                a.compare,
-                Some((&nm, &a.lang)),
-                conc.as_ref(),
-            )?;
+            let res = app.trade_top(&TopQuery {
+                scope: a.scope.with(&a.window),
+                flow: a.flow,
+                level: a.level,
+                limit: a.limit,
+                compare: a.compare,
+                lang: a.lang,
+                harmonize: a.harmonize,
+            })?;
+            notes(ctx, res.notes);
+            let table = res.rows;
             let lines = table.lines(a.flow);
             if !emit(&lines, a.out)? {
                 let mut header = vec!["#", "HS", "label", "US$", "share"];
@@ -616,9 +500,7 @@ pub fn run(ctx: &Ctx, cmd: Command) -> anyhow::Result<ExitCode> {
                         let mut row = vec![
                             r.rank.map(|n| n.to_string()).unwrap_or_default(),
                             match r.line {
-                                entente_trade::LineKind::Code => {
-                                    entente_trade::model::display_hs(&r.hs)
-                                }
+                                LineKind::Code => display_hs(&r.hs),
                                 _ => String::new(),
                             },
                             output::clip(r.label.as_deref().unwrap_or(""), 60),
@@ -646,20 +528,23 @@ pub fn run(ctx: &Ctx, cmd: Command) -> anyhow::Result<ExitCode> {
                 show(&header, rows)?;
             }
             notes(ctx, table.notes.iter().cloned());
-            Ok(ExitCode::SUCCESS)
         }
         Command::Series(a) => {
-            let s = a.scope.with(a.flow, &a.window);
-            let store = open_selected(ctx, &s)?;
-            let rows = store.series(&s, &a.hs, a.by.into())?;
-            if !emit(&rows, a.out)? {
+            let res = app.trade_series(&SeriesQuery {
+                scope: a.scope.with(&a.window),
+                hs: a.hs,
+                flow: a.flow,
+                by: a.by,
+            })?;
+            notes(ctx, res.notes);
+            if !emit(&res.rows, a.out)? {
                 show(
                     &["period", "flow", "HS", "US$", "quantity", "unit"],
-                    rows.iter().map(|r| {
+                    res.rows.iter().map(|r| {
                         vec![
                             r.period.clone(),
                             r.flow.to_string(),
-                            entente_trade::model::display_hs(&r.hs),
+                            display_hs(&r.hs),
                             money(r.value_usd),
                             r.quantity.map(money).unwrap_or_default(),
                             r.unit.clone().unwrap_or_default(),
@@ -667,63 +552,27 @@ pub fn run(ctx: &Ctx, cmd: Command) -> anyhow::Result<ExitCode> {
                     }),
                 )?;
             }
-            Ok(ExitCode::SUCCESS)
         }
         Command::Sql(a) => {
-            let store = open(ctx)?;
-            let res = store.sql(&a.query)?;
+            let res = app.trade_sql(&a.query)?;
             if a.out.csv {
-                write_out(&csv_text(&res.columns, &res.rows))?;
+                write_out(&export::table_to_csv(&res.columns, &res.rows))?;
             } else if !emit(&res.objects(), a.out)? {
                 let header: Vec<&str> = res.columns.iter().map(String::as_str).collect();
                 show(
                     &header,
-                    res.rows.iter().map(|r| {
-                        r.iter()
-                            .map(|v| match v {
-                                serde_json::Value::String(s) => s.clone(),
-                                serde_json::Value::Number(n) => csv_number(n),
-                                serde_json::Value::Null => String::new(),
-                                o => o.to_string(),
-                            })
-                            .collect::<Vec<_>>()
-                    }),
+                    res.rows
+                        .iter()
+                        .map(|r| r.iter().map(export::cell_text).collect::<Vec<_>>()),
                 )?;
                 if !ctx.quiet {
                     eprintln!("{} rows", res.rows.len());
                 }
             }
-            Ok(ExitCode::SUCCESS)
         }
-        Command::Screen(a) => screen(ctx, a),
+        Command::Screen(a) => screen(ctx, &app, a)?,
         Command::Files(out) => {
-            let store = open(ctx)?;
-            let m = store.manifest()?;
-            #[derive(Serialize)]
-            struct FileRow {
-                sha256: String,
-                file: String,
-                format: Format,
-                imported_at: String,
-                rows: usize,
-                first_period: Option<String>,
-                last_period: Option<String>,
-                superseded_groups: usize,
-            }
-            let rows: Vec<FileRow> = m
-                .imports
-                .iter()
-                .map(|e| FileRow {
-                    sha256: e.sha256.clone(),
-                    file: e.file.clone(),
-                    format: e.format,
-                    imported_at: e.imported_at.clone(),
-                    rows: e.rows,
-                    first_period: e.period_span().0,
-                    last_period: e.period_span().1,
-                    superseded_groups: e.superseded.len(),
-                })
-                .collect();
+            let rows = app.trade_files()?;
             if !emit(&rows, out)? {
                 show(
                     &[
@@ -737,7 +586,7 @@ pub fn run(ctx: &Ctx, cmd: Command) -> anyhow::Result<ExitCode> {
                     ],
                     rows.iter().map(|r| {
                         vec![
-                            r.sha256[..12].to_string(),
+                            r.sha256.chars().take(12).collect(),
                             output::clip(&r.file, 50),
                             r.format.as_str().to_string(),
                             r.imported_at.clone(),
@@ -748,9 +597,9 @@ pub fn run(ctx: &Ctx, cmd: Command) -> anyhow::Result<ExitCode> {
                     }),
                 )?;
             }
-            Ok(ExitCode::SUCCESS)
         }
     }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `2025-01–2025-10`.
@@ -762,45 +611,36 @@ fn span(first: &Option<String>, last: &Option<String>) -> String {
     )
 }
 
-fn parse_years(s: &str) -> anyhow::Result<(i32, i32)> {
-    let (a, b) = s.split_once('-').unwrap_or((s, s));
-    let a: i32 = a
-        .trim()
-        .parse()
-        .with_context(|| format!("--years `{s}`: expected YYYY-YYYY"))?;
-    let b: i32 = b
-        .trim()
-        .parse()
-        .with_context(|| format!("--years `{s}`: expected YYYY-YYYY"))?;
-    Ok((a, b))
-}
-
 fn import(ctx: &Ctx, a: ImportArgs) -> anyhow::Result<ExitCode> {
-    let store = open(ctx)?;
-    let opts = ImportOptions {
-        reporter: a.reporter.map(|r| r.to_ascii_uppercase()),
-        flow: a.flow,
-        cumulative: a.cumulative,
-    };
+    let app = ctx.app(Access::ReadWrite)?;
     let bar = output::progress_bar();
     if ctx.quiet {
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
     bar.set_length(a.files.len() as u64);
-    let mut reports = Vec::new();
-    let mut failed = 0;
-    for f in &a.files {
-        bar.set_message(f.display().to_string());
-        match store.import_file(f, a.format, &opts) {
-            Ok(r) => reports.push(r),
-            Err(e) => {
-                bar.suspend(|| eprintln!("error: {e}"));
-                failed += 1;
+    let total = a.files.len();
+    let summary = app.trade_import(
+        &TradeImport {
+            files: a.files,
+            format: a.format,
+            reporter: a.reporter,
+            flow: a.flow,
+            cumulative: a.cumulative,
+        },
+        &mut |p| match p {
+            TradeImportProgress::Started { file, .. } => {
+                bar.set_message(file.display().to_string())
             }
-        }
-        bar.inc(1);
-    }
+            TradeImportProgress::Finished { error, .. } => {
+                if let Some(e) = error {
+                    bar.suspend(|| eprintln!("error: {e}"));
+                }
+                bar.inc(1);
+            }
+        },
+    )?;
     bar.finish_and_clear();
+    let reports = summary.reports;
     if !emit(&reports, a.out)? && !reports.is_empty() {
         show(
             &[
@@ -825,108 +665,30 @@ fn import(ctx: &Ctx, a: ImportArgs) -> anyhow::Result<ExitCode> {
             }),
         )?;
     }
-    if failed > 0 {
-        anyhow::bail!("{failed} of {} file(s) failed to import", a.files.len());
+    if !summary.failed.is_empty() {
+        anyhow::bail!(
+            "{} of {total} file(s) failed to import",
+            summary.failed.len()
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// One (line, measure) pair of the screen, flat, for CSV.
-#[derive(Serialize)]
-struct ScreenCsvRow<'a> {
-    first_period: &'a str,
-    last_period: &'a str,
-    hs: &'a str,
-    label: Option<&'a str>,
-    #[serde(serialize_with = "entente_trade::json::usd")]
-    value_usd: f64,
-    measure: Option<&'a str>,
-    resolution: Option<u32>,
-    paragraph: Option<&'a str>,
-    kind: Option<entente_trade::sanctions::Kind>,
-    adopted: Option<entente_trade::NaiveDate>,
-    in_force_at_shipment: Option<bool>,
-    #[serde(serialize_with = "entente_trade::json::usd_opt")]
-    value_usd_after_adoption: Option<f64>,
-    partial: Option<bool>,
-    #[serde(serialize_with = "entente_trade::json::num_opt")]
-    cap_amount: Option<f64>,
-    cap_unit: Option<&'a str>,
-    #[serde(serialize_with = "entente_trade::json::num_opt")]
-    counted_in_cap_unit: Option<f64>,
-    share_year: Option<i32>,
-    #[serde(serialize_with = "entente_trade::json::frac_opt")]
-    share_of_cap: Option<f64>,
-    cap_note: Option<&'a str>,
-}
-
-fn screen(ctx: &Ctx, a: ScreenArgs) -> anyhow::Result<ExitCode> {
-    let measures = match &a.measures {
-        Some(p) => Measures::load(p)?,
-        None => Measures::unsc_dprk()?,
-    };
-    let s = a
-        .scope
-        .with_period(Some(a.flow), &a.period, a.data_as_of.as_ref());
-    let store = open_selected(ctx, &s)?;
-    let as_of = a.as_of.unwrap_or_else(today);
-    let nm = store.nomenclature()?;
-    let mut rows = store.screen(&s, &measures, as_of, Some((&nm, &a.lang)))?;
-    if !a.all {
-        rows.retain(|r| !r.measures.is_empty());
-    }
+fn screen(ctx: &Ctx, app: &entente_app::App, a: ScreenArgs) -> anyhow::Result<()> {
+    let res = app.trade_screen(&ScreenQuery {
+        scope: a.scope.scope(&a.period, a.data_as_of.as_ref()),
+        flow: a.flow,
+        measures_as_of: a.as_of,
+        measures: a.measures,
+        all: a.all,
+        lang: a.lang,
+    })?;
+    notes(ctx, res.notes);
+    let screen = res.rows;
+    let rows = &screen.lines;
     if a.out.csv {
-        // One row per line and measure (lines without measures: one row, measure empty).
-        let mut flat = Vec::new();
-        for r in &rows {
-            let base = ScreenCsvRow {
-                first_period: &r.first_period,
-                last_period: &r.last_period,
-                hs: &r.hs,
-                label: r.label.as_deref(),
-                value_usd: r.value_usd,
-                measure: None,
-                resolution: None,
-                paragraph: None,
-                kind: None,
-                adopted: None,
-                in_force_at_shipment: None,
-                value_usd_after_adoption: None,
-                partial: None,
-                cap_amount: None,
-                cap_unit: None,
-                counted_in_cap_unit: None,
-                share_year: None,
-                share_of_cap: None,
-                cap_note: None,
-            };
-            if r.measures.is_empty() {
-                flat.push(base);
-                continue;
-            }
-            for m in &r.measures {
-                let cap = m.cap.as_ref();
-                flat.push(ScreenCsvRow {
-                    measure: Some(&m.id),
-                    resolution: Some(m.resolution),
-                    paragraph: Some(&m.paragraph),
-                    kind: Some(m.kind),
-                    adopted: Some(m.adopted),
-                    in_force_at_shipment: Some(m.in_force_at_shipment),
-                    value_usd_after_adoption: Some(m.value_usd_after_adoption),
-                    partial: Some(m.partial),
-                    cap_amount: cap.map(|c| c.cap_amount),
-                    cap_unit: cap.map(|c| c.cap_unit.as_str()),
-                    counted_in_cap_unit: cap.and_then(|c| c.counted_in_cap_unit),
-                    share_year: cap.and_then(|c| c.share_year),
-                    share_of_cap: cap.and_then(|c| c.share_of_cap),
-                    cap_note: cap.map(|c| c.note.as_str()),
-                    ..base
-                });
-            }
-        }
-        emit(&flat, a.out)?;
-    } else if !emit(&rows, a.out)? {
+        write_out(&export::screen_to_csv(rows)?)?;
+    } else if !emit(rows, a.out)? {
         show(
             &[
                 "HS",
@@ -963,7 +725,7 @@ fn screen(ctx: &Ctx, a: ScreenArgs) -> anyhow::Result<ExitCode> {
                     .map(|m| if m.in_force_at_shipment { "yes" } else { "no" })
                     .collect();
                 vec![
-                    entente_trade::model::display_hs(&r.hs),
+                    display_hs(&r.hs),
                     output::clip(r.label.as_deref().unwrap_or(""), 40),
                     money(r.value_usd),
                     ms.join("\n"),
@@ -973,10 +735,11 @@ fn screen(ctx: &Ctx, a: ScreenArgs) -> anyhow::Result<ExitCode> {
         )?;
         if !ctx.quiet {
             eprintln!(
-                "{} line(s) with measures as of {as_of} ({} measures from {})",
+                "{} line(s) with measures as of {} ({} measures from {})",
                 rows.iter().filter(|r| !r.measures.is_empty()).count(),
-                measures.measures.len(),
-                measures.file.display()
+                screen.as_of,
+                screen.measures,
+                screen.measures_file
             );
         }
     }
@@ -988,7 +751,7 @@ fn screen(ctx: &Ctx, a: ScreenArgs) -> anyhow::Result<ExitCode> {
                 m.cap.as_ref().map(|c| {
                     format!(
                         "{} {} ¶{} cap: {}",
-                        entente_trade::model::display_hs(&r.hs),
+                        display_hs(&r.hs),
                         m.resolution,
                         m.paragraph,
                         c.note
@@ -997,5 +760,5 @@ fn screen(ctx: &Ctx, a: ScreenArgs) -> anyhow::Result<ExitCode> {
             })
         }),
     );
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
