@@ -167,6 +167,11 @@ impl App {
         Ok(self.trade.get_or_init(|| t))
     }
 
+    /// Whether `dir` holds an entente data directory (its knowledge base).
+    pub fn exists(dir: impl AsRef<Path>) -> bool {
+        dir.as_ref().join(Repo::DB_FILE).exists()
+    }
+
     pub fn data_dir(&self) -> &Path {
         &self.dir
     }

@@ -231,6 +231,8 @@ impl App {
         }
         let inputs: Vec<Input> = req.inputs.iter().map(|s| Input::parse(s)).collect();
         let repo = self.writable()?;
+        // Refused at once, before any input is read, while another process indexes.
+        repo.claim_index()?;
         Ok(pipeline::run(repo, &inputs, &opts, progress)?)
     }
 

@@ -213,6 +213,17 @@ pub fn outbox_survives_a_crash(o: &Opener) {
         ids[2..].to_vec()
     );
     assert_eq!(store.index_queue(1).expect("limit").len(), 1);
+    // A lost index: every source is queued again.
+    let rest: Vec<i64> = left.iter().map(|q| q.entry).collect();
+    store.index_done(&rest).expect("ack");
+    store.queue_all_for_index().expect("queue all");
+    let again: Vec<SourceId> = store
+        .index_queue(100)
+        .expect("queue")
+        .iter()
+        .map(|q| q.source)
+        .collect();
+    assert_eq!(again, ids);
 }
 
 /// Two reports of one happening become one event with both citations and every participant;

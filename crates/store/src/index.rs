@@ -178,7 +178,13 @@ pub struct SearchIndex {
     reader: IndexReader,
     /// The writer (a writable index only). Adding takes `&self` in tantivy; committing takes
     /// the writer alone, so it sits behind a mutex and the index is shared between threads.
+    /// Taken on the first write, not at open: a writable data directory opened for work that
+    /// never indexes (a trade import, an edit) leaves the lock to a running ingest.
     writer: std::sync::Mutex<Option<IndexWriter>>,
+    writable: bool,
+    /// Whether this open created the index (new, or rebuilt for a new schema): it holds
+    /// nothing, whatever the store holds.
+    created: bool,
     fields: Fields,
     query_tokenizers: TokenizerManager,
     path: PathBuf,
@@ -195,14 +201,16 @@ impl SearchIndex {
         let (schema, fields) = schema();
         let mmap = tantivy::directory::MmapDirectory::open(dir)
             .map_err(|e| wrap(tantivy::TantivyError::from(e)))?;
+        let mut created = true;
         let index = match Index::exists(&mmap).map_err(|e| wrap(e.into()))? {
             true => {
                 let old = Index::open(mmap.clone()).map_err(wrap)?;
                 if old.schema() == schema {
+                    created = false;
                     old
                 } else if writable {
                     // An index from an older version: it is derived data, so rebuild it
-                    // from the store (the caller catches up from seq 0).
+                    // from the store (the caller queues every source again: `created`).
                     drop(old);
                     clear_dir(dir)?;
                     Index::create(mmap, schema.clone(), Default::default()).map_err(wrap)?
@@ -221,11 +229,6 @@ impl SearchIndex {
         index.tokenizers().register(ANALYZER, analyzer(Mode::Index));
         let query_tokenizers = TokenizerManager::default();
         query_tokenizers.register(ANALYZER, analyzer(Mode::Query));
-        let writer = if writable {
-            Some(index.writer(128 * 1024 * 1024).map_err(wrap)?)
-        } else {
-            None
-        };
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -234,7 +237,9 @@ impl SearchIndex {
         Ok(SearchIndex {
             index,
             reader,
-            writer: std::sync::Mutex::new(writer),
+            writer: std::sync::Mutex::new(None),
+            writable,
+            created,
             fields,
             query_tokenizers,
             path: dir.to_path_buf(),
@@ -243,6 +248,17 @@ impl SearchIndex {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Takes the writer lock now (a run that is about to index: an ingest claims the index
+    /// before it reads its inputs, so a second one is refused at once, not after storing).
+    pub fn claim_writer(&self) -> Result<(), StoreError> {
+        self.with_writer(|_| Ok(()))
+    }
+
+    /// Whether this open created the index empty (see the field).
+    pub fn created(&self) -> bool {
+        self.created
     }
 
     /// Runs `f` on the writer. A panic while it was held leaves nothing half-done that a
@@ -255,11 +271,26 @@ impl SearchIndex {
             .writer
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let w = guard.as_mut().ok_or_else(|| StoreError::Query {
-            query: String::new(),
-            message: "the search index was opened read-only".into(),
-        })?;
-        f(w)
+        if guard.is_none() {
+            if !self.writable {
+                return Err(StoreError::Query {
+                    query: String::new(),
+                    message: "the search index was opened read-only".into(),
+                });
+            }
+            let w = self.index.writer(128 * 1024 * 1024).map_err(|e| match e {
+                tantivy::TantivyError::LockFailure(..) => StoreError::Busy(format!(
+                    "another entente process is writing to {} (index lock held); wait for it to finish",
+                    self.path.display()
+                )),
+                e => StoreError::from(e).at(&self.path),
+            })?;
+            *guard = Some(w);
+        }
+        match guard.as_mut() {
+            Some(w) => f(w),
+            None => Err(StoreError::Busy("the index writer is not available".into())),
+        }
     }
 
     /// Adds (or replaces) one source. Not visible until [`commit`](Self::commit).

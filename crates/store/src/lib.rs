@@ -118,6 +118,8 @@ pub trait Store: KnowledgeBase + Send + Sync {
     fn index_done(&self, entries: &[i64]) -> Result<(), StoreError>;
     /// How many documents wait for the index.
     fn index_queue_len(&self) -> Result<u64, StoreError>;
+    /// Queues every stored source for the index (a rebuilt or lost index).
+    fn queue_all_for_index(&self) -> Result<(), StoreError>;
     /// Storage-level consistency check; returns problems found (empty when healthy).
     fn integrity_check(&self) -> Result<Vec<String>, StoreError>;
     /// Finishes work deferred during a run of writes (e.g. near-duplicate lookup tables), so

@@ -96,14 +96,7 @@ impl Repo {
         dir: &Path,
         mode: OpenMode,
     ) -> Result<Self, StoreError> {
-        let index = SearchIndex::open(&dir.join(Self::INDEX_DIR), mode == OpenMode::ReadWrite)
-            .map_err(|e| match e {
-                e if e.is_busy() => StoreError::Busy(format!(
-                    "another entente process is writing to {} (index lock held); wait for it to finish",
-                    dir.join(Self::INDEX_DIR).display()
-                )),
-                other => other,
-            })?;
+        let index = SearchIndex::open(&dir.join(Self::INDEX_DIR), mode == OpenMode::ReadWrite)?;
         let repo = Repo {
             store,
             index,
@@ -112,7 +105,17 @@ impl Repo {
             draining: Mutex::new(()),
         };
         if mode == OpenMode::ReadWrite {
-            repo.catch_up()?;
+            if repo.index.created() && repo.store.count_sources()? > 0 {
+                // A new or rebuilt index beside a store with sources: index them all again.
+                repo.store.queue_all_for_index()?;
+            }
+            match repo.catch_up() {
+                // Another process holds the index writer: it drains the queue itself.
+                Err(e) if e.is_busy() => {}
+                other => {
+                    other?;
+                }
+            }
         }
         Ok(repo)
     }
@@ -123,6 +126,12 @@ impl Repo {
 
     pub fn store(&self) -> &dyn Store {
         &*self.store
+    }
+
+    /// Claims the index writer for a run that will index (see [`SearchIndex::claim_writer`]);
+    /// [`StoreError::Busy`] while another process holds it.
+    pub fn claim_index(&self) -> Result<(), StoreError> {
+        self.index.claim_writer()
     }
 
     pub fn index(&self) -> &SearchIndex {

@@ -660,6 +660,16 @@ impl Store for SqliteStore {
         })
     }
 
+    fn queue_all_for_index(&self) -> Result<(), StoreError> {
+        self.write(|w| {
+            w.conn.execute(
+                "INSERT INTO index_outbox(source_id) SELECT id FROM sources ORDER BY seq",
+                [],
+            )?;
+            Ok(())
+        })
+    }
+
     fn integrity_check(&self) -> Result<Vec<String>, StoreError> {
         self.read(|c| {
             let mut problems = Vec::new();

@@ -3,7 +3,6 @@ use entente_app::{
     ExtractRequest, Period,
 };
 use entente_core::{EventType, Status};
-use entente_store::{OpenMode, Repo};
 
 use crate::filled;
 
@@ -170,12 +169,43 @@ fn review_sets_every_status_or_none() {
 fn a_reader_opens_while_a_writer_holds_the_index() {
     let dir = tempfile::tempdir().unwrap();
     filled(dir.path());
-    let _writer = Repo::open(dir.path(), OpenMode::ReadWrite).expect("the writer");
+    // The writer indexes (an ingest running): it holds the index writer lock from now on.
+    let writer = App::open(dir.path(), Access::ReadWrite).expect("the writer");
+    let first = dir.path().join("first.txt");
+    std::fs::write(
+        &first,
+        "A running ingest stores this article about a delegation visit.",
+    )
+    .unwrap();
+    writer
+        .ingest(
+            &entente_app::IngestRequest {
+                inputs: vec![first.display().to_string()],
+                ..Default::default()
+            },
+            &mut |_| {},
+        )
+        .expect("the writer indexes");
     let reader = App::open(dir.path(), Access::ReadOnly).expect("a reader beside it");
     assert_eq!(reader.events(&EventQuery::default()).unwrap().len(), 3);
-    let e = App::open(dir.path(), Access::ReadWrite)
-        .err()
-        .expect("a second writer waits");
+    // A second writable app opens (it may edit events) but its own ingest waits.
+    let second = App::open(dir.path(), Access::ReadWrite).expect("a second writable app");
+    let file = dir.path().join("late.txt");
+    std::fs::write(
+        &file,
+        "A late article about talks in Moscow between two ministers.",
+    )
+    .unwrap();
+    let e = second
+        .ingest(
+            &entente_app::IngestRequest {
+                inputs: vec![file.display().to_string()],
+                ..Default::default()
+            },
+            &mut |_| {},
+        )
+        .map(|s| format!("{s:?}"))
+        .expect_err("a second ingest waits");
     assert_eq!(e.kind, ErrorKind::Busy, "{e}");
     let e = reader
         .set_event_status(&["x".into()], Status::Confirmed)

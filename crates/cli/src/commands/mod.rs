@@ -16,7 +16,6 @@ pub mod trade;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use entente_store::Repo;
 
 /// The binary's one tokio runtime, started on first use: the trade store runs its queries on
 /// it (libraries own no runtime).
@@ -48,7 +47,7 @@ impl Ctx {
     /// The application layer for a read: read-only, or read-write on a data directory that
     /// does not exist yet (a briefing or graph of nothing is still one).
     pub fn reader(&self) -> anyhow::Result<entente_app::App> {
-        let access = if self.data_dir.join(Repo::DB_FILE).exists() {
+        let access = if entente_app::App::exists(&self.data_dir) {
             entente_app::Access::ReadOnly
         } else {
             entente_app::Access::ReadWrite

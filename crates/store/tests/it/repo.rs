@@ -374,13 +374,18 @@ fn doctor_finds_and_repairs_disagreement() {
 #[test]
 fn a_second_writer_is_refused_but_readers_are_not() {
     let (dir, _writer) = repo_with(&corpus());
-    let err = Repo::open(dir.path(), OpenMode::ReadWrite)
-        .err()
-        .unwrap()
-        .to_string();
+    // It opens (it may only edit events), but indexing is refused while the first holds the
+    // index; what it stored stays queued for the index's holder.
+    let second = Repo::open(dir.path(), OpenMode::ReadWrite).unwrap();
+    let late = source("A late article about a delegation.", Lang::En, None, "TASS");
+    let err = second.add(&late).unwrap_err().to_string();
     assert!(err.contains("another entente process"), "{err}");
+    assert!(second.store().get_source(&late.id).unwrap().is_some());
+    drop(second);
+    _writer.flush().unwrap();
+    assert_eq!(_writer.index().num_docs(), 11, "the holder indexed it");
     let reader = Repo::open(dir.path(), OpenMode::ReadOnly).unwrap();
-    assert_eq!(reader.store().count_sources().unwrap(), 10);
+    assert_eq!(reader.store().count_sources().unwrap(), 11);
 }
 
 #[test]
@@ -486,4 +491,28 @@ fn replaying_the_outbox_never_indexes_a_document_twice() {
     let report = repo.doctor(false).unwrap();
     assert!(report.healthy(), "{report:?}");
     assert_eq!(report.waiting_for_index, 0);
+}
+
+/// A lost index directory is rebuilt from the store on the next writable open; a writable
+/// open that never writes takes no index lock (a second one opens and indexes beside it).
+#[test]
+fn a_lost_index_is_rebuilt_and_the_writer_lock_is_taken_only_to_write() {
+    let (dir, repo) = repo_with(&corpus());
+    let n = repo.index().num_docs();
+    drop(repo);
+    std::fs::remove_dir_all(dir.path().join(Repo::INDEX_DIR)).unwrap();
+    let rebuilt = Repo::open(dir.path(), OpenMode::ReadWrite).unwrap();
+    assert_eq!(rebuilt.index().num_docs(), n);
+    assert_eq!(rebuilt.index_lag().unwrap(), 0);
+    drop(rebuilt);
+    let first = Repo::open(dir.path(), OpenMode::ReadWrite).unwrap();
+    let second =
+        Repo::open(dir.path(), OpenMode::ReadWrite).expect("no lock taken by an idle writer");
+    let extra = source("A new article about a delegation.", Lang::En, None, "TASS");
+    second.add(&extra).unwrap();
+    second.flush().unwrap();
+    let err = first
+        .add(&source("Another one about talks.", Lang::En, None, "TASS"))
+        .unwrap_err();
+    assert!(err.is_busy(), "{err}");
 }
