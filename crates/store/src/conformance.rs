@@ -3,7 +3,7 @@
 //! tantivy's directory tests). A backend's test file calls [`store_conformance!`] with a
 //! function that makes an [`Opener`] on a new, empty database:
 //!
-//! ```ignore
+//! ```text
 //! entente_store::store_conformance!(|| {
 //!     let dir = tempfile::tempdir().unwrap();
 //!     let path = dir.path().join("kb.sqlite");
