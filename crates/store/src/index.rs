@@ -182,9 +182,6 @@ pub struct SearchIndex {
     /// never indexes (a trade import, an edit) leaves the lock to a running ingest.
     writer: std::sync::Mutex<Option<IndexWriter>>,
     writable: bool,
-    /// Whether this open created the index (new, or rebuilt for a new schema): it holds
-    /// nothing, whatever the store holds.
-    created: bool,
     fields: Fields,
     query_tokenizers: TokenizerManager,
     path: PathBuf,
@@ -201,16 +198,14 @@ impl SearchIndex {
         let (schema, fields) = schema();
         let mmap = tantivy::directory::MmapDirectory::open(dir)
             .map_err(|e| wrap(tantivy::TantivyError::from(e)))?;
-        let mut created = true;
         let index = match Index::exists(&mmap).map_err(|e| wrap(e.into()))? {
             true => {
                 let old = Index::open(mmap.clone()).map_err(wrap)?;
                 if old.schema() == schema {
-                    created = false;
                     old
                 } else if writable {
                     // An index from an older version: it is derived data, so rebuild it
-                    // from the store (the caller queues every source again: `created`).
+                    // from the store (an empty index: the caller queues every source again).
                     drop(old);
                     clear_dir(dir)?;
                     Index::create(mmap, schema.clone(), Default::default()).map_err(wrap)?
@@ -239,7 +234,6 @@ impl SearchIndex {
             reader,
             writer: std::sync::Mutex::new(None),
             writable,
-            created,
             fields,
             query_tokenizers,
             path: dir.to_path_buf(),
@@ -254,11 +248,6 @@ impl SearchIndex {
     /// before it reads its inputs, so a second one is refused at once, not after storing).
     pub fn claim_writer(&self) -> Result<(), StoreError> {
         self.with_writer(|_| Ok(()))
-    }
-
-    /// Whether this open created the index empty (see the field).
-    pub fn created(&self) -> bool {
-        self.created
     }
 
     /// Runs `f` on the writer. A panic while it was held leaves nothing half-done that a

@@ -105,8 +105,10 @@ impl Repo {
             draining: Mutex::new(()),
         };
         if mode == OpenMode::ReadWrite {
-            if repo.index.created() && repo.store.count_sources()? > 0 {
-                // A new or rebuilt index beside a store with sources: index them all again.
+            if repo.index.num_docs() == 0 && repo.store.count_sources()? > 0 {
+                // An empty index beside a store with sources (new, rebuilt for a new schema,
+                // or lost, whoever opened it first): index them all again. Replaying what is
+                // queued already replaces, never doubles.
                 repo.store.queue_all_for_index()?;
             }
             match repo.catch_up() {
