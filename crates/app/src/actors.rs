@@ -18,7 +18,7 @@ use entente_store::{EventFilter, Repo};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Context as _, Result};
-use crate::{Access, App, AppError};
+use crate::{Access, App, AppError, Permission, Principal};
 
 /// Origin of actors added or changed by hand.
 const USER: &str = "user";
@@ -229,10 +229,10 @@ fn validate(repo: &Repo, actors: &[Actor], what: &str) -> Result<Gazetteer> {
 }
 
 /// Validates one actor changed by hand and stores it as the analyst's.
-fn save_own(repo: &Repo, actor: &Actor, what: &str) -> Result<()> {
+fn save_own(repo: &Repo, actor: &Actor, what: &str, audit: (&str, &str)) -> Result<()> {
     validate(repo, std::slice::from_ref(actor), what)?;
     repo.store()
-        .upsert_actors(std::slice::from_ref(actor), USER)?;
+        .upsert_actors(std::slice::from_ref(actor), USER, Some(audit))?;
     Ok(())
 }
 
@@ -352,7 +352,8 @@ impl App {
     }
 
     /// Adds an actor by hand (origin `user`), validated against the whole gazetteer.
-    pub fn add_actor(&self, req: &ActorAdd) -> Result<Actor> {
+    pub fn add_actor(&self, by: &Principal, req: &ActorAdd) -> Result<Actor> {
+        by.require(Permission::Write)?;
         let (_lock, repo) = self.actors_repo_for_write()?;
         let id = req.id.trim();
         if let Some(existing) = repo.store().actor(id)? {
@@ -390,12 +391,13 @@ impl App {
             un_designation: None,
             note: req.note.clone(),
         };
-        save_own(repo, &actor, "entente actors add")?;
+        save_own(repo, &actor, "entente actors add", (&by.user, "add"))?;
         Ok(actor)
     }
 
     /// Gives an actor another name or alias (stored as the analyst's).
-    pub fn alias_actor(&self, req: &ActorAlias) -> Result<AliasOutcome> {
+    pub fn alias_actor(&self, by: &Principal, req: &ActorAlias) -> Result<AliasOutcome> {
+        by.require(Permission::Write)?;
         let (_lock, repo) = self.actors_repo_for_write()?;
         let mut a = resolve(repo, &req.actor)?;
         let name = req.name.trim();
@@ -420,7 +422,7 @@ impl App {
         };
         let changed = push_unique(map.entry(lang.clone()).or_default(), name);
         if changed {
-            save_own(repo, &a, "entente actors alias")?;
+            save_own(repo, &a, "entente actors alias", (&by.user, "alias"))?;
         }
         Ok(AliasOutcome {
             id: a.id,
@@ -431,7 +433,8 @@ impl App {
     }
 
     /// Imports actors from a file (origin `import:<file name>`), validated as a whole first.
-    pub fn import_actors(&self, req: &ActorImport) -> Result<ImportSummary> {
+    pub fn import_actors(&self, by: &Principal, req: &ActorImport) -> Result<ImportSummary> {
+        by.require(Permission::Write)?;
         if !req.dry_run {
             self.check_writable()?;
         }
@@ -540,7 +543,8 @@ impl App {
             dry_run: req.dry_run,
         };
         if !req.dry_run {
-            repo.store().upsert_actors(&fresh, &origin)?;
+            repo.store()
+                .upsert_actors(&fresh, &origin, Some((&by.user, "import")))?;
         }
         Ok(summary)
     }

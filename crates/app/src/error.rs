@@ -10,8 +10,14 @@ pub enum ErrorKind {
     /// The request is wrong: a bad field, an unknown or ambiguous name, a malformed file. The
     /// message names the field, file, line or id.
     InvalidInput,
+    /// The caller is not signed in, or their session or token is no longer good.
+    Unauthenticated,
+    /// The caller's role does not allow this.
+    Forbidden,
     /// What the request names does not exist.
     NotFound,
+    /// What the request would create exists already (a user name).
+    Exists,
     /// The record changed since the caller read it (a stale version).
     Conflict,
     /// Another writer holds a lock the request needs; the same request can succeed later.
@@ -24,7 +30,10 @@ impl ErrorKind {
     pub fn as_str(&self) -> &'static str {
         match self {
             ErrorKind::InvalidInput => "invalid_input",
+            ErrorKind::Unauthenticated => "unauthenticated",
+            ErrorKind::Forbidden => "forbidden",
             ErrorKind::NotFound => "not_found",
+            ErrorKind::Exists => "exists",
             ErrorKind::Conflict => "conflict",
             ErrorKind::Busy => "busy",
             ErrorKind::Internal => "internal",
@@ -70,6 +79,7 @@ impl ErrorKind {
         }
         match e {
             S::NotFound { .. } => ErrorKind::NotFound,
+            S::Exists { .. } => ErrorKind::Exists,
             S::Conflict { .. } => ErrorKind::Conflict,
             // A malformed id, date or language in the request.
             S::Ambiguous { .. } | S::Query { .. } | S::Core(_) => ErrorKind::InvalidInput,

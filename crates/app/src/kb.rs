@@ -3,10 +3,10 @@
 use entente_core::{Citation, DateValue, Edtf, EventDraft, EventType, Participant, Role, Status};
 use entente_extract::analysis::{self, EventView, ExchangeRow, Names};
 use entente_extract::run::{self, RunSummary};
-use entente_store::EventFilter;
+use entente_store::{AuditEntry, AuditFilter, EventFilter};
 use serde::{Deserialize, Serialize};
 
-use crate::{App, AppError};
+use crate::{App, AppError, Permission, Principal};
 
 /// Which events to list. Actors are names or ids (`Putin`, `vladimir-putin`, `RU`); every
 /// actor given must take part. Empty lists mean "any".
@@ -187,9 +187,25 @@ impl App {
         view(repo.store(), &stored_event(repo.store(), id)?)
     }
 
+    /// Entries of the audit log (oldest first, at most 1,000 a page; keyset paging by `after`).
+    pub fn audit_log(&self, f: &AuditFilter) -> Result<Vec<AuditEntry>, AppError> {
+        let mut f = f.clone();
+        f.limit = match f.limit {
+            0 => 100,
+            n => n.min(1000),
+        };
+        Ok(self.repo()?.store().audit_log(&f)?)
+    }
+
     /// Marks events confirmed or rejected (an analyst's decision: re-extraction keeps it).
     /// Every id must exist; none is changed otherwise. Returns how many were set.
-    pub fn set_event_status(&self, ids: &[String], status: Status) -> Result<usize, AppError> {
+    pub fn set_event_status(
+        &self,
+        by: &Principal,
+        ids: &[String],
+        status: Status,
+    ) -> Result<usize, AppError> {
+        by.require(Permission::Write)?;
         if ids.is_empty() {
             return Err(AppError::invalid("give at least one event id"));
         }
@@ -204,16 +220,50 @@ impl App {
         // One transaction: every id is checked and set, or none is.
         repo.store().transact(&mut |tx| {
             for id in ids {
-                entente_store::policy::set_status(tx, id, status, None)?;
+                entente_store::policy::set_status(tx, id, status, None, &by.user)?;
             }
             Ok(())
         })?;
         Ok(ids.len())
     }
 
+    /// Confirms or rejects one event; with `expected`, only if it is still at that version
+    /// (else a conflict). Returns the event as it now is.
+    pub fn review_event(
+        &self,
+        by: &Principal,
+        id: &str,
+        status: Status,
+        expected: Option<u64>,
+    ) -> Result<EventView, AppError> {
+        by.require(Permission::Write)?;
+        if status == Status::Extracted {
+            return Err(AppError::invalid(
+                "`status`: an analyst confirms or rejects; `extracted` is extraction's own",
+            ));
+        }
+        self.check_writable()?;
+        let repo = self.repo()?;
+        repo.store()
+            .set_event_status(id, status, expected, &by.user)
+            .map_err(|err| match err {
+                entente_store::StoreError::Conflict {
+                    expected, found, ..
+                } => conflict(id, expected, found),
+                other => other.into(),
+            })?;
+        view(repo.store(), &stored_event(repo.store(), id)?)
+    }
+
     /// Applies an analyst's edit made on `edit.version` (see [`EventEdit`]) and returns the
     /// event as it now is.
-    pub fn edit_event(&self, id: &str, edit: &EventEdit) -> Result<EventView, AppError> {
+    pub fn edit_event(
+        &self,
+        by: &Principal,
+        id: &str,
+        edit: &EventEdit,
+    ) -> Result<EventView, AppError> {
+        by.require(Permission::Write)?;
         self.check_writable()?;
         // The store serialises its own writes; other reads go on meanwhile.
         let repo = self.repo()?;
@@ -248,17 +298,20 @@ impl App {
             e.participants.retain(|q| q.actor_id != p.actor_id);
             e.participants.push(p);
         }
-        repo.store().update_event(&e).map_err(|err| match err {
-            entente_store::StoreError::Conflict {
-                expected, found, ..
-            } => conflict(id, expected, found),
-            other => other.into(),
-        })?;
+        repo.store()
+            .update_event(&e, &by.user)
+            .map_err(|err| match err {
+                entente_store::StoreError::Conflict {
+                    expected, found, ..
+                } => conflict(id, expected, found),
+                other => other.into(),
+            })?;
         view(repo.store(), &stored_event(repo.store(), id)?)
     }
 
     /// Adds an event by hand (see [`EventAdd`]) and returns it.
-    pub fn add_event(&self, req: &EventAdd) -> Result<EventView, AppError> {
+    pub fn add_event(&self, by: &Principal, req: &EventAdd) -> Result<EventView, AppError> {
+        by.require(Permission::Write)?;
         if req.participants.is_empty() {
             return Err(AppError::invalid("`participants`: give at least one"));
         }
@@ -302,7 +355,7 @@ impl App {
                 quote,
             }],
         };
-        let id = repo.store().add_event(&draft)?;
+        let id = repo.store().add_event(&draft, &by.user)?;
         view(repo.store(), &stored_event(repo.store(), &id)?)
     }
 

@@ -28,6 +28,7 @@
 //!   [`ErrorKind::Conflict`]), and an outbox of committed changes that feeds the search index.
 //! * **One conformance suite** against the traits runs on SQLite and, with #15, PostgreSQL.
 
+mod accounts;
 mod actors;
 mod brief;
 mod compare;
@@ -41,6 +42,10 @@ mod trade;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
+pub use accounts::{
+    Credential, Login, MIN_PASSWORD, Permission, Principal, Role, SESSION_IDLE, SessionOpened,
+    TokenCreate, TokenCreated, TokenView, UserAdd, UserView, hash_token,
+};
 pub use actors::{
     ActorAdd, ActorAlias, ActorDetail, ActorFormat, ActorImport, ActorQuery, ActorRecord,
     AliasOutcome, ImportSummary, PositionView, guess_lang,
@@ -54,7 +59,7 @@ pub use entente_extract::analysis::{
     ActorRef, CitationView, EventView, ExchangeRow, ParticipantView,
 };
 pub use entente_extract::run::{FailedSource, RunSummary};
-pub use entente_store::{DoctorReport, SearchResult, SourceSummary};
+pub use entente_store::{AuditEntry, AuditFilter, DoctorReport, SearchResult, SourceSummary};
 pub use error::{AppError, ErrorKind};
 pub use kb::{
     ChronologyQuery, EventAdd, EventEdit, EventQuery, ExchangesQuery, ExtractRequest, Period,

@@ -118,6 +118,8 @@ pub struct SourceQuery {
     pub lang: Option<String>,
     pub limit: Option<usize>,
     pub offset: usize,
+    /// Only sources after the one with this `seq` (keyset paging; `seq` is in every row).
+    pub after: Option<i64>,
 }
 
 /// One source with where it was seen and its near-duplicates.
@@ -244,6 +246,7 @@ impl App {
             lang: q.lang.clone(),
             limit: q.limit,
             offset: q.offset,
+            after: q.after,
         })?)
     }
 

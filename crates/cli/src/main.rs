@@ -77,6 +77,11 @@ enum Command {
     /// HS nomenclature: labels, rollups, edition concordance.
     #[command(subcommand)]
     Hs(commands::hs::Command),
+    /// Serve the HTTP API (`/api/v1`) on this data directory, for a team.
+    Serve(commands::serve::Args),
+    /// Accounts of the server: add, list, disable, enable, reset.
+    #[command(subcommand)]
+    Users(commands::users::Command),
 }
 
 fn main() -> ExitCode {
@@ -118,6 +123,8 @@ fn main() -> ExitCode {
         Command::Graph(a) => commands::brief::graph(&ctx, a),
         Command::Trade(c) => commands::trade::run(&ctx, c),
         Command::Hs(c) => commands::hs::run(&ctx, c),
+        Command::Serve(a) => commands::serve::run(&ctx, a),
+        Command::Users(c) => commands::users::run(&ctx, c),
     };
     match result {
         Ok(code) => code,
@@ -141,7 +148,7 @@ fn exit_code(e: &anyhow::Error) -> ExitCode {
             })
     });
     match kind {
-        Some(ErrorKind::Conflict) => ExitCode::from(3),
+        Some(ErrorKind::Conflict | ErrorKind::Exists) => ExitCode::from(3),
         Some(ErrorKind::Busy) => ExitCode::from(75),
         _ => ExitCode::FAILURE,
     }

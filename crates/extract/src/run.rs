@@ -42,7 +42,7 @@ pub fn sync_bundled_actors(store: &dyn Store, gaz: &Gazetteer) -> Result<usize, 
             _ => fresh.push(a.clone()),
         }
     }
-    Ok(store.upsert_actors(&fresh, BUNDLED)?)
+    Ok(store.upsert_actors(&fresh, BUNDLED, None)?)
 }
 
 /// The gazetteer to match with: the bundled one, with the analyst's additions and changes

@@ -24,7 +24,8 @@ use entente_core::{
     StatementDraft, Status, minhash,
 };
 
-use crate::{EventFilter, PutOutcome, Store, StoreError};
+use crate::accounts::{SessionRow, TokenRow, UserRow};
+use crate::{AuditFilter, EventFilter, PutOutcome, Store, StoreError};
 
 /// Opens a handle on one database (the same database every call, empty at the first): a
 /// second call is a second connection, as a second process or server worker would have.
@@ -50,7 +51,7 @@ macro_rules! store_conformance {
             analyst_decisions_are_protected, stale_edits_are_conflicts,
             concurrent_edits_give_one_conflict, readers_run_beside_a_writer,
             two_handles_merge_one_happening, ids_are_the_same_on_every_run,
-            errors_name_the_record);
+            errors_name_the_record, decisions_are_audited, accounts_keep_users_sessions_and_tokens);
     };
     (@tests $make:expr; $($name:ident),* $(,)?) => {
         $(
@@ -323,7 +324,7 @@ pub fn analyst_decisions_are_protected(o: &Opener) {
     );
     let e = all_events(&*store).remove(0);
     store
-        .set_event_status(&e.id, Status::Confirmed, Some(e.version))
+        .set_event_status(&e.id, Status::Confirmed, Some(e.version), "ana")
         .expect("confirm");
     let b = stored(&*store, 51);
     extract(
@@ -351,12 +352,15 @@ pub fn analyst_decisions_are_protected(o: &Opener) {
     // A hand-added event is confirmed, edited, and survives a reset with its own citation.
     let c = stored(&*store, 52);
     let id = store
-        .add_event(&meeting(
-            &c,
-            "2019-04-25",
-            &["putin", "kim-jong-un"],
-            Some("vladivostok"),
-        ))
+        .add_event(
+            &meeting(
+                &c,
+                "2019-04-25",
+                &["putin", "kim-jong-un"],
+                Some("vladivostok"),
+            ),
+            "ana",
+        )
         .expect("add");
     store.reset_extraction().expect("reset");
     let added = store.event(&id).expect("event").expect("kept");
@@ -372,27 +376,27 @@ pub fn stale_edits_are_conflicts(o: &Opener) {
     let e = all_events(&*store).remove(0);
     let mut edit = e.clone();
     edit.place = Some("pyongyang".into());
-    store.update_event(&edit).expect("first edit");
+    store.update_event(&edit, "ana").expect("first edit");
     let after = store.event(&e.id).expect("event").expect("there");
     assert_eq!(after.version, e.version + 1);
     assert!(after.edited);
     let mut stale = e.clone();
     stale.place = Some("moscow".into());
-    match store.update_event(&stale) {
+    match store.update_event(&stale, "bob") {
         Err(StoreError::Conflict {
             expected, found, ..
         }) => assert_eq!((expected, found), (e.version, e.version + 1)),
         other => panic!("a stale edit must be a conflict, got {other:?}"),
     }
     assert!(matches!(
-        store.set_event_status(&e.id, Status::Rejected, Some(e.version)),
+        store.set_event_status(&e.id, Status::Rejected, Some(e.version), "bob"),
         Err(StoreError::Conflict { .. })
     ));
     let now = store.event(&e.id).expect("event").expect("there");
     assert_eq!(now.place.as_deref(), Some("pyongyang"));
     assert_eq!(now.status, Status::Extracted);
     store
-        .set_event_status(&e.id, Status::Rejected, None)
+        .set_event_status(&e.id, Status::Rejected, None, "bob")
         .expect("status");
     assert_eq!(
         store.event(&e.id).expect("event").expect("there").version,
@@ -418,7 +422,7 @@ pub fn concurrent_edits_give_one_conflict(o: &Opener) {
                 edit.place = Some(place.to_string());
                 s.spawn(move || {
                     barrier.wait();
-                    store.update_event(&edit)
+                    store.update_event(&edit, "ana")
                 })
             })
             .collect();
@@ -532,7 +536,7 @@ pub fn ids_are_the_same_on_every_run(o: &Opener) {
 /// Missing records are named.
 pub fn errors_name_the_record(o: &Opener) {
     let store = o.open();
-    match store.set_event_status("ev-000000000000", Status::Confirmed, None) {
+    match store.set_event_status("ev-000000000000", Status::Confirmed, None, "ana") {
         Err(e @ StoreError::NotFound { what: "event", .. }) => {
             assert!(e.to_string().contains("ev-000000000000"), "{e}")
         }
@@ -553,11 +557,195 @@ pub fn errors_name_the_record(o: &Opener) {
         version: 1,
     };
     assert!(matches!(
-        store.update_event(&ghost),
+        store.update_event(&ghost, "ana"),
         Err(StoreError::NotFound { what: "event", .. })
     ));
     assert!(matches!(
         store.resolve_id("abcdef0123"),
         Err(StoreError::NotFound { what: "source", .. })
     ));
+}
+
+/// Every analyst decision is in the audit log, written in the decision's own transaction:
+/// who, what, the event before and after. A refused decision leaves no entry.
+pub fn decisions_are_audited(o: &Opener) {
+    let store = o.open();
+    let a = stored(&*store, 80);
+    extract(&*store, &a, &[meeting(&a, "2024-06-19", &["putin"], None)]);
+    let e = all_events(&*store).remove(0);
+    let log = |id: &str| {
+        store
+            .audit_log(&AuditFilter {
+                entity: Some("event".into()),
+                entity_id: Some(id.to_string()),
+                limit: 100,
+                ..AuditFilter::default()
+            })
+            .expect("audit log")
+    };
+    assert!(
+        log(&e.id).is_empty(),
+        "extraction is not an analyst decision"
+    );
+    store
+        .set_event_status(&e.id, Status::Confirmed, Some(e.version), "ana")
+        .expect("confirm");
+    let mut edit = store.event(&e.id).expect("event").expect("there");
+    edit.place = Some("pyongyang".into());
+    store.update_event(&edit, "bob").expect("edit");
+    // A stale edit is refused and leaves no trace.
+    assert!(store.update_event(&edit, "bob").is_err());
+    let entries = log(&e.id);
+    let actions: Vec<_> = entries
+        .iter()
+        .map(|x| (x.who.as_str(), x.action.as_str()))
+        .collect();
+    assert_eq!(actions, [("ana", "confirm"), ("bob", "edit")]);
+    assert!(entries[0].seq < entries[1].seq, "in order");
+    let field = |v: &Option<serde_json::Value>, k: &str| {
+        v.as_ref()
+            .and_then(|v| v.get(k))
+            .cloned()
+            .unwrap_or_default()
+    };
+    assert_eq!(field(&entries[0].before, "status"), "extracted");
+    assert_eq!(field(&entries[0].after, "status"), "confirmed");
+    assert_eq!(field(&entries[1].before, "place"), serde_json::Value::Null);
+    assert_eq!(field(&entries[1].after, "place"), "pyongyang");
+    assert!(!entries[1].at.is_empty());
+    let c = stored(&*store, 81);
+    let id = store
+        .add_event(&meeting(&c, "2019-04-25", &["putin"], None), "ana")
+        .expect("add");
+    let added = log(&id);
+    assert_eq!(added.len(), 1);
+    assert_eq!(added[0].action, "add");
+    assert!(added[0].before.is_none() && added[0].after.is_some());
+    // Keyset paging and the filter by user.
+    let after_first = store
+        .audit_log(&AuditFilter {
+            after: Some(entries[0].seq),
+            limit: 100,
+            ..AuditFilter::default()
+        })
+        .expect("audit log");
+    assert_eq!(after_first.len(), 2);
+    let by_bob = store
+        .audit_log(&AuditFilter {
+            who: Some("bob".into()),
+            limit: 100,
+            ..AuditFilter::default()
+        })
+        .expect("audit log");
+    assert_eq!(by_bob.len(), 1);
+}
+
+/// Users, sessions and API tokens round-trip; a taken name is [`StoreError::Exists`];
+/// changing what does not exist is [`StoreError::NotFound`].
+pub fn accounts_keep_users_sessions_and_tokens(o: &Opener) {
+    let store = o.open();
+    let user = |name: &str| UserRow {
+        name: name.into(),
+        role: "analyst".into(),
+        password_hash: "$argon2id$stand-in".into(),
+        disabled: false,
+        created: "2026-12-04T10:00:00Z".into(),
+        updated: "2026-12-04T10:00:00Z".into(),
+    };
+    store.add_user(&user("ana")).expect("add ana");
+    store.add_user(&user("bob")).expect("add bob");
+    assert!(matches!(
+        store.add_user(&user("ana")),
+        Err(StoreError::Exists { what: "user", .. })
+    ));
+    let names: Vec<_> = store
+        .users()
+        .expect("users")
+        .into_iter()
+        .map(|u| u.name)
+        .collect();
+    assert_eq!(names, ["ana", "bob"]);
+    let mut ana = store.user("ana").expect("user").expect("there");
+    ana.disabled = true;
+    ana.role = "viewer".into();
+    store.update_user(&ana).expect("update");
+    assert_eq!(store.user("ana").expect("user"), Some(ana));
+    assert!(matches!(
+        store.update_user(&user("nobody")),
+        Err(StoreError::NotFound { .. })
+    ));
+    let session = |hash: &str, who: &str| SessionRow {
+        token_hash: hash.into(),
+        user_name: who.into(),
+        csrf_hash: format!("csrf-{hash}"),
+        created: "2026-12-04T10:00:00Z".into(),
+        expires: "2026-12-04T22:00:00Z".into(),
+        last_used: "2026-12-04T10:00:00Z".into(),
+    };
+    store.add_session(&session("s1", "bob")).expect("session");
+    store.add_session(&session("s2", "bob")).expect("session");
+    store.add_session(&session("s3", "ana")).expect("session");
+    store
+        .touch_session("s1", "2026-12-04T11:00:00Z", "2026-12-04T23:00:00Z")
+        .expect("touch");
+    let s1 = store.session("s1").expect("session").expect("there");
+    assert_eq!(
+        (s1.last_used.as_str(), s1.expires.as_str()),
+        ("2026-12-04T11:00:00Z", "2026-12-04T23:00:00Z")
+    );
+    store.delete_session("s1").expect("logout");
+    assert!(store.session("s1").expect("session").is_none());
+    assert_eq!(store.delete_sessions_of("bob").expect("end all"), 1);
+    assert!(
+        store.session("s3").expect("session").is_some(),
+        "ana's stays"
+    );
+    let token = |id: &str, who: &str, created: &str| TokenRow {
+        id: id.into(),
+        token_hash: format!("hash-{id}"),
+        user_name: who.into(),
+        label: "script".into(),
+        role: "viewer".into(),
+        created: created.into(),
+        expires: "2027-03-04T10:00:00Z".into(),
+        revoked: None,
+        last_used: None,
+    };
+    store
+        .add_token(&token("t1", "bob", "2026-12-04T10:00:00Z"))
+        .expect("token");
+    store
+        .add_token(&token("t2", "bob", "2026-12-04T11:00:00Z"))
+        .expect("token");
+    store
+        .add_token(&token("t3", "ana", "2026-12-04T12:00:00Z"))
+        .expect("token");
+    let ids = |user: Option<&str>| -> Vec<String> {
+        store
+            .tokens(user)
+            .expect("tokens")
+            .into_iter()
+            .map(|t| t.id)
+            .collect()
+    };
+    assert_eq!(ids(Some("bob")), ["t2", "t1"], "newest first");
+    assert_eq!(ids(None), ["t3", "t2", "t1"]);
+    store
+        .touch_token("t1", "2026-12-05T09:00:00Z")
+        .expect("touch");
+    store
+        .revoke_token("t1", "2026-12-05T10:00:00Z")
+        .expect("revoke");
+    // Revoking again keeps the first time.
+    store
+        .revoke_token("t1", "2026-12-06T10:00:00Z")
+        .expect("revoke");
+    let t1 = store.token("hash-t1").expect("token").expect("there");
+    assert_eq!(t1.revoked.as_deref(), Some("2026-12-05T10:00:00Z"));
+    assert_eq!(t1.last_used.as_deref(), Some("2026-12-05T09:00:00Z"));
+    assert!(matches!(
+        store.revoke_token("t9", "2026-12-05T10:00:00Z"),
+        Err(StoreError::NotFound { .. })
+    ));
+    assert!(store.token("hash-t9").expect("token").is_none());
 }

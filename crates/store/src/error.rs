@@ -44,6 +44,9 @@ pub enum StoreError {
     /// No record with this id: `what` names the kind of record ("source", "event").
     #[error("no {what} with id `{id}`")]
     NotFound { what: &'static str, id: String },
+    /// A record with this key exists already (`what` names the kind: "user").
+    #[error("a {what} `{id}` exists already")]
+    Exists { what: &'static str, id: String },
     /// An edit made on a version of a record that has changed since.
     #[error(
         "event {id} changed since it was read (version {expected}, now {found}); read it again and redo the edit"

@@ -8,7 +8,7 @@ use entente_core::{
     StatementDraft, Status,
 };
 use rusqlite::{OptionalExtension, params};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::{SqliteStore, StoreError, policy};
 
@@ -53,6 +53,39 @@ fn fold_name(name: &str) -> String {
     entente_text::fold(&entente_text::normalize(name).to_lowercase())
 }
 
+/// One analyst decision in the append-only audit log: who did what to which record, when,
+/// and the record before and after (JSON; `None` for a record that did not exist before).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    /// Position in the log (increasing; 0 in an entry not yet written).
+    pub seq: i64,
+    /// RFC 3339, UTC.
+    pub at: String,
+    /// The user (`cli:NAME` at a terminal).
+    pub who: String,
+    /// `confirm`, `reject`, `edit`, `add`, `alias`, `import`.
+    pub action: String,
+    /// `event` or `actor`.
+    pub entity: String,
+    pub entity_id: String,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+/// Which audit entries to read.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuditFilter {
+    /// `event`, `actor`.
+    pub entity: Option<String>,
+    pub entity_id: Option<String>,
+    pub who: Option<String>,
+    /// Only entries after this `seq` (keyset paging).
+    pub after: Option<i64>,
+    /// At most this many (oldest first).
+    pub limit: usize,
+}
+
 /// The primitives of one write transaction of a backend, over which [`crate::policy`] decides
 /// how drafts and edits meet the knowledge base. A backend implements them without policy:
 /// no merging, protection or version checks here, only reads and writes of records.
@@ -89,6 +122,8 @@ pub trait KbTx {
     ) -> Result<(), StoreError>;
     /// Records that `source` was extracted with `version`.
     fn record_extraction(&mut self, source: &SourceId, version: &str) -> Result<(), StoreError>;
+    /// Appends `e` to the audit log (its `seq` and `at` are the backend's).
+    fn audit(&mut self, e: &AuditEntry) -> Result<(), StoreError>;
 }
 
 /// The knowledge base: actors, events with citations, statements. Part of every [`Store`];
@@ -103,8 +138,15 @@ pub trait KnowledgeBase {
         &self,
         f: &mut dyn FnMut(&mut dyn KbTx) -> Result<(), StoreError>,
     ) -> Result<(), StoreError>;
-    /// Inserts or replaces actors (one transaction). Returns how many were written.
-    fn upsert_actors(&self, actors: &[Actor], origin: &str) -> Result<usize, StoreError>;
+    /// Inserts or replaces actors (one transaction). Returns how many were written. With
+    /// `audit` = (who, action), each change is an analyst's decision and goes into the audit
+    /// log (the actor before and after) in the same transaction.
+    fn upsert_actors(
+        &self,
+        actors: &[Actor],
+        origin: &str,
+        audit: Option<(&str, &str)>,
+    ) -> Result<usize, StoreError>;
     fn actor(&self, id: &str) -> Result<Option<Actor>, StoreError>;
     /// Where a stored actor came from (`bundled`, `user`, `import:<file>`).
     fn actor_origin(&self, id: &str) -> Result<Option<String>, StoreError>;
@@ -121,6 +163,8 @@ pub trait KnowledgeBase {
     fn event(&self, id: &str) -> Result<Option<Event>, StoreError>;
     /// Events matching `f`, ordered by date (undated last), then id.
     fn events(&self, f: &EventFilter) -> Result<Vec<Event>, StoreError>;
+    /// Audit log entries matching `f`, oldest first.
+    fn audit_log(&self, f: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError>;
     /// Statements from one source or about one event.
     fn statements(
         &self,
@@ -156,22 +200,23 @@ pub trait KnowledgeBase {
         id: &str,
         status: Status,
         expected: Option<u64>,
+        by: &str,
     ) -> Result<(), StoreError> {
-        self.transact(&mut |tx| policy::set_status(tx, id, status, expected))
+        self.transact(&mut |tx| policy::set_status(tx, id, status, expected, by))
     }
 
     /// Replaces an event's fields with an analyst's version (marks it edited). `e.version` is
     /// the version the edit was made on: when the stored event has moved on since,
     /// [`StoreError::Conflict`] and nothing is written.
-    fn update_event(&self, e: &Event) -> Result<(), StoreError> {
-        self.transact(&mut |tx| policy::edit_event(tx, e))
+    fn update_event(&self, e: &Event, by: &str) -> Result<(), StoreError> {
+        self.transact(&mut |tx| policy::edit_event(tx, e, by))
     }
 
     /// Adds an event by hand (confirmed, edited) with its citations. Returns its id.
-    fn add_event(&self, d: &EventDraft) -> Result<String, StoreError> {
+    fn add_event(&self, d: &EventDraft, by: &str) -> Result<String, StoreError> {
         let mut id = String::new();
         self.transact(&mut |tx| {
-            id = policy::add_event(tx, d)?;
+            id = policy::add_event(tx, d, by)?;
             Ok(())
         })?;
         Ok(id)
@@ -200,10 +245,40 @@ impl KnowledgeBase for SqliteStore {
 
     // ----- actors -----
 
-    fn upsert_actors(&self, actors: &[Actor], origin: &str) -> Result<usize, StoreError> {
+    fn upsert_actors(
+        &self,
+        actors: &[Actor],
+        origin: &str,
+        audit: Option<(&str, &str)>,
+    ) -> Result<usize, StoreError> {
         let now = Utc::now().to_rfc3339();
         self.write(|w| {
             let tx = w.conn.transaction()?;
+            if let Some((who, action)) = audit {
+                let mut log = SqlTx {
+                    conn: &tx,
+                    now: now.clone(),
+                };
+                for a in actors {
+                    let before = load_actor(&tx, &a.id)?
+                        .map(|b| serde_json::to_value(b).map_err(|e| corrupt(&a.id, "data", e)))
+                        .transpose()?;
+                    let after = serde_json::to_value(a).map_err(|e| corrupt(&a.id, "data", e))?;
+                    if before.as_ref() == Some(&after) {
+                        continue;
+                    }
+                    log.audit(&AuditEntry {
+                        seq: 0,
+                        at: String::new(),
+                        who: who.to_string(),
+                        action: action.to_string(),
+                        entity: "actor".into(),
+                        entity_id: a.id.clone(),
+                        before,
+                        after: Some(after),
+                    })?;
+                }
+            }
             {
                 let mut put = tx.prepare_cached(
                     "INSERT INTO actors(id, kind, name_en, data, origin, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
@@ -378,6 +453,60 @@ impl KnowledgeBase for SqliteStore {
                 if let Some(e) = load_event_with(&tx, &id, true)? {
                     out.push(e);
                 }
+            }
+            Ok(out)
+        })
+    }
+
+    fn audit_log(&self, f: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError> {
+        self.read(|c| {
+            let mut st = c.prepare_cached(
+                "SELECT seq, at, who, action, entity, entity_id, before, after FROM audit_log
+                 WHERE (?1 IS NULL OR entity = ?1) AND (?2 IS NULL OR entity_id = ?2)
+                   AND (?3 IS NULL OR who = ?3) AND seq > ?4
+                 ORDER BY seq LIMIT ?5",
+            )?;
+            let rows = st.query_map(
+                params![
+                    f.entity,
+                    f.entity_id,
+                    f.who,
+                    f.after.unwrap_or(0),
+                    f.limit.min(i64::MAX as usize) as i64
+                ],
+                |r| {
+                    Ok((
+                        AuditEntry {
+                            seq: r.get(0)?,
+                            at: r.get(1)?,
+                            who: r.get(2)?,
+                            action: r.get(3)?,
+                            entity: r.get(4)?,
+                            entity_id: r.get(5)?,
+                            before: None,
+                            after: None,
+                        },
+                        r.get::<_, Option<String>>(6)?,
+                        r.get::<_, Option<String>>(7)?,
+                    ))
+                },
+            )?;
+            let json = |seq: i64, field: &'static str, s: Option<String>| {
+                s.map(|s| serde_json::from_str(&s))
+                    .transpose()
+                    .map_err(|e| StoreError::Corrupt {
+                        table: "audit_log",
+                        id: seq.to_string(),
+                        field,
+                        message: e.to_string(),
+                    })
+            };
+            let mut out = Vec::new();
+            for row in rows {
+                let (mut e, before, after) = row?;
+                e.before = json(e.seq, "before", before)?;
+                e.after = json(e.seq, "after", after)?;
+                out.push(e);
             }
             Ok(out)
         })
@@ -619,6 +748,35 @@ impl KbTx for SqlTx<'_> {
              ON CONFLICT(source_id) DO UPDATE SET version = excluded.version, extracted_at = excluded.extracted_at",
             params![source.to_hex(), version, self.now],
         )?;
+        Ok(())
+    }
+
+    fn audit(&mut self, e: &AuditEntry) -> Result<(), StoreError> {
+        let json = |v: &Option<serde_json::Value>, field: &'static str| {
+            v.as_ref()
+                .map(serde_json::to_string)
+                .transpose()
+                .map_err(|err| StoreError::Corrupt {
+                    table: "audit_log",
+                    id: e.entity_id.clone(),
+                    field,
+                    message: err.to_string(),
+                })
+        };
+        self.conn
+            .prepare_cached(
+                "INSERT INTO audit_log(at, who, action, entity, entity_id, before, after)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![
+                self.now,
+                e.who,
+                e.action,
+                e.entity,
+                e.entity_id,
+                json(&e.before, "before")?,
+                json(&e.after, "after")?
+            ])?;
         Ok(())
     }
 }

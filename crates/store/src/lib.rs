@@ -16,6 +16,7 @@
 //!   the index exactly once whatever the commit order, and a crash between store and index
 //!   loses nothing ([`Repo::open`] catches up; [`Repo::doctor`] checks and repairs).
 
+pub mod accounts;
 #[cfg(feature = "conformance")]
 pub mod conformance;
 mod error;
@@ -25,10 +26,14 @@ pub mod migrations;
 pub mod policy;
 mod repo;
 mod sqlite;
+mod sqlite_accounts;
 
 pub use error::{Failure, StoreError};
 pub use index::{Hit, MonthCount, SearchIndex, SearchQuery, SortOrder};
-pub use kb::{EventFilter, ExtractionOutcome, KbTx, KnowledgeBase, participants_of, tally};
+pub use kb::{
+    AuditEntry, AuditFilter, EventFilter, ExtractionOutcome, KbTx, KnowledgeBase, participants_of,
+    tally,
+};
 pub use repo::{DoctorReport, OpenMode, Repo, SearchResult};
 pub use sqlite::SqliteStore;
 
@@ -73,6 +78,9 @@ pub struct ListQuery {
     pub lang: Option<String>,
     pub limit: Option<usize>,
     pub offset: usize,
+    /// Only sources ingested after the one with this `seq` (keyset paging: no page is
+    /// skipped or repeated while an ingest adds sources).
+    pub after: Option<i64>,
 }
 
 /// A document waiting in the outbox for the search index.
@@ -86,7 +94,7 @@ pub struct Queued {
 /// The knowledge base's sources and the index outbox. Every write is one transaction: it
 /// happens whole or not at all. Implementations are shared between threads (`&self`,
 /// `Send + Sync`); writes are serialised by the backend.
-pub trait Store: KnowledgeBase + Send + Sync {
+pub trait Store: KnowledgeBase + accounts::Accounts + Send + Sync {
     /// Stores a source unless its id is already present, and queues it for the index in the
     /// same transaction. Near-duplicates of stored sources are linked to their first copy
     /// ([`policy::first_near_duplicate`] over the candidates sharing an LSH band).

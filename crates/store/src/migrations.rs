@@ -14,6 +14,7 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (3, include_str!("../migrations/0003_source_bands.sql")),
     (4, include_str!("../migrations/0004_event_versions.sql")),
     (5, include_str!("../migrations/0005_index_outbox.sql")),
+    (6, include_str!("../migrations/0006_accounts_audit.sql")),
 ];
 
 pub fn latest() -> i64 {

@@ -19,7 +19,7 @@
 use entente_core::{Event, EventDraft, SourceId, StatementDraft, Status, minhash};
 
 use crate::StoreError;
-use crate::kb::{ExtractionOutcome, KbTx};
+use crate::kb::{AuditEntry, ExtractionOutcome, KbTx};
 
 /// Near-duplicate candidates examined per LSH band: a band shared by very many documents is
 /// boilerplate, not evidence, so only the earliest few per band are compared.
@@ -213,13 +213,47 @@ pub fn apply_extraction(
 }
 
 /// Adds an event by hand: confirmed, edited, its citations the analyst's own.
-pub fn add_event(tx: &mut dyn KbTx, d: &EventDraft) -> Result<String, StoreError> {
+pub fn add_event(tx: &mut dyn KbTx, d: &EventDraft, by: &str) -> Result<String, StoreError> {
     let id = mint_event_id(tx, d)?;
-    tx.insert_event(&new_event(id.clone(), d, Status::Confirmed, true))?;
+    let mut e = new_event(id.clone(), d, Status::Confirmed, true);
+    tx.insert_event(&e)?;
     for c in &d.citations {
         tx.add_citation(&id, c, false)?;
     }
+    e.citations = d.citations.clone();
+    audit(tx, by, "add", &id, None, Some(&e))?;
     Ok(id)
+}
+
+/// Appends an analyst's decision on event `id` to the audit log, in the same transaction.
+fn audit(
+    tx: &mut dyn KbTx,
+    by: &str,
+    action: &str,
+    id: &str,
+    before: Option<&Event>,
+    after: Option<&Event>,
+) -> Result<(), StoreError> {
+    let json = |e: Option<&Event>| {
+        e.map(serde_json::to_value)
+            .transpose()
+            .map_err(|err| StoreError::Corrupt {
+                table: "audit_log",
+                id: id.to_string(),
+                field: "event",
+                message: err.to_string(),
+            })
+    };
+    tx.audit(&AuditEntry {
+        seq: 0,
+        at: String::new(),
+        who: by.to_string(),
+        action: action.to_string(),
+        entity: "event".into(),
+        entity_id: id.to_string(),
+        before: json(before)?,
+        after: json(after)?,
+    })
 }
 
 /// The stored event `id` if its version is `expected`; a conflict if it moved on since.
@@ -237,15 +271,17 @@ fn at_version(tx: &mut dyn KbTx, id: &str, expected: u64) -> Result<Event, Store
 
 /// An analyst's version of an event, made on version `e.version`: its fields replace the
 /// stored ones and it is marked edited (re-extraction will not touch it).
-pub fn edit_event(tx: &mut dyn KbTx, e: &Event) -> Result<(), StoreError> {
-    at_version(tx, &e.id, e.version)?;
+pub fn edit_event(tx: &mut dyn KbTx, e: &Event, by: &str) -> Result<(), StoreError> {
+    let before = at_version(tx, &e.id, e.version)?;
     let mut edited = e.clone();
     edited.edited = true;
     let mut seen = std::collections::HashSet::new();
     edited
         .participants
         .retain(|p| seen.insert(p.actor_id.clone()));
-    tx.update_event(&edited)
+    tx.update_event(&edited)?;
+    let after = tx.event(&e.id)?;
+    audit(tx, by, "edit", &e.id, Some(&before), after.as_ref())
 }
 
 /// An analyst's review decision. With `expected`, made on that version (else a conflict).
@@ -254,13 +290,22 @@ pub fn set_status(
     id: &str,
     status: Status,
     expected: Option<u64>,
+    by: &str,
 ) -> Result<(), StoreError> {
-    let mut e = match expected {
+    let before = match expected {
         Some(v) => at_version(tx, id, v)?,
         None => tx.event(id)?.ok_or_else(|| StoreError::no_event(id))?,
     };
+    let mut e = before.clone();
     e.status = status;
-    tx.update_event(&e)
+    tx.update_event(&e)?;
+    let after = tx.event(id)?;
+    let action = match status {
+        Status::Confirmed => "confirm",
+        Status::Rejected => "reject",
+        Status::Extracted => "reopen",
+    };
+    audit(tx, by, action, id, Some(&before), after.as_ref())
 }
 
 #[cfg(test)]

@@ -541,6 +541,9 @@ impl Store for SqliteStore {
             args.push(format!("{l}%"));
             sql.push_str(&format!(" AND lang LIKE ?{}", args.len()));
         }
+        if let Some(after) = q.after {
+            sql.push_str(&format!(" AND seq > {after}"));
+        }
         sql.push_str(" ORDER BY seq");
         let limit = q.limit.map(|l| l as i64).unwrap_or(-1);
         sql.push_str(&format!(" LIMIT {limit} OFFSET {}", q.offset));

@@ -20,7 +20,7 @@ fn an_added_actor_is_listed_shown_and_named_again() {
     let dir = tempfile::tempdir().expect("tmp");
     ingested(dir.path());
     let app = App::open(dir.path(), Access::ReadWrite).expect("open");
-    let a = app.add_actor(&choe()).expect("added");
+    let a = app.add_actor(&crate::who(), &choe()).expect("added");
     assert_eq!(a.country.as_deref(), Some("KP"));
     let mine = app
         .actors(&ActorQuery {
@@ -30,6 +30,23 @@ fn an_added_actor_is_listed_shown_and_named_again() {
         .expect("list");
     assert_eq!(mine.len(), 1);
     assert_eq!(mine[0].actor.id, "choe-test");
+    // An analyst's change of the gazetteer is in the audit log; the bundled sync is not.
+    let log = app
+        .audit_log(&entente_app::AuditFilter {
+            entity: Some("actor".into()),
+            ..Default::default()
+        })
+        .expect("audit");
+    assert_eq!(log.len(), 1, "{log:?}");
+    assert_eq!(
+        (
+            log[0].who.as_str(),
+            log[0].action.as_str(),
+            log[0].entity_id.as_str()
+        ),
+        ("cli:test", "add", "choe-test")
+    );
+    assert!(log[0].before.is_none() && log[0].after.is_some());
     // The bundled gazetteer came with the first request.
     let states = app
         .actors(&ActorQuery {
@@ -43,7 +60,7 @@ fn an_added_actor_is_listed_shown_and_named_again() {
     assert_eq!(shown.record.events, Some(0));
     assert_eq!(shown.positions.len(), 1);
     assert_eq!(shown.positions[0].org_name, "North Korea");
-    let e = app.add_actor(&choe()).expect_err("same id");
+    let e = app.add_actor(&crate::who(), &choe()).expect_err("same id");
     assert_eq!(e.kind, ErrorKind::InvalidInput);
     assert!(e.message.contains("`choe-test` exists"), "{e}");
     let alias = ActorAlias {
@@ -52,14 +69,21 @@ fn an_added_actor_is_listed_shown_and_named_again() {
         lang: None,
         alias: false,
     };
-    let o = app.alias_actor(&alias).expect("alias");
+    let o = app.alias_actor(&crate::who(), &alias).expect("alias");
     assert_eq!((o.lang.as_str(), o.changed), ("ru", true));
-    assert!(!app.alias_actor(&alias).expect("again").changed);
+    assert!(
+        !app.alias_actor(&crate::who(), &alias)
+            .expect("again")
+            .changed
+    );
     let e = app
-        .alias_actor(&ActorAlias {
-            name: "崔".into(),
-            ..alias.clone()
-        })
+        .alias_actor(
+            &crate::who(),
+            &ActorAlias {
+                name: "崔".into(),
+                ..alias.clone()
+            },
+        )
         .expect_err("Han characters alone");
     assert!(e.message.contains("cannot tell the language"), "{e}");
 }
@@ -71,13 +95,18 @@ fn an_invalid_actor_is_refused_and_nothing_is_written() {
     let app = App::open(dir.path(), Access::ReadWrite).expect("open");
     let mut bad = choe();
     bad.positions[0].org = "no-such-org".into();
-    let e = app.add_actor(&bad).expect_err("unknown organisation");
+    let e = app
+        .add_actor(&crate::who(), &bad)
+        .expect_err("unknown organisation");
     assert_eq!(e.kind, ErrorKind::InvalidInput);
     assert!(e.message.contains("rejected, nothing was written"), "{e}");
     assert!(app.actor("choe-test", None).is_err(), "nothing stored");
     drop(app);
     let ro = App::open(dir.path(), Access::ReadOnly).expect("open");
-    assert!(ro.add_actor(&choe()).is_err(), "a reader does not write");
+    assert!(
+        ro.add_actor(&crate::who(), &choe()).is_err(),
+        "a reader does not write"
+    );
     assert!(ro.actor("choe-test", None).is_err());
 }
 
@@ -94,17 +123,20 @@ fn an_import_can_be_tried_before_it_writes() {
     let app = App::open(dir.path(), Access::ReadWrite).expect("open");
     let req: ActorImport =
         serde_json::from_value(serde_json::json!({"file": file, "dry_run": true})).expect("req");
-    let s = app.import_actors(&req).expect("dry run");
+    let s = app.import_actors(&crate::who(), &req).expect("dry run");
     assert_eq!((s.read, s.added, s.dry_run), (1, 1, true));
     assert!(
         app.actor("import-test", None).is_err(),
         "a dry run writes nothing"
     );
     let s = app
-        .import_actors(&ActorImport {
-            dry_run: false,
-            ..req
-        })
+        .import_actors(
+            &crate::who(),
+            &ActorImport {
+                dry_run: false,
+                ..req
+            },
+        )
         .expect("import");
     assert_eq!(s.origin, "import:mine.toml");
     assert_eq!(
@@ -115,12 +147,15 @@ fn an_import_can_be_tried_before_it_writes() {
         s.origin
     );
     let e = app
-        .import_actors(&ActorImport {
-            file: dir.path().join("list.txt"),
-            format: None,
-            list_type: "DPRK".into(),
-            dry_run: true,
-        })
+        .import_actors(
+            &crate::who(),
+            &ActorImport {
+                file: dir.path().join("list.txt"),
+                format: None,
+                list_type: "DPRK".into(),
+                dry_run: true,
+            },
+        )
         .expect_err("unknown extension");
     assert_eq!(e.kind, ErrorKind::InvalidInput);
 }

@@ -124,6 +124,7 @@ fn review_sets_every_status_or_none() {
         .collect();
     let e = app
         .set_event_status(
+            &crate::who(),
             &[ids[0].clone(), "ev-000000000000".into()],
             Status::Rejected,
         )
@@ -136,19 +137,20 @@ fn review_sets_every_status_or_none() {
         "nothing was changed"
     );
     assert_eq!(
-        app.set_event_status(&[], Status::Confirmed)
+        app.set_event_status(&crate::who(), &[], Status::Confirmed)
             .unwrap_err()
             .kind,
         ErrorKind::InvalidInput
     );
     assert_eq!(
-        app.set_event_status(&ids[..1], Status::Extracted)
+        app.set_event_status(&crate::who(), &ids[..1], Status::Extracted)
             .unwrap_err()
             .kind,
         ErrorKind::InvalidInput
     );
     assert_eq!(
-        app.set_event_status(&ids[..1], Status::Rejected).unwrap(),
+        app.set_event_status(&crate::who(), &ids[..1], Status::Rejected)
+            .unwrap(),
         1
     );
     let rejected = app
@@ -208,7 +210,7 @@ fn a_reader_opens_while_a_writer_holds_the_index() {
         .expect_err("a second ingest waits");
     assert_eq!(e.kind, ErrorKind::Busy, "{e}");
     let e = reader
-        .set_event_status(&["x".into()], Status::Confirmed)
+        .set_event_status(&crate::who(), &["x".into()], Status::Confirmed)
         .unwrap_err();
     assert!(e.message.contains("read-only"), "{e}");
 }
@@ -238,7 +240,7 @@ fn two_concurrent_edits_give_one_success_and_one_conflict() {
                 .iter()
                 .map(|e| {
                     let (app, id) = (&app, &id);
-                    s.spawn(move || app.edit_event(id, e))
+                    s.spawn(move || app.edit_event(&crate::who(), id, e))
                 })
                 .collect();
             handles.into_iter().map(|h| h.join().unwrap()).collect()
@@ -255,6 +257,7 @@ fn two_concurrent_edits_give_one_success_and_one_conflict() {
     // Redone on the version now stored, the loser's edit lands.
     let redone = app
         .edit_event(
+            &crate::who(),
             &id,
             &EventEdit {
                 version: now.version,
@@ -272,6 +275,7 @@ fn two_concurrent_edits_give_one_success_and_one_conflict() {
     );
     let e = app
         .edit_event(
+            &crate::who(),
             &id,
             &EventEdit {
                 version: redone.version,
@@ -349,7 +353,7 @@ fn an_event_added_by_hand_cites_its_quote() {
     let before = app.events(&EventQuery::default()).unwrap().len();
     let hex = src.to_string();
     let e = app
-        .add_event(&add("signed a treaty", hex.clone()))
+        .add_event(&crate::who(), &add("signed a treaty", hex.clone()))
         .unwrap_err();
     assert_eq!(e.kind, ErrorKind::InvalidInput);
     assert!(
@@ -357,7 +361,7 @@ fn an_event_added_by_hand_cites_its_quote() {
         "{e}"
     );
     let e = app
-        .add_event(&add("held talks", "0000000000".into()))
+        .add_event(&crate::who(), &add("held talks", "0000000000".into()))
         .unwrap_err();
     assert_eq!(e.kind, ErrorKind::NotFound, "{e}");
     assert_eq!(
@@ -366,7 +370,7 @@ fn an_event_added_by_hand_cites_its_quote() {
         "nothing written on error"
     );
     let v = app
-        .add_event(&add("held talks", hex[..12].to_string()))
+        .add_event(&crate::who(), &add("held talks", hex[..12].to_string()))
         .unwrap();
     assert_eq!(v.status, Status::Confirmed);
     let c = &v.citations[0];

@@ -1,6 +1,7 @@
 //! The application layer without the binary: events, their review, the chronology and the
 //! exchange counts over a data directory filled by the real extraction path.
 
+mod accounts;
 mod actors;
 mod brief;
 mod kb;
@@ -84,4 +85,9 @@ pub fn runtime() -> &'static tokio::runtime::Runtime {
             .build()
             .expect("runtime")
     })
+}
+
+/// The tests' analyst at a terminal.
+pub fn who() -> entente_app::Principal {
+    entente_app::Principal::local("test")
 }

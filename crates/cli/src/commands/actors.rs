@@ -333,21 +333,24 @@ fn add(ctx: &Ctx, app: &App, a: AddArgs) -> anyhow::Result<ExitCode> {
             .or_default()
             .push(v.to_string());
     }
-    let actor = app.add_actor(&ActorAdd {
-        id: a.id,
-        kind: a.kind,
-        name_en: a.name_en,
-        names,
-        aliases,
-        country: a.country,
-        wikidata: a.wikidata,
-        positions: a
-            .positions
-            .iter()
-            .map(|p| parse_position(p))
-            .collect::<anyhow::Result<_>>()?,
-        note: a.note,
-    })?;
+    let actor = app.add_actor(
+        &ctx.who(),
+        &ActorAdd {
+            id: a.id,
+            kind: a.kind,
+            name_en: a.name_en,
+            names,
+            aliases,
+            country: a.country,
+            wikidata: a.wikidata,
+            positions: a
+                .positions
+                .iter()
+                .map(|p| parse_position(p))
+                .collect::<anyhow::Result<_>>()?,
+            note: a.note,
+        },
+    )?;
     if !ctx.quiet {
         println!(
             "added {} ({}); the next `entente extract` re-reads every source with it",
@@ -372,12 +375,15 @@ fn add_alias(
             entente_extract::gazetteer::LANGS.join(", ")
         );
     }
-    let o = app.alias_actor(&ActorAlias {
-        actor,
-        name: name.clone(),
-        lang,
-        alias,
-    })?;
+    let o = app.alias_actor(
+        &ctx.who(),
+        &ActorAlias {
+            actor,
+            name: name.clone(),
+            lang,
+            alias,
+        },
+    )?;
     let (name, lang) = (name.trim(), &o.lang);
     if ctx.quiet {
         return Ok(ExitCode::SUCCESS);
@@ -396,7 +402,7 @@ fn add_alias(
 }
 
 fn import(ctx: &Ctx, app: &App, req: ActorImport, json: bool) -> anyhow::Result<ExitCode> {
-    let summary: ImportSummary = app.import_actors(&req)?;
+    let summary: ImportSummary = app.import_actors(&ctx.who(), &req)?;
     let dry_run = summary.dry_run;
     if json {
         println!("{}", serde_json::to_string(&summary)?);

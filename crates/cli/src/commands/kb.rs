@@ -248,17 +248,19 @@ pub fn events(ctx: &Ctx, c: EventsCommand) -> anyhow::Result<ExitCode> {
             }
         }
         EventsCommand::Confirm { ids } => {
-            let n = ctx
-                .app(Access::ReadWrite)?
-                .set_event_status(&ids, Status::Confirmed)?;
+            let n = ctx.app(Access::ReadWrite)?.set_event_status(
+                &ctx.who(),
+                &ids,
+                Status::Confirmed,
+            )?;
             if !ctx.quiet {
                 println!("{n} confirmed");
             }
         }
         EventsCommand::Reject { ids } => {
-            let n = ctx
-                .app(Access::ReadWrite)?
-                .set_event_status(&ids, Status::Rejected)?;
+            let n =
+                ctx.app(Access::ReadWrite)?
+                    .set_event_status(&ctx.who(), &ids, Status::Rejected)?;
             if !ctx.quiet {
                 println!("{n} rejected");
             }
@@ -279,6 +281,7 @@ pub fn events(ctx: &Ctx, c: EventsCommand) -> anyhow::Result<ExitCode> {
                 None => app.event(&id)?.version,
             };
             app.edit_event(
+                &ctx.who(),
                 &id,
                 &EventEdit {
                     version,
@@ -303,15 +306,18 @@ pub fn events(ctx: &Ctx, c: EventsCommand) -> anyhow::Result<ExitCode> {
             source,
             quote,
         } => {
-            let v = ctx.app(Access::ReadWrite)?.add_event(&EventAdd {
-                kind,
-                date,
-                place,
-                framework,
-                participants,
-                source,
-                quote,
-            })?;
+            let v = ctx.app(Access::ReadWrite)?.add_event(
+                &ctx.who(),
+                &EventAdd {
+                    kind,
+                    date,
+                    place,
+                    framework,
+                    participants,
+                    source,
+                    quote,
+                },
+            )?;
             println!("{}", v.id);
         }
     }

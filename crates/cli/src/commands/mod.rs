@@ -10,8 +10,10 @@ pub mod ingest;
 pub mod init;
 pub mod kb;
 pub mod search;
+pub mod serve;
 pub mod sources;
 pub mod trade;
+pub mod users;
 
 use std::path::PathBuf;
 
@@ -25,6 +27,7 @@ pub fn runtime() -> anyhow::Result<&'static tokio::runtime::Runtime> {
         return Ok(rt);
     }
     let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
         .worker_threads(std::thread::available_parallelism().map_or(2, |n| n.get()))
         .build()
         .context("starting the tokio runtime")?;
@@ -42,6 +45,15 @@ impl Ctx {
     pub fn app(&self, access: entente_app::Access) -> anyhow::Result<entente_app::App> {
         Ok(entente_app::App::open(&self.data_dir, access)?
             .with_runtime(runtime()?.handle().clone()))
+    }
+
+    /// Who works at this terminal, as the audit log names them (`cli:$USER`): every
+    /// permission, since whoever can run the binary can open the data directory anyway.
+    pub fn who(&self) -> entente_app::Principal {
+        let name = std::env::var("USER")
+            .or_else(|_| std::env::var("LOGNAME"))
+            .unwrap_or_else(|_| "unknown".into());
+        entente_app::Principal::local(&name)
     }
 
     /// The application layer for a read: read-only, or read-write on a data directory that

@@ -50,6 +50,7 @@ pub fn run(ctx: &Ctx, c: Command) -> anyhow::Result<ExitCode> {
                 lang,
                 limit,
                 offset,
+                after: None,
             })?;
             if json {
                 output::json_lines(&rows)?;

@@ -182,6 +182,24 @@ fn lists_with_filters() {
         .unwrap();
     assert_eq!(page.len(), 1);
     assert_eq!(page[0].seq, 2);
+    // Keyset paging: after a seq, with the filters still applied.
+    let after = s
+        .list_sources(&ListQuery {
+            after: Some(1),
+            limit: Some(10),
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(after.iter().all(|r| r.seq > 1));
+    assert_eq!(after.first().map(|r| r.seq), Some(2));
+    let zh_after = s
+        .list_sources(&ListQuery {
+            lang: Some("zh".into()),
+            after: Some(zh[0].seq),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(zh_after, zh[1..].to_vec());
 }
 
 fn band_rows(path: &std::path::Path) -> (i64, String) {
@@ -373,8 +391,8 @@ fn drafts_sharing_their_evidence_get_distinct_ids() {
     assert_eq!(again, ids);
 
     // An analyst adding the same event by hand twice gets two events, not a database error.
-    let a = s.add_event(&draft("2023-09-15")).unwrap();
-    let b = s.add_event(&draft("2023-09-15")).unwrap();
+    let a = s.add_event(&draft("2023-09-15"), "ana").unwrap();
+    let b = s.add_event(&draft("2023-09-15"), "ana").unwrap();
     assert_ne!(a, b);
 }
 
@@ -392,24 +410,27 @@ fn a_stale_edit_is_a_conflict_not_an_overwrite() {
     let src = source(STORY, Lang::En, Some("2023-09-13"), "KCNA");
     a.put_source(&src).unwrap();
     let id = a
-        .add_event(&EventDraft {
-            kind: EventType::Meeting,
-            date: Some("2023-09-13".parse().unwrap()),
-            place: None,
-            framework: None,
-            participants: vec![Participant {
-                actor_id: "kim-jong-un".into(),
-                role: Role::Host,
-            }],
-            quantities: vec![],
-            confidence: 1.0,
-            citations: vec![Citation {
-                source_id: src.id,
-                start: 0,
-                end: 11,
-                quote: STORY[..11].to_string(),
-            }],
-        })
+        .add_event(
+            &EventDraft {
+                kind: EventType::Meeting,
+                date: Some("2023-09-13".parse().unwrap()),
+                place: None,
+                framework: None,
+                participants: vec![Participant {
+                    actor_id: "kim-jong-un".into(),
+                    role: Role::Host,
+                }],
+                quantities: vec![],
+                confidence: 1.0,
+                citations: vec![Citation {
+                    source_id: src.id,
+                    start: 0,
+                    end: 11,
+                    quote: STORY[..11].to_string(),
+                }],
+            },
+            "ana",
+        )
         .unwrap();
     let b = SqliteStore::open(&path).unwrap();
     let mut read_a = a.event(&id).unwrap().unwrap();
@@ -417,9 +438,9 @@ fn a_stale_edit_is_a_conflict_not_an_overwrite() {
     assert_eq!((read_a.version, read_b.version), (1, 1));
 
     read_a.framework = Some("Vostochny".into());
-    a.update_event(&read_a).unwrap();
+    a.update_event(&read_a, "ana").unwrap();
     read_b.date = Some("2023-09-14".parse().unwrap());
-    let err = b.update_event(&read_b).unwrap_err();
+    let err = b.update_event(&read_b, "bob").unwrap_err();
     assert!(
         matches!(
             err,
@@ -441,12 +462,12 @@ fn a_stale_edit_is_a_conflict_not_an_overwrite() {
     assert_eq!(now.version, 2);
 
     // A review decision is a change too: an edit read before it is stale.
-    b.set_event_status(&id, entente_core::Status::Confirmed, None)
+    b.set_event_status(&id, entente_core::Status::Confirmed, None, "bob")
         .unwrap();
     let mut stale = now.clone();
     stale.framework = None;
     assert!(matches!(
-        a.update_event(&stale),
+        a.update_event(&stale, "ana"),
         Err(StoreError::Conflict {
             expected: 2,
             found: 3,

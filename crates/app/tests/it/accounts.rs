@@ -1,0 +1,208 @@
+//! Accounts: hashed passwords, sessions and tokens that expire and die with their user,
+//! roles checked by the application layer itself.
+
+use entente_app::{Access, App, ErrorKind, Login, Principal, Role, TokenCreate, UserAdd};
+use entente_store::accounts::Accounts;
+use entente_store::{OpenMode, Repo};
+
+const PASSWORD: &str = "a long enough password";
+
+fn app_with_users(dir: &std::path::Path) -> App {
+    let app = App::open(dir, Access::ReadWrite).expect("open");
+    for (name, role) in [("ana", Role::Analyst), ("vic", Role::Viewer)] {
+        app.add_user(
+            &crate::who(),
+            &UserAdd {
+                name: name.into(),
+                role,
+                password: PASSWORD.into(),
+            },
+        )
+        .expect("add");
+    }
+    app
+}
+
+fn login(
+    app: &App,
+    name: &str,
+    password: &str,
+) -> Result<entente_app::SessionOpened, entente_app::AppError> {
+    app.login(&Login {
+        name: name.into(),
+        password: password.into(),
+    })
+}
+
+#[test]
+fn passwords_are_stored_as_argon2id_and_checked() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = app_with_users(dir.path());
+    drop(app);
+    let repo = Repo::open(dir.path(), OpenMode::ReadOnly).expect("open");
+    let store: &dyn Accounts = repo.store();
+    let ana = store.user("ana").expect("read").expect("there");
+    assert!(
+        ana.password_hash.starts_with("$argon2id$"),
+        "{}",
+        ana.password_hash
+    );
+    assert!(!ana.password_hash.contains(PASSWORD));
+    drop(repo);
+    let app = App::open(dir.path(), Access::ReadWrite).expect("open");
+    let opened = login(&app, "ana", PASSWORD).expect("right password");
+    assert_eq!(opened.user.role, Role::Analyst);
+    let e = login(&app, "ana", "a wrong password").expect_err("wrong password");
+    assert_eq!(e.kind, ErrorKind::Unauthenticated);
+    let e2 = login(&app, "nobody", "a wrong password").expect_err("unknown");
+    assert_eq!(
+        e.message, e2.message,
+        "an unknown name looks like a wrong password"
+    );
+    // The session token is stored hashed.
+    let repo = Repo::open(dir.path(), OpenMode::ReadOnly).expect("open");
+    let store: &dyn Accounts = repo.store();
+    assert!(store.session(&opened.token).expect("read").is_none());
+    assert!(
+        store
+            .session(&entente_app::hash_token(&opened.token))
+            .expect("read")
+            .is_some()
+    );
+}
+
+#[test]
+fn bad_names_short_passwords_and_taken_names_are_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = app_with_users(dir.path());
+    let add = |name: &str, password: &str| {
+        app.add_user(
+            &crate::who(),
+            &UserAdd {
+                name: name.into(),
+                role: Role::Viewer,
+                password: password.into(),
+            },
+        )
+    };
+    let e = add("bad name", PASSWORD).expect_err("space");
+    assert_eq!(e.kind, ErrorKind::InvalidInput);
+    assert!(e.message.contains("`name`"), "{e}");
+    let e = add("walt", "short").expect_err("short");
+    assert!(e.message.contains("`password`"), "{e}");
+    let e = add("ana", PASSWORD).expect_err("taken");
+    assert_eq!(e.kind, ErrorKind::Exists);
+    assert_eq!(
+        app.users(&crate::who()).expect("list").len(),
+        2,
+        "nothing added"
+    );
+}
+
+#[test]
+fn roles_bound_what_the_app_does() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = app_with_users(dir.path());
+    let vic = app
+        .authenticate(&login(&app, "vic", PASSWORD).expect("login").token)
+        .expect("session");
+    assert_eq!(vic.role, Role::Viewer);
+    let e = app
+        .set_event_status(
+            &vic,
+            &["ev-000000000000".into()],
+            entente_core::Status::Confirmed,
+        )
+        .expect_err("a viewer does not review");
+    assert_eq!(e.kind, ErrorKind::Forbidden);
+    let e = app.users(&vic).expect_err("nor list users");
+    assert_eq!(e.kind, ErrorKind::Forbidden);
+    let ana = app
+        .authenticate(&login(&app, "ana", PASSWORD).expect("login").token)
+        .expect("session");
+    let e = app
+        .create_token(
+            &ana,
+            &TokenCreate {
+                label: "wide".into(),
+                role: Some(Role::Admin),
+                days: None,
+            },
+        )
+        .expect_err("no wider than the user");
+    assert_eq!(e.kind, ErrorKind::Forbidden);
+    // A token keeps its narrower role; demoting the user narrows an analyst token too.
+    let t = app
+        .create_token(
+            &ana,
+            &TokenCreate {
+                label: "script".into(),
+                role: None,
+                days: Some(30),
+            },
+        )
+        .expect("token");
+    assert_eq!(
+        app.authenticate(&t.token).expect("token").role,
+        Role::Analyst
+    );
+    let repo = Repo::open(dir.path(), OpenMode::ReadWrite).expect("open");
+    let store: &dyn Accounts = repo.store();
+    let mut row = store.user("ana").expect("read").expect("there");
+    row.role = "viewer".into();
+    store.update_user(&row).expect("demote");
+    assert_eq!(
+        app.authenticate(&t.token).expect("token").role,
+        Role::Viewer
+    );
+}
+
+#[test]
+fn sessions_expire_and_end_with_a_new_password() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = app_with_users(dir.path());
+    let first = login(&app, "ana", PASSWORD).expect("login");
+    let second = login(&app, "ana", PASSWORD).expect("login");
+    app.authenticate(&first.token).expect("fresh");
+    // Expired an hour ago (written straight into the store).
+    {
+        let repo = Repo::open(dir.path(), OpenMode::ReadWrite).expect("open");
+        let store: &dyn Accounts = repo.store();
+        let past = (chrono::Utc::now() - chrono::Duration::hours(1)).to_rfc3339();
+        store
+            .touch_session(&entente_app::hash_token(&first.token), &past, &past)
+            .expect("age");
+    }
+    let e = app.authenticate(&first.token).expect_err("expired");
+    assert_eq!(e.kind, ErrorKind::Unauthenticated);
+    assert!(e.message.contains("expired"), "{e}");
+    app.authenticate(&second.token)
+        .expect("the other session lives");
+    app.reset_password(&crate::who(), "ana", "another long password")
+        .expect("reset");
+    assert_eq!(
+        app.authenticate(&second.token).expect_err("ended").kind,
+        ErrorKind::Unauthenticated
+    );
+    login(&app, "ana", PASSWORD).expect_err("old password");
+    login(&app, "ana", "another long password").expect("new password");
+    let e = app.authenticate("not-a-token").expect_err("garbage");
+    assert_eq!(e.kind, ErrorKind::Unauthenticated);
+    // Only a session's own CSRF token passes.
+    let s = app
+        .authenticate(
+            &login(&app, "ana", "another long password")
+                .expect("login")
+                .token,
+        )
+        .expect("session");
+    let opened = login(&app, "ana", "another long password").expect("login");
+    let s2 = app.authenticate(&opened.token).expect("session");
+    assert!(s2.csrf_ok(Some(&opened.csrf)));
+    assert!(!s.csrf_ok(Some(&opened.csrf)), "another session's token");
+    assert!(!s2.csrf_ok(None));
+    assert!(
+        Principal::local("x").csrf_ok(None),
+        "no cookie, nothing to forge"
+    );
+}

@@ -1,0 +1,511 @@
+//! The routes of `/api/v1`: one per application-layer operation. Each handler checks the
+//! caller's role, parses the request into the app's types, calls the app on a blocking
+//! thread and answers with the same JSON shapes as the CLI's `--json`.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use entente_app::{
+    ActorQuery, AuditFilter, ChronologyQuery, EventAdd, EventEdit, EventQuery, ExchangesQuery,
+    Login, Permission, Principal, SearchRequest, SourceQuery, TokenCreate, UserAdd,
+};
+use entente_core::{DateValue, Status};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::auth::{Caller, SESSION_COOKIE, session_cookie};
+use crate::{ApiError, Server};
+
+type S = Arc<Server>;
+type Res = Result<Response, ApiError>;
+
+pub fn api() -> Router<S> {
+    Router::new()
+        .route("/api/v1/health", get(health))
+        .route("/api/v1/session", post(login).delete(logout))
+        .route("/api/v1/me", get(me))
+        .route("/api/v1/tokens", get(list_tokens).post(create_token))
+        .route("/api/v1/tokens/{id}", axum::routing::delete(revoke_token))
+        .route("/api/v1/users", get(list_users).post(add_user))
+        .route("/api/v1/users/{name}/disable", post(disable_user))
+        .route("/api/v1/users/{name}/enable", post(enable_user))
+        .route("/api/v1/users/{name}/password", put(reset_password))
+        .route("/api/v1/sources", get(list_sources))
+        .route("/api/v1/sources/{id}", get(show_source))
+        .route("/api/v1/search", get(search))
+        .route("/api/v1/events", get(list_events).post(add_event))
+        .route("/api/v1/events/{id}", get(show_event).patch(edit_event))
+        .route("/api/v1/events/{id}/confirm", post(confirm_event))
+        .route("/api/v1/events/{id}/reject", post(reject_event))
+        .route("/api/v1/events/{id}/audit", get(event_audit))
+        .route("/api/v1/audit", get(audit))
+        .route("/api/v1/actors", get(list_actors))
+        .route("/api/v1/actors/{id}", get(show_actor))
+        .route("/api/v1/chronology", get(chronology))
+        .route("/api/v1/exchanges", get(exchanges))
+}
+
+/// Any other path: a problem document, not an empty 404.
+pub async fn not_found(uri: axum::http::Uri) -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        format!("no route {}", uri.path()),
+    )
+}
+
+// ---- extractors whose refusals are problem documents naming the field ----
+
+/// A JSON body (`application/json`), unknown fields refused by the app's types.
+pub struct Body<T>(pub T);
+
+impl<T: DeserializeOwned, St: Send + Sync> FromRequest<St> for Body<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &St) -> Result<Body<T>, ApiError> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(Body(v)),
+            Err(rej) => Err(match rej.status() {
+                StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "payload_too_large",
+                    "the request body is larger than this server accepts",
+                ),
+                StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::new(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "unsupported_media_type",
+                    "send the body as JSON with `Content-Type: application/json`",
+                ),
+                _ => ApiError::invalid(format!("request body: {}", rej.body_text())),
+            }),
+        }
+    }
+}
+
+/// Query parameters (repeat a name for a list: `actors=KP&actors=RU`).
+pub struct Q<T>(pub T);
+
+impl<T: DeserializeOwned, St: Send + Sync> FromRequestParts<St> for Q<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &St) -> Result<Q<T>, ApiError> {
+        axum_extra::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|q| Q(q.0))
+            .map_err(|rej| ApiError::invalid(format!("query parameters: {}", rej.body_text())))
+    }
+}
+
+/// One path segment.
+pub struct Seg(pub String);
+
+impl<St: Send + Sync> FromRequestParts<St> for Seg {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &St) -> Result<Seg, ApiError> {
+        axum::extract::Path::<String>::from_request_parts(parts, state)
+            .await
+            .map(|p| Seg(p.0))
+            .map_err(|rej| ApiError::invalid(format!("path: {}", rej.body_text())))
+    }
+}
+
+fn json<T: Serialize>(status: StatusCode, v: &T) -> Res {
+    Ok((status, Json(v)).into_response())
+}
+
+fn allow(caller: &Principal, act: Permission) -> Result<(), ApiError> {
+    caller.require(act).map_err(ApiError::from)
+}
+
+// ---- health, sessions, tokens, users ----
+
+#[derive(Serialize)]
+struct Health {
+    status: &'static str,
+    version: &'static str,
+}
+
+async fn health() -> Res {
+    json(
+        StatusCode::OK,
+        &Health {
+            status: "ok",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+    )
+}
+
+/// What a sign-in answers: the session's token itself only travels in the cookie.
+#[derive(Serialize)]
+struct SessionView {
+    user: entente_app::UserView,
+    /// Send it as `X-CSRF-Token` with every request that changes something.
+    csrf: String,
+    expires: String,
+}
+
+fn cookie(server: &Server, value: &str, max_age: i64) -> Result<HeaderValue, ApiError> {
+    let secure = if server.config.secure_cookie {
+        "; Secure"
+    } else {
+        ""
+    };
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+    ))
+    .map_err(|e| ApiError::internal(format!("session cookie: {e}")))
+}
+
+async fn login(
+    State(s): State<S>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Body(req): Body<Login>,
+) -> Res {
+    let ip = addr.ip().to_string();
+    let name = req.name.clone();
+    let keys = [format!("user:{name}"), format!("ip:{ip}")];
+    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    s.logins.check(&keys)?;
+    match s.blocking(move |app| app.login(&req)).await {
+        Ok(opened) => {
+            s.logins.succeeded(keys[0]);
+            let max_age = entente_app::SESSION_IDLE.num_seconds();
+            let mut r = (
+                StatusCode::OK,
+                Json(SessionView {
+                    user: opened.user,
+                    csrf: opened.csrf,
+                    expires: opened.expires,
+                }),
+            )
+                .into_response();
+            r.headers_mut()
+                .insert(header::SET_COOKIE, cookie(&s, &opened.token, max_age)?);
+            Ok(r)
+        }
+        Err(e) => {
+            if e.status == StatusCode::UNAUTHORIZED {
+                tracing::info!(user = %name, client = %ip, "failed sign-in");
+                s.logins.failed(&keys);
+            }
+            Err(e)
+        }
+    }
+}
+
+async fn logout(State(s): State<S>, Caller(_who): Caller, headers: HeaderMap) -> Res {
+    if let Some(token) = session_cookie(&headers) {
+        s.blocking(move |app| app.logout(&token)).await?;
+    }
+    let mut r = StatusCode::NO_CONTENT.into_response();
+    r.headers_mut()
+        .insert(header::SET_COOKIE, cookie(&s, "", 0)?);
+    Ok(r)
+}
+
+async fn me(Caller(who): Caller) -> Res {
+    json(StatusCode::OK, &who)
+}
+
+async fn list_tokens(State(s): State<S>, Caller(who): Caller) -> Res {
+    let rows = s.blocking(move |app| app.tokens(&who)).await?;
+    json(StatusCode::OK, &rows)
+}
+
+async fn create_token(
+    State(s): State<S>,
+    Caller(who): Caller,
+    Body(req): Body<TokenCreate>,
+) -> Res {
+    let made = s.blocking(move |app| app.create_token(&who, &req)).await?;
+    json(StatusCode::CREATED, &made)
+}
+
+async fn revoke_token(State(s): State<S>, Caller(who): Caller, Seg(id): Seg) -> Res {
+    let t = s.blocking(move |app| app.revoke_token(&who, &id)).await?;
+    json(StatusCode::OK, &t)
+}
+
+async fn list_users(State(s): State<S>, Caller(who): Caller) -> Res {
+    let rows = s.blocking(move |app| app.users(&who)).await?;
+    json(StatusCode::OK, &rows)
+}
+
+async fn add_user(State(s): State<S>, Caller(who): Caller, Body(req): Body<UserAdd>) -> Res {
+    let u = s.blocking(move |app| app.add_user(&who, &req)).await?;
+    json(StatusCode::CREATED, &u)
+}
+
+async fn disable_user(State(s): State<S>, Caller(who): Caller, Seg(name): Seg) -> Res {
+    let u = s
+        .blocking(move |app| app.set_user_disabled(&who, &name, true))
+        .await?;
+    json(StatusCode::OK, &u)
+}
+
+async fn enable_user(State(s): State<S>, Caller(who): Caller, Seg(name): Seg) -> Res {
+    let u = s
+        .blocking(move |app| app.set_user_disabled(&who, &name, false))
+        .await?;
+    json(StatusCode::OK, &u)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewPassword {
+    password: String,
+}
+
+async fn reset_password(
+    State(s): State<S>,
+    Caller(who): Caller,
+    Seg(name): Seg,
+    Body(req): Body<NewPassword>,
+) -> Res {
+    let u = s
+        .blocking(move |app| app.reset_password(&who, &name, &req.password))
+        .await?;
+    json(StatusCode::OK, &u)
+}
+
+// ---- sources and search ----
+
+/// The most rows one page holds; more come by paging (there is no cap on the total).
+const MAX_PAGE: usize = 1000;
+
+fn page_limit(limit: Option<usize>, default: usize) -> Result<usize, ApiError> {
+    match limit.unwrap_or(default) {
+        0 => Err(ApiError::invalid("`limit`: at least 1")),
+        n if n > MAX_PAGE => Err(ApiError::invalid(format!(
+            "`limit`: at most {MAX_PAGE} a page (page on with `after`)"
+        ))),
+        n => Ok(n),
+    }
+}
+
+#[derive(Serialize)]
+struct NextPage<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    outlet: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lang: Option<&'a str>,
+    limit: usize,
+    after: i64,
+}
+
+async fn list_sources(State(s): State<S>, Caller(who): Caller, Q(mut q): Q<SourceQuery>) -> Res {
+    allow(&who, Permission::Read)?;
+    let limit = page_limit(q.limit, 100)?;
+    q.limit = Some(limit);
+    let query = q.clone();
+    let rows = s.blocking(move |app| app.sources(&query)).await?;
+    let mut r = (StatusCode::OK, Json(&rows)).into_response();
+    if let Some(last) = rows.last().filter(|_| rows.len() == limit) {
+        let next = serde_urlencoded::to_string(NextPage {
+            outlet: q.outlet.as_deref(),
+            lang: q.lang.as_deref(),
+            limit,
+            after: last.seq,
+        })
+        .map_err(|e| ApiError::internal(format!("next-page link: {e}")))?;
+        if let Ok(v) = HeaderValue::from_str(&format!("</api/v1/sources?{next}>; rel=\"next\"")) {
+            r.headers_mut().insert(header::LINK, v);
+        }
+    }
+    Ok(r)
+}
+
+async fn show_source(State(s): State<S>, Caller(who): Caller, Seg(id): Seg) -> Res {
+    allow(&who, Permission::Read)?;
+    let d = s.blocking(move |app| app.source(&id)).await?;
+    json(StatusCode::OK, &d)
+}
+
+async fn search(State(s): State<S>, Caller(who): Caller, Q(mut q): Q<SearchRequest>) -> Res {
+    allow(&who, Permission::Read)?;
+    q.limit = page_limit(Some(q.limit), 10)?;
+    let page = s.blocking(move |app| app.search(&q)).await?;
+    json(StatusCode::OK, &page)
+}
+
+// ---- events ----
+
+/// An event's entity tag: its version.
+fn etag(version: u64) -> HeaderValue {
+    HeaderValue::from_str(&format!("\"v{version}\"")).unwrap_or(HeaderValue::from_static("\"\""))
+}
+
+/// The version an `If-Match` names (`"v3"`); `None` without the header or for `*`.
+fn if_match(headers: &HeaderMap) -> Result<Option<u64>, ApiError> {
+    let Some(v) = headers.get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    let v = v
+        .to_str()
+        .map_err(|_| ApiError::invalid("`If-Match`: not ASCII"))?
+        .trim();
+    if v == "*" {
+        return Ok(None);
+    }
+    v.strip_prefix("\"v")
+        .and_then(|r| r.strip_suffix('"'))
+        .and_then(|n| n.parse::<u64>().ok())
+        .map(Some)
+        .ok_or_else(|| {
+            ApiError::invalid(format!(
+                "`If-Match`: {v:?} is not an event's entity tag (send the ETag it came with, e.g. \"v3\")"
+            ))
+        })
+}
+
+fn with_etag(status: StatusCode, e: &entente_app::EventView) -> Res {
+    let mut r = (status, Json(e)).into_response();
+    r.headers_mut().insert(header::ETAG, etag(e.version));
+    Ok(r)
+}
+
+async fn list_events(State(s): State<S>, Caller(who): Caller, Q(q): Q<EventQuery>) -> Res {
+    allow(&who, Permission::Read)?;
+    let rows = s.blocking(move |app| app.events(&q)).await?;
+    json(StatusCode::OK, &rows)
+}
+
+async fn show_event(State(s): State<S>, Caller(who): Caller, Seg(id): Seg) -> Res {
+    allow(&who, Permission::Read)?;
+    let e = s.blocking(move |app| app.event(&id)).await?;
+    with_etag(StatusCode::OK, &e)
+}
+
+async fn review(s: S, who: Principal, id: String, headers: HeaderMap, status: Status) -> Res {
+    allow(&who, Permission::Write)?;
+    let expected = if_match(&headers)?;
+    let e = s
+        .blocking(move |app| app.review_event(&who, &id, status, expected))
+        .await?;
+    with_etag(StatusCode::OK, &e)
+}
+
+async fn confirm_event(State(s): State<S>, Caller(who): Caller, Seg(id): Seg, h: HeaderMap) -> Res {
+    review(s, who, id, h, Status::Confirmed).await
+}
+
+async fn reject_event(State(s): State<S>, Caller(who): Caller, Seg(id): Seg, h: HeaderMap) -> Res {
+    review(s, who, id, h, Status::Rejected).await
+}
+
+async fn edit_event(
+    State(s): State<S>,
+    Caller(who): Caller,
+    Seg(id): Seg,
+    headers: HeaderMap,
+    Body(mut edit): Body<EventEdit>,
+) -> Res {
+    allow(&who, Permission::Write)?;
+    match (if_match(&headers)?, edit.version) {
+        (Some(v), 0) => edit.version = v,
+        (Some(v), b) if v != b => {
+            return Err(ApiError::invalid(format!(
+                "`version` {b} and `If-Match` \"v{v}\" disagree: send one"
+            )));
+        }
+        (Some(_), _) => {}
+        (None, 0) => {
+            return Err(ApiError::new(
+                StatusCode::PRECONDITION_REQUIRED,
+                "precondition_required",
+                "an edit names the version it was made on: send the event's ETag as `If-Match` (or `version` in the body)",
+            ));
+        }
+        (None, _) => {}
+    }
+    let e = s
+        .blocking(move |app| app.edit_event(&who, &id, &edit))
+        .await?;
+    with_etag(StatusCode::OK, &e)
+}
+
+async fn add_event(State(s): State<S>, Caller(who): Caller, Body(req): Body<EventAdd>) -> Res {
+    allow(&who, Permission::Write)?;
+    let e = s.blocking(move |app| app.add_event(&who, &req)).await?;
+    let mut r = with_etag(StatusCode::CREATED, &e)?;
+    if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/events/{}", e.id)) {
+        r.headers_mut().insert(header::LOCATION, v);
+    }
+    Ok(r)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+struct AuditPage {
+    after: Option<i64>,
+    limit: Option<usize>,
+}
+
+async fn event_audit(
+    State(s): State<S>,
+    Caller(who): Caller,
+    Seg(id): Seg,
+    Q(p): Q<AuditPage>,
+) -> Res {
+    allow(&who, Permission::Read)?;
+    let limit = page_limit(p.limit, 100)?;
+    let rows = s
+        .blocking(move |app| {
+            app.event(&id)?;
+            app.audit_log(&AuditFilter {
+                entity: Some("event".into()),
+                entity_id: Some(id),
+                who: None,
+                after: p.after,
+                limit,
+            })
+        })
+        .await?;
+    json(StatusCode::OK, &rows)
+}
+
+async fn audit(State(s): State<S>, Caller(who): Caller, Q(mut f): Q<AuditFilter>) -> Res {
+    allow(&who, Permission::Read)?;
+    f.limit = page_limit(Some(f.limit).filter(|n| *n > 0), 100)?;
+    let rows = s.blocking(move |app| app.audit_log(&f)).await?;
+    json(StatusCode::OK, &rows)
+}
+
+// ---- actors and analyses ----
+
+async fn list_actors(State(s): State<S>, Caller(who): Caller, Q(q): Q<ActorQuery>) -> Res {
+    allow(&who, Permission::Read)?;
+    let rows = s.blocking(move |app| app.actors(&q)).await?;
+    json(StatusCode::OK, &rows)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+struct OnDay {
+    on: Option<DateValue>,
+}
+
+async fn show_actor(State(s): State<S>, Caller(who): Caller, Seg(id): Seg, Q(d): Q<OnDay>) -> Res {
+    allow(&who, Permission::Read)?;
+    let a = s.blocking(move |app| app.actor(&id, d.on)).await?;
+    json(StatusCode::OK, &a)
+}
+
+async fn chronology(State(s): State<S>, Caller(who): Caller, Q(q): Q<ChronologyQuery>) -> Res {
+    allow(&who, Permission::Read)?;
+    let rows = s.blocking(move |app| app.chronology(&q)).await?;
+    json(StatusCode::OK, &rows)
+}
+
+async fn exchanges(State(s): State<S>, Caller(who): Caller, Q(q): Q<ExchangesQuery>) -> Res {
+    allow(&who, Permission::Read)?;
+    let rows = s.blocking(move |app| app.exchanges(&q)).await?;
+    json(StatusCode::OK, &rows)
+}

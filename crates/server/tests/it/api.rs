@@ -1,0 +1,651 @@
+//! Routes, role boundaries, sessions with CSRF, tokens, versions and the audit log.
+
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+
+use crate::{PASSWORD, server, spawn};
+
+/// One HTTP answer, read whole.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Answer {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// A problem document of `kind` with `status`.
+    #[track_caller]
+    pub fn problem(&self, status: u16, kind: &str) -> Value {
+        assert_eq!(self.status, status, "{}", self.body);
+        assert_eq!(
+            self.header("content-type"),
+            Some("application/problem+json"),
+            "{self:?}"
+        );
+        let p = self.json();
+        assert_eq!(p["kind"], kind, "{p}");
+        assert_eq!(p["status"], status);
+        assert!(!p["detail"].as_str().unwrap_or("").is_empty(), "{p}");
+        p
+    }
+}
+
+/// A client: a cookie jar of one session cookie, or a bearer token, or nothing.
+#[derive(Default, Clone)]
+pub struct Client {
+    base: String,
+    cookie: Option<String>,
+    csrf: Option<String>,
+    bearer: Option<String>,
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into()
+}
+
+impl Client {
+    pub fn anonymous(base: &str) -> Client {
+        Client {
+            base: base.to_string(),
+            ..Client::default()
+        }
+    }
+
+    pub fn bearer(base: &str, token: &str) -> Client {
+        Client {
+            base: base.to_string(),
+            bearer: Some(token.to_string()),
+            ..Client::default()
+        }
+    }
+
+    /// Signs in `name` with the shared password: a session cookie and its CSRF token.
+    pub fn login(base: &str, name: &str) -> Client {
+        let mut c = Client::anonymous(base);
+        let a = c.send(
+            "POST",
+            "/api/v1/session",
+            Some(json!({"name": name, "password": PASSWORD})),
+            &[],
+        );
+        assert_eq!(a.status, 200, "{}", a.body);
+        let set = a
+            .header("set-cookie")
+            .expect("a session cookie")
+            .to_string();
+        c.cookie = set.split(';').next().map(str::to_string);
+        c.csrf = a.json()["csrf"].as_str().map(str::to_string);
+        c
+    }
+
+    pub fn send(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+        extra: &[(&str, &str)],
+    ) -> Answer {
+        self.send_raw(method, path, body.map(|b| b.to_string()), extra)
+    }
+
+    pub fn send_raw(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<String>,
+        extra: &[(&str, &str)],
+    ) -> Answer {
+        let url = format!("{}{path}", self.base);
+        let mut req = ureq::http::Request::builder().method(method).uri(&url);
+        if let Some(c) = &self.cookie {
+            req = req.header("cookie", c);
+        }
+        if let Some(c) = &self.csrf {
+            req = req.header("x-csrf-token", c);
+        }
+        if let Some(t) = &self.bearer {
+            req = req.header("authorization", format!("Bearer {t}"));
+        }
+        let typed = extra
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case("content-type"));
+        if body.is_some() && !typed {
+            req = req.header("content-type", "application/json");
+        }
+        for (k, v) in extra {
+            req = req.header(*k, *v);
+        }
+        let req = req.body(body.unwrap_or_default()).expect("request");
+        let mut resp = agent().run(req).expect("HTTP exchange");
+        let headers = resp
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string()))
+            .collect();
+        Answer {
+            status: resp.status().as_u16(),
+            headers,
+            body: resp.body_mut().read_to_string().unwrap_or_default(),
+        }
+    }
+
+    pub fn get(&self, path: &str) -> Answer {
+        self.send("GET", path, None, &[])
+    }
+
+    /// A new API token of this (signed-in) client's user.
+    pub fn token(&self, body: Value) -> String {
+        let a = self.send("POST", "/api/v1/tokens", Some(body), &[]);
+        assert_eq!(a.status, 201, "{}", a.body);
+        a.json()["token"].as_str().expect("token").to_string()
+    }
+}
+
+fn first_event(c: &Client, query: &str) -> Value {
+    let a = c.get(&format!("/api/v1/events?{query}"));
+    assert_eq!(a.status, 200, "{}", a.body);
+    a.json()
+        .as_array()
+        .and_then(|v| v.first().cloned())
+        .unwrap_or_else(|| panic!("no event for {query}: {}", a.body))
+}
+
+#[test]
+fn health_is_open_and_everything_else_needs_a_caller() {
+    let s = server();
+    let anon = Client::anonymous(&s.base);
+    let h = anon.get("/api/v1/health");
+    assert_eq!(h.status, 200);
+    assert_eq!(h.json()["status"], "ok");
+    for path in [
+        "/api/v1/events",
+        "/api/v1/sources",
+        "/api/v1/search?query=Putin",
+        "/api/v1/users",
+        "/api/v1/me",
+        "/api/v1/audit",
+    ] {
+        anon.get(path).problem(401, "unauthenticated");
+    }
+    let wrong = Client::bearer(&s.base, "ent_0000");
+    wrong.get("/api/v1/events").problem(401, "unauthenticated");
+    anon.get("/api/v1/nothing-here").problem(404, "not_found");
+}
+
+#[test]
+fn a_session_is_an_httponly_cookie_and_changes_need_its_csrf_token() {
+    let s = server();
+    let anon = Client::anonymous(&s.base);
+    let bad = anon.send(
+        "POST",
+        "/api/v1/session",
+        Some(json!({"name": "ana", "password": "not the password"})),
+        &[],
+    );
+    let p = bad.problem(401, "unauthenticated");
+    let unknown = anon.send(
+        "POST",
+        "/api/v1/session",
+        Some(json!({"name": "nobody", "password": "not the password"})),
+        &[],
+    );
+    // The same answer whether the name exists or not.
+    assert_eq!(
+        unknown.problem(401, "unauthenticated")["detail"],
+        p["detail"]
+    );
+
+    let raw = anon.send(
+        "POST",
+        "/api/v1/session",
+        Some(json!({"name": "ana", "password": PASSWORD})),
+        &[],
+    );
+    assert_eq!(raw.status, 200, "{}", raw.body);
+    let cookie = raw.header("set-cookie").expect("cookie");
+    assert!(cookie.starts_with("entente_session=ens_"), "{cookie}");
+    for attr in ["HttpOnly", "SameSite=Lax", "Path=/"] {
+        assert!(cookie.contains(attr), "{cookie} lacks {attr}");
+    }
+    assert!(
+        !raw.body.contains("ens_"),
+        "the session token travels only in the cookie"
+    );
+
+    let ana = Client::login(&s.base, "ana");
+    let me = ana.get("/api/v1/me").json();
+    assert_eq!(
+        (me["user"].as_str(), me["role"].as_str()),
+        (Some("ana"), Some("analyst"))
+    );
+    let e = first_event(&ana, "");
+    let id = e["id"].as_str().expect("id");
+    // Without the CSRF token a cookie cannot change anything…
+    let mut no_csrf = ana.clone();
+    no_csrf.csrf = None;
+    no_csrf
+        .send("POST", &format!("/api/v1/events/{id}/confirm"), None, &[])
+        .problem(403, "csrf");
+    let mut forged = ana.clone();
+    forged.csrf = Some("0".repeat(64));
+    forged
+        .send("POST", &format!("/api/v1/events/{id}/confirm"), None, &[])
+        .problem(403, "csrf");
+    // …and it still reads.
+    assert_eq!(no_csrf.get("/api/v1/events").status, 200);
+
+    let out = ana.send("DELETE", "/api/v1/session", None, &[]);
+    assert_eq!(out.status, 204, "{}", out.body);
+    assert!(
+        out.header("set-cookie")
+            .is_some_and(|c| c.contains("Max-Age=0"))
+    );
+    ana.get("/api/v1/me").problem(401, "unauthenticated");
+}
+
+#[test]
+fn roles_are_enforced_by_the_server() {
+    let s = server();
+    let vic = Client::login(&s.base, "vic");
+    let ana = Client::login(&s.base, "ana");
+    let admin = Client::login(&s.base, "admin");
+    let e = first_event(&vic, "");
+    let id = e["id"].as_str().expect("id");
+    // A viewer reads and changes nothing.
+    assert_eq!(vic.get(&format!("/api/v1/events/{id}")).status, 200);
+    vic.send("POST", &format!("/api/v1/events/{id}/reject"), None, &[])
+        .problem(403, "forbidden");
+    vic.send(
+        "PATCH",
+        &format!("/api/v1/events/{id}"),
+        Some(json!({"framework": "x"})),
+        &[("if-match", "\"v1\"")],
+    )
+    .problem(403, "forbidden");
+    // An analyst does not manage users.
+    ana.get("/api/v1/users").problem(403, "forbidden");
+    ana.send(
+        "POST",
+        "/api/v1/users",
+        Some(json!({"name": "eve", "role": "admin", "password": PASSWORD})),
+        &[],
+    )
+    .problem(403, "forbidden");
+    // An admin does; a taken name is a conflict.
+    let made = admin.send(
+        "POST",
+        "/api/v1/users",
+        Some(json!({"name": "walt", "role": "viewer", "password": PASSWORD})),
+        &[],
+    );
+    assert_eq!(made.status, 201, "{}", made.body);
+    assert!(!made.body.contains("argon2"), "no hash in answers");
+    admin
+        .send(
+            "POST",
+            "/api/v1/users",
+            Some(json!({"name": "walt", "role": "viewer", "password": PASSWORD})),
+            &[],
+        )
+        .problem(409, "exists");
+    let users = admin.get("/api/v1/users").json();
+    let names: Vec<_> = users
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|u| u["name"].as_str())
+        .collect();
+    assert!(
+        names.contains(&"walt") && names.contains(&"ana"),
+        "{names:?}"
+    );
+    // A viewer's token cannot claim more than its user has.
+    vic.send(
+        "POST",
+        "/api/v1/tokens",
+        Some(json!({"label": "greedy", "role": "admin"})),
+        &[],
+    )
+    .problem(403, "forbidden");
+}
+
+#[test]
+fn api_tokens_are_scoped_revocable_and_die_with_their_user() {
+    let s = server();
+    let admin = Client::login(&s.base, "admin");
+    admin.send(
+        "POST",
+        "/api/v1/users",
+        Some(json!({"name": "scripter", "role": "analyst", "password": PASSWORD})),
+        &[],
+    );
+    let scripter = Client::login(&s.base, "scripter");
+    let full = scripter.token(json!({"label": "nightly", "days": 7}));
+    let read_only = scripter.token(json!({"label": "dashboard", "role": "viewer"}));
+    assert!(full.starts_with("ent_"));
+    let bot = Client::bearer(&s.base, &full);
+    let me = bot.get("/api/v1/me").json();
+    assert_eq!(me["role"], "analyst");
+    assert_eq!(me["credential"]["kind"], "token");
+    // A token needs no CSRF token (no cookie to forge), but its scope holds.
+    let e = first_event(&bot, "");
+    let id = e["id"].as_str().expect("id");
+    let dash = Client::bearer(&s.base, &read_only);
+    assert_eq!(dash.get("/api/v1/events").status, 200);
+    dash.send("POST", &format!("/api/v1/events/{id}/confirm"), None, &[])
+        .problem(403, "forbidden");
+    // Listed with last use, never with the secret.
+    let list = scripter.get("/api/v1/tokens");
+    assert!(!list.body.contains(&full) && !list.body.contains(&read_only));
+    let rows = list.json();
+    let nightly = rows
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|t| t["label"] == "nightly")
+        .expect("listed")
+        .clone();
+    assert!(nightly["last_used"].is_string(), "{nightly}");
+    // Revoked: refused at once.
+    let tid = nightly["id"].as_str().expect("id");
+    let r = scripter.send("DELETE", &format!("/api/v1/tokens/{tid}"), None, &[]);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.json()["revoked"].is_string());
+    bot.get("/api/v1/me").problem(401, "unauthenticated");
+    // Another user's token is not theirs to revoke.
+    let other = Client::login(&s.base, "ana");
+    let rows = dash.get("/api/v1/tokens").json();
+    let dash_id = rows[0]["id"].as_str().expect("id").to_string();
+    other
+        .send("DELETE", &format!("/api/v1/tokens/{dash_id}"), None, &[])
+        .problem(404, "not_found");
+    // A disabled user's tokens and sessions stop working.
+    let d = admin.send("POST", "/api/v1/users/scripter/disable", None, &[]);
+    assert_eq!(d.status, 200, "{}", d.body);
+    dash.get("/api/v1/me").problem(401, "unauthenticated");
+    scripter.get("/api/v1/me").problem(401, "unauthenticated");
+    let again = Client::anonymous(&s.base).send(
+        "POST",
+        "/api/v1/session",
+        Some(json!({"name": "scripter", "password": PASSWORD})),
+        &[],
+    );
+    again.problem(401, "unauthenticated");
+}
+
+#[test]
+fn a_stale_edit_is_412_and_every_decision_is_in_the_audit_log() {
+    let s = server();
+    let ana = Client::login(&s.base, "ana");
+    let e = first_event(&ana, "actors=Kim%20Jong%20Un&actors=Vladimir%20Putin");
+    let id = e["id"].as_str().expect("id").to_string();
+    let shown = ana.get(&format!("/api/v1/events/{id}"));
+    let etag = shown.header("etag").expect("etag").to_string();
+    assert_eq!(etag, format!("\"v{}\"", e["version"]));
+    // No precondition: refused, nothing written.
+    ana.send(
+        "PATCH",
+        &format!("/api/v1/events/{id}"),
+        Some(json!({"framework": "bilateral"})),
+        &[],
+    )
+    .problem(428, "precondition_required");
+    let ok = ana.send(
+        "PATCH",
+        &format!("/api/v1/events/{id}"),
+        Some(json!({"framework": "bilateral summit"})),
+        &[("if-match", &etag)],
+    );
+    assert_eq!(ok.status, 200, "{}", ok.body);
+    assert_eq!(ok.json()["framework"], "bilateral summit");
+    let new_tag = ok.header("etag").expect("etag").to_string();
+    assert_ne!(new_tag, etag);
+    // The second analyst's edit was made on the old version.
+    let p = ana
+        .send(
+            "PATCH",
+            &format!("/api/v1/events/{id}"),
+            Some(json!({"framework": "state visit"})),
+            &[("if-match", &etag)],
+        )
+        .problem(412, "conflict");
+    assert!(
+        p["detail"].as_str().unwrap_or("").contains("changed since"),
+        "{p}"
+    );
+    ana.send(
+        "POST",
+        &format!("/api/v1/events/{id}/confirm"),
+        None,
+        &[("if-match", &etag)],
+    )
+    .problem(412, "conflict");
+    ana.send(
+        "PATCH",
+        &format!("/api/v1/events/{id}"),
+        Some(json!({"framework": "x"})),
+        &[("if-match", "v-nonsense")],
+    )
+    .problem(400, "invalid_input");
+    let confirmed = ana.send(
+        "POST",
+        &format!("/api/v1/events/{id}/confirm"),
+        None,
+        &[("if-match", &new_tag)],
+    );
+    assert_eq!(confirmed.status, 200, "{}", confirmed.body);
+    assert_eq!(confirmed.json()["status"], "confirmed");
+    let log = ana.get(&format!("/api/v1/events/{id}/audit")).json();
+    let entries: Vec<(String, String)> = log
+        .as_array()
+        .expect("log")
+        .iter()
+        .map(|x| {
+            (
+                x["who"].as_str().unwrap_or("").to_string(),
+                x["action"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        entries,
+        [
+            ("ana".to_string(), "edit".to_string()),
+            ("ana".into(), "confirm".into())
+        ]
+    );
+    assert_eq!(log[0]["after"]["framework"], "bilateral summit");
+    assert_eq!(log[1]["before"]["status"], "extracted");
+    ana.get("/api/v1/events/ev-000000000000/audit")
+        .problem(404, "not_found");
+}
+
+#[test]
+fn an_event_added_from_a_quote_is_created_and_audited() {
+    let s = server();
+    let ana = Client::login(&s.base, "ana");
+    let sources = ana.get("/api/v1/sources").json();
+    let src = sources
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|x| {
+            let id = x["id"].as_str().unwrap_or("");
+            ana.get(&format!("/api/v1/sources/{id}"))
+                .body
+                .contains("Dalian")
+        })
+        .expect("the Dalian story")
+        .clone();
+    let sid = src["id"].as_str().expect("id");
+    let body = json!({
+        "type": "meeting",
+        "date": "2018-05-08",
+        "place": "Dalian",
+        "participants": ["Kim Jong Un", "Xi Jinping"],
+        "source": sid,
+        "quote": "held talks in Dalian",
+    });
+    let made = ana.send("POST", "/api/v1/events", Some(body.clone()), &[]);
+    assert_eq!(made.status, 201, "{}", made.body);
+    let id = made.json()["id"].as_str().expect("id").to_string();
+    assert_eq!(
+        made.header("location"),
+        Some(format!("/api/v1/events/{id}").as_str())
+    );
+    let log = ana.get(&format!("/api/v1/events/{id}/audit")).json();
+    assert_eq!(log[0]["action"], "add");
+    assert_eq!(log[0]["who"], "ana");
+    // A quote that is not in the source: 400 naming the field; nothing added.
+    let before = ana.get("/api/v1/events").json().as_array().map(Vec::len);
+    let mut wrong = body.clone();
+    wrong["quote"] = json!("signed a treaty");
+    let p = ana
+        .send("POST", "/api/v1/events", Some(wrong), &[])
+        .problem(400, "invalid_input");
+    assert!(
+        p["detail"].as_str().unwrap_or("").contains("`quote`"),
+        "{p}"
+    );
+    assert_eq!(
+        ana.get("/api/v1/events").json().as_array().map(Vec::len),
+        before
+    );
+}
+
+#[test]
+fn bad_requests_are_problems_naming_the_field_never_500() {
+    let s = server();
+    let ana = Client::login(&s.base, "ana");
+    let p = ana
+        .send_raw("POST", "/api/v1/events", Some("{not json".into()), &[])
+        .problem(400, "invalid_input");
+    assert!(p["detail"].as_str().unwrap_or("").contains("body"), "{p}");
+    let p = ana
+        .send(
+            "POST",
+            "/api/v1/events",
+            Some(json!({"type": "meeting", "participants": [], "source": "x", "quote": "y", "colour": 1})),
+            &[],
+        )
+        .problem(400, "invalid_input");
+    assert!(p["detail"].as_str().unwrap_or("").contains("colour"), "{p}");
+    let p = ana
+        .get("/api/v1/events?colour=red")
+        .problem(400, "invalid_input");
+    assert!(p["detail"].as_str().unwrap_or("").contains("colour"), "{p}");
+    ana.get("/api/v1/events?types=banquet")
+        .problem(400, "invalid_input");
+    ana.get("/api/v1/events?from=2023-13-45")
+        .problem(400, "invalid_input");
+    ana.get("/api/v1/sources?limit=100000")
+        .problem(400, "invalid_input");
+    ana.get("/api/v1/sources/zz").problem(400, "invalid_input");
+    ana.get("/api/v1/events/ev-000000000000")
+        .problem(404, "not_found");
+    ana.get("/api/v1/search?query=%22unclosed")
+        .problem(400, "invalid_input");
+    // A body over the limit (256 KiB here) is refused before it is read whole.
+    let big = format!("{{\"label\": \"{}\"}}", "x".repeat(400 * 1024));
+    ana.send_raw("POST", "/api/v1/tokens", Some(big), &[])
+        .problem(413, "payload_too_large");
+    let p = ana.send_raw(
+        "POST",
+        "/api/v1/tokens",
+        Some("label=x".into()),
+        &[("content-type", "application/x-www-form-urlencoded")],
+    );
+    assert_eq!(p.status, 415, "{}", p.body);
+    // Routing's own refusals are problem documents too.
+    let m = ana.send("PUT", "/api/v1/events", Some(json!({})), &[]);
+    m.problem(405, "method_not_allowed");
+    assert!(
+        m.header("allow").is_some_and(|a| a.contains("GET")),
+        "{m:?}"
+    );
+}
+
+#[test]
+fn sources_page_by_key_with_no_cap() {
+    let s = server();
+    let vic = Client::login(&s.base, "vic");
+    let all = vic.get("/api/v1/sources").json();
+    let all: Vec<i64> = all
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|x| x["seq"].as_i64())
+        .collect();
+    assert!(all.len() >= 5);
+    let mut seen = Vec::new();
+    let mut next = Some("/api/v1/sources?limit=2".to_string());
+    while let Some(path) = next.take() {
+        let page = vic.get(&path);
+        assert_eq!(page.status, 200, "{}", page.body);
+        seen.extend(
+            page.json()
+                .as_array()
+                .expect("page")
+                .iter()
+                .filter_map(|x| x["seq"].as_i64()),
+        );
+        next = page.header("link").map(|l| {
+            l.split(['<', '>'])
+                .nth(1)
+                .expect("a link target")
+                .to_string()
+        });
+    }
+    assert_eq!(seen, all);
+    let search = vic.get("/api/v1/search?query=Putin&limit=2").json();
+    assert_eq!(search["results"].as_array().map(Vec::len), Some(2));
+    assert!(search["total"].as_u64().unwrap_or(0) >= 3, "{search}");
+    let chrono = vic
+        .get("/api/v1/chronology?actors=Kim%20Jong%20Un&actors=Xi%20Jinping")
+        .json();
+    assert!(chrono.as_array().is_some_and(|v| !v.is_empty()), "{chrono}");
+}
+
+#[test]
+fn sign_ins_are_rate_limited() {
+    let s = server();
+    // A server of its own: its limiter counts this test's failures only.
+    let base = spawn(
+        Arc::clone(&s.app),
+        entente_server::Config {
+            login_failures: 3,
+            ..Default::default()
+        },
+    );
+    let anon = Client::anonymous(&base);
+    let attempt = |password: &str| {
+        anon.send(
+            "POST",
+            "/api/v1/session",
+            Some(json!({"name": "vic", "password": password})),
+            &[],
+        )
+    };
+    for _ in 0..3 {
+        attempt("guess guess guess").problem(401, "unauthenticated");
+    }
+    attempt("guess guess guess").problem(429, "rate_limited");
+    // Even the right password waits out the window.
+    attempt(PASSWORD).problem(429, "rate_limited");
+}
