@@ -111,11 +111,14 @@ impl Principal {
         if self.role >= needed {
             return Ok(());
         }
+        let holder = match &self.credential {
+            Credential::Token { id } => format!("{}'s API token {id} carries", self.user),
+            _ => format!("{} has", self.user),
+        };
         Err(AppError::new(
             ErrorKind::Forbidden,
             format!(
-                "{} is a {}; this needs the {} role",
-                self.user,
+                "{holder} the {} role; this needs the {} role",
                 self.role.as_str(),
                 needed.as_str()
             ),

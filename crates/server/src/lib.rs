@@ -108,9 +108,14 @@ pub fn router(server: Arc<Server>) -> Router {
 
 /// Error answers made below the handlers (405 from routing, 408 from the timeout) carry no
 /// body: they become problem documents like every other error.
-async fn bare_errors_as_problems(r: axum::response::Response) -> axum::response::Response {
-    use axum::http::{StatusCode, header};
+async fn bare_errors_as_problems(mut r: axum::response::Response) -> axum::response::Response {
+    use axum::http::{HeaderValue, StatusCode, header};
     use axum::response::IntoResponse;
+    // Every answer is what its Content-Type says: a browser never guesses HTML or script.
+    r.headers_mut().insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     let status = r.status();
     if !(status.is_client_error() || status.is_server_error())
         || r.headers().contains_key(header::CONTENT_TYPE)
@@ -132,6 +137,10 @@ async fn bare_errors_as_problems(r: axum::response::Response) -> axum::response:
     };
     let allow = r.headers().get(header::ALLOW).cloned();
     let mut p = ApiError::new(status, kind, detail).into_response();
+    p.headers_mut().insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     if let Some(a) = allow {
         p.headers_mut().insert(header::ALLOW, a);
     }

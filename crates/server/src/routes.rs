@@ -12,8 +12,10 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use entente_app::{
-    ActorQuery, AuditFilter, ChronologyQuery, EventAdd, EventEdit, EventQuery, ExchangesQuery,
-    Login, Permission, Principal, SearchRequest, SourceQuery, TokenCreate, UserAdd,
+    ActorQuery, AuditFilter, BriefSpec, ChronologyQuery, CompareRequest, EventAdd, EventEdit,
+    EventQuery, ExchangesQuery, GraphQuery, LadderQuery, Login, Permission, Principal,
+    ReconcileQuery, ScreenQuery, SearchRequest, SeriesQuery, SourceQuery, TokenCreate, TopQuery,
+    TotalsQuery, TrendQuery, UserAdd, YtdQuery,
 };
 use entente_core::{DateValue, Status};
 use serde::de::DeserializeOwned;
@@ -49,6 +51,18 @@ pub fn api() -> Router<S> {
         .route("/api/v1/actors/{id}", get(show_actor))
         .route("/api/v1/chronology", get(chronology))
         .route("/api/v1/exchanges", get(exchanges))
+        .route("/api/v1/compare", get(compare))
+        .route("/api/v1/trends/phrase", get(trend))
+        .route("/api/v1/trends/ladder", get(ladder))
+        .route("/api/v1/graph", get(graph))
+        .route("/api/v1/briefings", post(briefing))
+        .route("/api/v1/trade/files", get(trade_files))
+        .route("/api/v1/trade/totals", post(trade_totals))
+        .route("/api/v1/trade/ytd", post(trade_ytd))
+        .route("/api/v1/trade/top", post(trade_top))
+        .route("/api/v1/trade/series", post(trade_series))
+        .route("/api/v1/trade/screen", post(trade_screen))
+        .route("/api/v1/trade/reconcile", post(trade_reconcile))
 }
 
 /// Any other path: a problem document, not an empty 404.
@@ -508,4 +522,197 @@ async fn exchanges(State(s): State<S>, Caller(who): Caller, Q(q): Q<ExchangesQue
     allow(&who, Permission::Read)?;
     let rows = s.blocking(move |app| app.exchanges(&q)).await?;
     json(StatusCode::OK, &rows)
+}
+
+async fn compare(State(s): State<S>, Caller(who): Caller, Q(q): Q<CompareRequest>) -> Res {
+    allow(&who, Permission::Read)?;
+    let c = s.blocking(move |app| app.compare(&q)).await?;
+    json(StatusCode::OK, &c)
+}
+
+async fn trend(State(s): State<S>, Caller(who): Caller, Q(q): Q<TrendQuery>) -> Res {
+    allow(&who, Permission::Read)?;
+    let t = s.blocking(move |app| app.trend(&q)).await?;
+    json(StatusCode::OK, &t)
+}
+
+async fn ladder(State(s): State<S>, Caller(who): Caller, Q(q): Q<LadderQuery>) -> Res {
+    allow(&who, Permission::Read)?;
+    let t = s.blocking(move |app| app.ladder_trend(&q)).await?;
+    json(StatusCode::OK, &t)
+}
+
+#[derive(Deserialize, Default, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+enum GraphFormat {
+    #[default]
+    Json,
+    Graphml,
+    Gexf,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+struct GraphParams {
+    actors: Vec<String>,
+    from: Option<DateValue>,
+    to: Option<DateValue>,
+    format: GraphFormat,
+}
+
+fn text(content_type: &'static str, body: String) -> Res {
+    Ok((
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, HeaderValue::from_static(content_type))],
+        body,
+    )
+        .into_response())
+}
+
+async fn graph(State(s): State<S>, Caller(who): Caller, Q(p): Q<GraphParams>) -> Res {
+    allow(&who, Permission::Read)?;
+    let q = GraphQuery {
+        actors: p.actors,
+        from: p.from,
+        to: p.to,
+    };
+    let g = s.blocking(move |app| app.relationship_graph(&q)).await?;
+    match p.format {
+        GraphFormat::Json => text("application/json", g.to_json()),
+        GraphFormat::Graphml => text("application/graphml+xml", g.to_graphml()),
+        GraphFormat::Gexf => text("application/gexf+xml", g.to_gexf()),
+    }
+}
+
+#[derive(Deserialize, Default, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+enum BriefFormat {
+    #[default]
+    Html,
+    Md,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+struct BriefParams {
+    format: BriefFormat,
+}
+
+/// A Markdown briefing with the SVG charts it links to (`NAME-svgs/…`).
+#[derive(Serialize)]
+struct MarkdownBriefing {
+    markdown: String,
+    svgs: std::collections::BTreeMap<String, String>,
+}
+
+/// A briefing from a spec sent as JSON (`application/json`) or TOML (`application/toml`),
+/// rendered as one HTML page or as Markdown with its SVG charts.
+async fn briefing(
+    State(s): State<S>,
+    Caller(who): Caller,
+    Q(p): Q<BriefParams>,
+    headers: HeaderMap,
+    body: String,
+) -> Res {
+    allow(&who, Permission::Read)?;
+    let kind = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let spec = match kind.as_str() {
+        "application/json" => BriefSpec::parse_json(&body, "request"),
+        "application/toml" | "text/toml" => BriefSpec::parse(&body, "request"),
+        _ => {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "send the spec as `application/json` or `application/toml`",
+            ));
+        }
+    }
+    .map_err(|e| ApiError::from(entente_app::AppError::from(e)))?;
+    let doc = s
+        .blocking(move |app| app.briefing(&spec, "request"))
+        .await?;
+    match p.format {
+        BriefFormat::Html => {
+            let mut r = text("text/html; charset=utf-8", entente_brief::render_html(&doc))?;
+            // A briefing is a document, not an application: no script runs in it, whatever a
+            // spec or a cited article holds.
+            r.headers_mut().insert(
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static(
+                    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:",
+                ),
+            );
+            Ok(r)
+        }
+        BriefFormat::Md => {
+            let (markdown, svgs) = entente_brief::render_markdown(&doc, "briefing-svgs");
+            json(
+                StatusCode::OK,
+                &MarkdownBriefing {
+                    markdown,
+                    svgs: svgs.into_iter().collect(),
+                },
+            )
+        }
+    }
+}
+
+async fn trade_files(State(s): State<S>, Caller(who): Caller) -> Res {
+    allow(&who, Permission::Read)?;
+    let rows = s.blocking(move |app| app.trade_files()).await?;
+    json(StatusCode::OK, &rows)
+}
+
+async fn trade_totals(State(s): State<S>, Caller(who): Caller, Body(q): Body<TotalsQuery>) -> Res {
+    allow(&who, Permission::Read)?;
+    let r = s.blocking(move |app| app.trade_totals(&q)).await?;
+    json(StatusCode::OK, &r)
+}
+
+async fn trade_ytd(State(s): State<S>, Caller(who): Caller, Body(q): Body<YtdQuery>) -> Res {
+    allow(&who, Permission::Read)?;
+    let r = s.blocking(move |app| app.trade_ytd(&q)).await?;
+    json(StatusCode::OK, &r)
+}
+
+async fn trade_top(State(s): State<S>, Caller(who): Caller, Body(q): Body<TopQuery>) -> Res {
+    allow(&who, Permission::Read)?;
+    let r = s.blocking(move |app| app.trade_top(&q)).await?;
+    json(StatusCode::OK, &r)
+}
+
+async fn trade_series(State(s): State<S>, Caller(who): Caller, Body(q): Body<SeriesQuery>) -> Res {
+    allow(&who, Permission::Read)?;
+    let r = s.blocking(move |app| app.trade_series(&q)).await?;
+    json(StatusCode::OK, &r)
+}
+
+async fn trade_screen(State(s): State<S>, Caller(who): Caller, Body(q): Body<ScreenQuery>) -> Res {
+    allow(&who, Permission::Read)?;
+    if q.measures.is_some() {
+        // A path on the server's disk is not the caller's to name.
+        return Err(ApiError::invalid(
+            "`measures`: a measures file cannot be named over HTTP; the server's bundled measures apply",
+        ));
+    }
+    let r = s.blocking(move |app| app.trade_screen(&q)).await?;
+    json(StatusCode::OK, &r)
+}
+
+async fn trade_reconcile(
+    State(s): State<S>,
+    Caller(who): Caller,
+    Body(q): Body<ReconcileQuery>,
+) -> Res {
+    allow(&who, Permission::Read)?;
+    let r = s.blocking(move |app| app.trade_reconcile(&q)).await?;
+    json(StatusCode::OK, &r)
 }

@@ -9,6 +9,7 @@ mod crash;
 mod eval_real;
 mod kb;
 mod real_data;
+mod serve;
 mod trade;
 mod trade_cli;
 

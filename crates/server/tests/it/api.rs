@@ -649,3 +649,125 @@ fn sign_ins_are_rate_limited() {
     // Even the right password waits out the window.
     attempt(PASSWORD).problem(429, "rate_limited");
 }
+
+#[test]
+fn analyses_maps_briefings_and_trade_answer_like_the_cli() {
+    let s = server();
+    let vic = Client::login(&s.base, "vic");
+    let e = first_event(&vic, "actors=Xi%20Jinping");
+    let id = e["id"].as_str().expect("id");
+    // One report of the event: the refusal says why.
+    let p = vic
+        .get(&format!("/api/v1/compare?event={id}"))
+        .problem(400, "invalid_input");
+    assert!(
+        p["detail"].as_str().unwrap_or("").contains("two sources"),
+        "{p}"
+    );
+    let sources = vic.get("/api/v1/sources?limit=2").json();
+    let ids: Vec<&str> = sources
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|x| x["id"].as_str())
+        .collect();
+    let c = vic.get(&format!(
+        "/api/v1/compare?sources={}&sources={}",
+        ids[0], ids[1]
+    ));
+    assert_eq!(c.status, 200, "{}", c.body);
+    assert!(c.json().is_object());
+    let t = vic.get("/api/v1/trends/phrase?phrase=talks");
+    assert_eq!(t.status, 200, "{}", t.body);
+    vic.get("/api/v1/trends/phrase?phrase=talks&by=fortnight")
+        .problem(400, "invalid_input");
+    let g = vic.get("/api/v1/graph?actors=KP&actors=RU&actors=CN&format=graphml");
+    assert_eq!(g.status, 200, "{}", g.body);
+    assert_eq!(g.header("content-type"), Some("application/graphml+xml"));
+    assert!(g.body.contains("<graphml"), "{}", g.body);
+    let j = vic.get("/api/v1/graph?actors=KP&actors=RU");
+    assert!(j.json()["elements"]["nodes"].is_array(), "{}", j.body);
+
+    let spec = r#"
+title = "Test briefing"
+period = { from = "2018-01-01", to = "2024-12-31" }
+[[block]]
+kind = "markdown"
+title = "Note"
+text = "Written <b>for</b> the test."
+[[block]]
+kind = "chronology"
+title = "Kim and Xi"
+actors = ["Kim Jong Un", "Xi Jinping"]
+"#;
+    let html = vic.send_raw(
+        "POST",
+        "/api/v1/briefings",
+        Some(spec.into()),
+        &[("content-type", "application/toml")],
+    );
+    assert_eq!(html.status, 200, "{}", html.body);
+    assert!(
+        html.header("content-type")
+            .is_some_and(|c| c.starts_with("text/html"))
+    );
+    assert!(html.body.contains("Test briefing") && html.body.contains("Dalian"));
+    assert!(
+        !html.body.contains("<b>for</b>") || html.body.contains("&lt;b&gt;"),
+        "markdown text is escaped or rendered, never raw HTML"
+    );
+    let md = vic.send(
+        "POST",
+        "/api/v1/briefings?format=md",
+        Some(json!({"title": "Test", "period": {"from": "2018-01-01", "to": "2024-12-31"}, "block": [{"kind": "chronology", "title": "K", "actors": ["Kim Jong Un", "Xi Jinping"]}]})),
+        &[],
+    );
+    assert_eq!(md.status, 200, "{}", md.body);
+    assert!(
+        md.json()["markdown"]
+            .as_str()
+            .is_some_and(|m| m.contains("Dalian"))
+    );
+    let p = vic
+        .send(
+            "POST",
+            "/api/v1/briefings",
+            Some(json!({"title": "T", "period": {"from": "2018-01-01", "to": "2024-12-31"}, "block": [{"kind": "horoscope"}]})),
+            &[],
+        )
+        .problem(400, "invalid_input");
+    assert!(
+        p["detail"].as_str().unwrap_or("").contains("horoscope"),
+        "{p}"
+    );
+    vic.send_raw(
+        "POST",
+        "/api/v1/briefings",
+        Some(spec.into()),
+        &[("content-type", "text/plain")],
+    )
+    .problem(415, "unsupported_media_type");
+
+    let files = vic.get("/api/v1/trade/files");
+    assert_eq!(files.status, 200, "{}", files.body);
+    assert_eq!(files.json(), json!([]));
+    vic.send(
+        "POST",
+        "/api/v1/trade/totals",
+        Some(json!({"scope": {"partner": "K9"}})),
+        &[],
+    )
+    .problem(400, "invalid_input");
+    let p = vic
+        .send(
+            "POST",
+            "/api/v1/trade/screen",
+            Some(json!({"scope": {"partner": "KP"}, "flow": "export", "measures": "/etc/passwd"})),
+            &[],
+        )
+        .problem(400, "invalid_input");
+    assert!(
+        p["detail"].as_str().unwrap_or("").contains("`measures`"),
+        "{p}"
+    );
+}

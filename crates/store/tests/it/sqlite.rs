@@ -475,3 +475,54 @@ fn a_stale_edit_is_a_conflict_not_an_overwrite() {
         })
     ));
 }
+
+/// The audit log refuses changes even from a hand with SQL: rows are only ever added.
+#[test]
+fn the_audit_log_is_append_only_in_the_database_itself() {
+    use entente_core::{Citation, EventDraft, EventType, Participant, Role};
+    use entente_store::KnowledgeBase;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kb.sqlite");
+    let s = SqliteStore::open(&path).unwrap();
+    let src = source(STORY, Lang::En, Some("2023-09-13"), "KCNA");
+    s.put_source(&src).unwrap();
+    s.add_event(
+        &EventDraft {
+            kind: EventType::Meeting,
+            date: Some("2023-09-13".parse().unwrap()),
+            place: None,
+            framework: None,
+            participants: vec![Participant {
+                actor_id: "kim-jong-un".into(),
+                role: Role::Host,
+            }],
+            quantities: vec![],
+            confidence: 1.0,
+            citations: vec![Citation {
+                source_id: src.id,
+                start: 0,
+                end: 11,
+                quote: STORY[..11].to_string(),
+            }],
+        },
+        "ana",
+    )
+    .unwrap();
+    drop(s);
+    let c = rusqlite::Connection::open(&path).unwrap();
+    let n: i64 = c
+        .query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 1);
+    for sql in [
+        "UPDATE audit_log SET who = 'mallory'",
+        "DELETE FROM audit_log",
+    ] {
+        let e = c.execute(sql, []).unwrap_err();
+        assert!(e.to_string().contains("append-only"), "{sql}: {e}");
+    }
+    let who: String = c
+        .query_row("SELECT who FROM audit_log", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(who, "ana");
+}
