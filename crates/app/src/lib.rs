@@ -35,6 +35,7 @@ mod compare;
 mod error;
 mod eval;
 pub mod export;
+mod jobs;
 mod kb;
 mod sources;
 mod trade;
@@ -59,8 +60,10 @@ pub use entente_extract::analysis::{
     ActorRef, CitationView, EventView, ExchangeRow, ParticipantView,
 };
 pub use entente_extract::run::{FailedSource, RunSummary};
+pub use entente_store::jobs::{JobItem, JobRow};
 pub use entente_store::{AuditEntry, AuditFilter, DoctorReport, SearchResult, SourceSummary};
 pub use error::{AppError, ErrorKind};
+pub use jobs::{JobRequest, JobView};
 pub use kb::{
     ChronologyQuery, EventAdd, EventEdit, EventQuery, ExchangesQuery, ExtractRequest, Period,
 };

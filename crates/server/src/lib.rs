@@ -57,15 +57,62 @@ pub struct Server {
     app: Arc<App>,
     config: Config,
     logins: LoginLimiter,
+    /// Jobs to run, in order, by this server's worker (started by [`serve`]).
+    jobs: tokio::sync::mpsc::UnboundedSender<String>,
+    queue: std::sync::Mutex<Option<tokio::sync::mpsc::UnboundedReceiver<String>>>,
+    uploads: std::sync::atomic::AtomicU64,
 }
 
 impl Server {
     pub fn new(app: Arc<App>, config: Config) -> Arc<Server> {
+        let (jobs, queue) = tokio::sync::mpsc::unbounded_channel();
         Arc::new(Server {
             logins: LoginLimiter::new(config.login_failures, config.login_window),
             app,
             config,
+            jobs,
+            queue: std::sync::Mutex::new(Some(queue)),
+            uploads: std::sync::atomic::AtomicU64::new(0),
         })
+    }
+
+    /// Hands a stored job to the worker.
+    pub fn enqueue(&self, id: &str) {
+        // The receiver lives as long as the worker; without one the job stays queued and is
+        // marked interrupted at the next start.
+        let _ = self.jobs.send(id.to_string());
+    }
+
+    /// A directory name for one upload, unique in this data directory.
+    fn next_upload_dir(&self) -> String {
+        let n = self
+            .uploads
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let t = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        format!("{t}-{}-{n}", std::process::id())
+    }
+
+    /// Runs queued jobs one at a time (an ingest holds the index writer anyway).
+    fn start_worker(self: &Arc<Server>) {
+        let queue = self.queue.lock().map(|mut q| q.take()).unwrap_or(None);
+        let Some(mut queue) = queue else {
+            return;
+        };
+        let app = self.app.clone();
+        tokio::spawn(async move {
+            while let Some(id) = queue.recv().await {
+                let app = app.clone();
+                let job = id.clone();
+                match tokio::task::spawn_blocking(move || app.run_job(&job)).await {
+                    Ok(Ok(v)) => tracing::info!("job {id}: {}", v.job.state),
+                    Ok(Err(e)) => tracing::warn!("job {id} not run: {e}"),
+                    Err(e) => tracing::error!("job {id}: its worker failed: {e}"),
+                }
+            }
+        });
     }
 
     pub fn app(&self) -> &App {
@@ -153,6 +200,7 @@ pub async fn serve(
     server: Arc<Server>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    server.start_worker();
     axum::serve(
         listener,
         router(server).into_make_service_with_connect_info::<std::net::SocketAddr>(),

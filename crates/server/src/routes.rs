@@ -13,11 +13,11 @@ use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use entente_app::{
     ActorQuery, AuditFilter, BriefSpec, ChronologyQuery, CompareRequest, EventAdd, EventEdit,
-    EventQuery, ExchangesQuery, GraphQuery, LadderQuery, Login, Permission, Principal,
-    ReconcileQuery, ScreenQuery, SearchRequest, SeriesQuery, SourceQuery, TokenCreate, TopQuery,
-    TotalsQuery, TrendQuery, UserAdd, YtdQuery,
+    EventQuery, ExchangesQuery, ExtractRequest, GraphQuery, IngestRequest, JobRequest, LadderQuery,
+    Login, Permission, Principal, ReconcileQuery, ScreenQuery, SearchRequest, SeriesQuery,
+    SourceQuery, TokenCreate, TopQuery, TotalsQuery, TrendQuery, UserAdd, YtdQuery,
 };
-use entente_core::{DateValue, Status};
+use entente_core::{DateValue, Lang, Status};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -63,6 +63,11 @@ pub fn api() -> Router<S> {
         .route("/api/v1/trade/series", post(trade_series))
         .route("/api/v1/trade/screen", post(trade_screen))
         .route("/api/v1/trade/reconcile", post(trade_reconcile))
+        .route("/api/v1/jobs", get(list_jobs))
+        .route("/api/v1/jobs/ingest", post(ingest_job))
+        .route("/api/v1/jobs/extract", post(extract_job))
+        .route("/api/v1/jobs/{id}", get(show_job))
+        .route("/api/v1/jobs/{id}/retry", post(retry_job))
 }
 
 /// Any other path: a problem document, not an empty 404.
@@ -715,4 +720,167 @@ async fn trade_reconcile(
     allow(&who, Permission::Read)?;
     let r = s.blocking(move |app| app.trade_reconcile(&q)).await?;
     json(StatusCode::OK, &r)
+}
+
+// ---- jobs ----
+
+/// A raw request body (an uploaded file), refused past the size limit as a problem.
+pub struct Raw(pub axum::body::Bytes);
+
+impl<St: Send + Sync> FromRequest<St> for Raw {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &St) -> Result<Raw, ApiError> {
+        axum::body::Bytes::from_request(req, state)
+            .await
+            .map(Raw)
+            .map_err(|rej| match rej.status() {
+                StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "payload_too_large",
+                    "the upload is larger than this server accepts",
+                ),
+                _ => ApiError::invalid(format!("request body: {}", rej.body_text())),
+            })
+    }
+}
+
+/// How to read an uploaded file: the ingest options a user gives `entente ingest`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UploadParams {
+    /// The file's name (its extension picks the reader unless `format` says).
+    name: String,
+    #[serde(default)]
+    outlet: Option<String>,
+    #[serde(default)]
+    format: Option<String>,
+    #[serde(default)]
+    encoding: Option<String>,
+    #[serde(default)]
+    lang: Option<Lang>,
+    #[serde(default)]
+    published: Option<DateValue>,
+    #[serde(default)]
+    url: Option<String>,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    map: Option<String>,
+}
+
+/// A file name to keep an upload under: one path component, nothing that climbs.
+fn upload_name(name: &str) -> Result<&str, ApiError> {
+    let ok = !name.is_empty()
+        && name.len() <= 200
+        && name != "."
+        && name != ".."
+        && !name.contains(['/', '\\', '\0'])
+        && !name.chars().any(char::is_control);
+    if ok {
+        Ok(name)
+    } else {
+        Err(ApiError::invalid(format!(
+            "`name`: {name:?} is not a file name (one component, no slashes, at most 200 bytes)"
+        )))
+    }
+}
+
+async fn ingest_job(
+    State(s): State<S>,
+    Caller(who): Caller,
+    Q(p): Q<UploadParams>,
+    Raw(bytes): Raw,
+) -> Res {
+    allow(&who, Permission::Write)?;
+    let name = upload_name(&p.name)?.to_string();
+    if bytes.is_empty() {
+        return Err(ApiError::invalid("the upload is empty"));
+    }
+    let server = s.clone();
+    let view = s
+        .blocking(move |app| {
+            // Kept under the data directory, in a directory of its own per upload.
+            let dir = app
+                .data_dir()
+                .join("uploads")
+                .join(server.next_upload_dir());
+            std::fs::create_dir_all(&dir).map_err(|e| {
+                entente_app::AppError::internal(format!("creating {}: {e}", dir.display()))
+            })?;
+            let path = dir.join(&name);
+            std::fs::write(&path, &bytes).map_err(|e| {
+                entente_app::AppError::internal(format!("writing {}: {e}", path.display()))
+            })?;
+            let req = IngestRequest {
+                inputs: vec![path.display().to_string()],
+                outlet: p.outlet,
+                format: p.format,
+                encoding: p.encoding,
+                lang: p.lang,
+                published: p.published,
+                url: p.url,
+                title: p.title,
+                map: p.map,
+                ..Default::default()
+            };
+            let submitted = app.submit_job(&who, &JobRequest::Ingest(Box::new(req)));
+            if submitted.is_err() {
+                let _ = std::fs::remove_dir_all(&dir);
+            }
+            submitted
+        })
+        .await?;
+    s.enqueue(&view.job.id);
+    accepted(&view)
+}
+
+fn accepted(view: &entente_app::JobView) -> Res {
+    let mut r = (StatusCode::ACCEPTED, Json(view)).into_response();
+    if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/jobs/{}", view.job.id)) {
+        r.headers_mut().insert(header::LOCATION, v);
+    }
+    Ok(r)
+}
+
+async fn extract_job(
+    State(s): State<S>,
+    Caller(who): Caller,
+    Body(req): Body<ExtractRequest>,
+) -> Res {
+    allow(&who, Permission::Write)?;
+    let view = s
+        .blocking(move |app| app.submit_job(&who, &JobRequest::Extract(req)))
+        .await?;
+    s.enqueue(&view.job.id);
+    accepted(&view)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+struct JobPage {
+    before: Option<String>,
+    limit: Option<usize>,
+}
+
+async fn list_jobs(State(s): State<S>, Caller(who): Caller, Q(p): Q<JobPage>) -> Res {
+    allow(&who, Permission::Read)?;
+    let limit = page_limit(p.limit, 100)?;
+    let rows = s
+        .blocking(move |app| app.jobs(p.before.as_deref(), limit))
+        .await?;
+    json(StatusCode::OK, &rows)
+}
+
+async fn show_job(State(s): State<S>, Caller(who): Caller, Seg(id): Seg) -> Res {
+    allow(&who, Permission::Read)?;
+    let j = s.blocking(move |app| app.job(&id)).await?;
+    json(StatusCode::OK, &j)
+}
+
+async fn retry_job(State(s): State<S>, Caller(who): Caller, Seg(id): Seg) -> Res {
+    allow(&who, Permission::Write)?;
+    let view = s.blocking(move |app| app.retry_job(&who, &id)).await?;
+    s.enqueue(&view.job.id);
+    accepted(&view)
 }

@@ -25,6 +25,7 @@ use entente_core::{
 };
 
 use crate::accounts::{SessionRow, TokenRow, UserRow};
+use crate::jobs::{JobItem, JobRow};
 use crate::{AuditFilter, EventFilter, PutOutcome, Store, StoreError};
 
 /// Opens a handle on one database (the same database every call, empty at the first): a
@@ -51,7 +52,8 @@ macro_rules! store_conformance {
             analyst_decisions_are_protected, stale_edits_are_conflicts,
             concurrent_edits_give_one_conflict, readers_run_beside_a_writer,
             two_handles_merge_one_happening, ids_are_the_same_on_every_run,
-            errors_name_the_record, decisions_are_audited, accounts_keep_users_sessions_and_tokens);
+            errors_name_the_record, decisions_are_audited, accounts_keep_users_sessions_and_tokens,
+            jobs_keep_state_progress_and_failed_items);
     };
     (@tests $make:expr; $($name:ident),* $(,)?) => {
         $(
@@ -748,4 +750,98 @@ pub fn accounts_keep_users_sessions_and_tokens(o: &Opener) {
         Err(StoreError::NotFound { .. })
     ));
     assert!(store.token("hash-t9").expect("token").is_none());
+}
+
+/// Jobs round-trip with their request and summary; failed items are kept per job; a restart
+/// marks what was queued or running as interrupted and leaves finished jobs alone.
+pub fn jobs_keep_state_progress_and_failed_items(o: &Opener) {
+    let store = o.open();
+    let job = |id: &str, created: &str, state: &str| JobRow {
+        id: id.into(),
+        kind: "ingest".into(),
+        state: state.into(),
+        created_by: "ana".into(),
+        created: created.into(),
+        started: None,
+        finished: None,
+        request: serde_json::json!({"inputs": ["a.jsonl"], "outlet": "KCNA"}),
+        done: 0,
+        total: 0,
+        summary: None,
+        error: None,
+    };
+    store
+        .add_job(&job("j1", "2026-12-04T10:00:00Z", "done"))
+        .expect("add");
+    store
+        .add_job(&job("j2", "2026-12-04T11:00:00Z", "running"))
+        .expect("add");
+    store
+        .add_job(&job("j3", "2026-12-04T12:00:00Z", "queued"))
+        .expect("add");
+    let mut j2 = store.job("j2").expect("read").expect("there");
+    assert_eq!(j2.request["outlet"], "KCNA");
+    j2.done = 40;
+    j2.total = 100;
+    j2.started = Some("2026-12-04T11:00:01Z".into());
+    store.update_job(&j2).expect("update");
+    store
+        .add_job_items(
+            "j2",
+            &[
+                JobItem {
+                    item: "a.jsonl:7".into(),
+                    message: "line 7: not JSON".into(),
+                },
+                JobItem {
+                    item: "a.jsonl:9".into(),
+                    message: "empty text".into(),
+                },
+            ],
+        )
+        .expect("items");
+    store
+        .add_job_items(
+            "j2",
+            &[JobItem {
+                item: "a.jsonl:9".into(),
+                message: "empty text (again)".into(),
+            }],
+        )
+        .expect("items");
+    let items = store.job_items("j2").expect("items");
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[1].message, "empty text (again)");
+    assert!(store.job_items("j1").expect("items").is_empty());
+    let ids: Vec<String> = store
+        .jobs(None, 10)
+        .expect("list")
+        .into_iter()
+        .map(|j| j.id)
+        .collect();
+    assert_eq!(ids, ["j3", "j2", "j1"], "newest first");
+    let older: Vec<String> = store
+        .jobs(Some("2026-12-04T12:00:00Z"), 1)
+        .expect("list")
+        .into_iter()
+        .map(|j| j.id)
+        .collect();
+    assert_eq!(older, ["j2"], "keyset and limit");
+    assert_eq!(
+        store
+            .interrupt_unfinished("2026-12-04T13:00:00Z")
+            .expect("interrupt"),
+        2
+    );
+    let j2 = store.job("j2").expect("read").expect("there");
+    assert_eq!(j2.state, "interrupted");
+    assert_eq!((j2.done, j2.total), (40, 100), "progress kept");
+    assert!(j2.error.is_some());
+    assert_eq!(store.job("j1").expect("read").expect("there").state, "done");
+    let mut ghost = job("j9", "2026-12-04T10:00:00Z", "done");
+    ghost.done = 1;
+    assert!(matches!(
+        store.update_job(&ghost),
+        Err(StoreError::NotFound { .. })
+    ));
 }

@@ -15,6 +15,7 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (4, include_str!("../migrations/0004_event_versions.sql")),
     (5, include_str!("../migrations/0005_index_outbox.sql")),
     (6, include_str!("../migrations/0006_accounts_audit.sql")),
+    (7, include_str!("../migrations/0007_jobs.sql")),
 ];
 
 pub fn latest() -> i64 {

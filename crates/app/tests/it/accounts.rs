@@ -206,3 +206,50 @@ fn sessions_expire_and_end_with_a_new_password() {
         "no cookie, nothing to forge"
     );
 }
+
+#[test]
+fn a_job_left_unfinished_is_interrupted_and_runs_again_as_a_new_job() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = app_with_users(dir.path());
+    let file = dir.path().join("story.txt");
+    std::fs::write(
+        &file,
+        "Kim Jong Un met Xi Jinping in Beijing on March 26, 2018.",
+    )
+    .expect("write");
+    let req = entente_app::JobRequest::Ingest(Box::new(entente_app::IngestRequest {
+        inputs: vec![file.display().to_string()],
+        ..Default::default()
+    }));
+    let queued = app.submit_job(&crate::who(), &req).expect("submit");
+    assert_eq!(queued.job.state, "queued");
+    // The server stopped before running it.
+    assert_eq!(app.interrupt_unfinished_jobs().expect("interrupt"), 1);
+    let stale = app.job(&queued.job.id).expect("job");
+    assert_eq!(stale.job.state, "interrupted");
+    let e = app.run_job(&queued.job.id).expect_err("not queued");
+    assert_eq!(e.kind, ErrorKind::InvalidInput);
+    let again = app.retry_job(&crate::who(), &queued.job.id).expect("retry");
+    let done = app.run_job(&again.job.id).expect("run");
+    assert_eq!(done.job.state, "done");
+    assert_eq!(
+        done.job.summary.as_ref().map(|s| s["new"].clone()),
+        Some(1.into())
+    );
+    // A viewer submits nothing; a bad request is never queued.
+    let vic = app
+        .authenticate(&login(&app, "vic", PASSWORD).expect("login").token)
+        .expect("session");
+    assert_eq!(
+        app.submit_job(&vic, &req).expect_err("viewer").kind,
+        ErrorKind::Forbidden
+    );
+    let bad = entente_app::JobRequest::Ingest(Box::default());
+    assert_eq!(
+        app.submit_job(&crate::who(), &bad)
+            .expect_err("no inputs")
+            .kind,
+        ErrorKind::InvalidInput
+    );
+    assert_eq!(app.jobs(None, 10).expect("list").len(), 2);
+}

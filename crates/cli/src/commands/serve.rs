@@ -29,6 +29,13 @@ pub struct Args {
 
 pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     let app = Arc::new(ctx.app(Access::ReadWrite)?);
+    // This process is the data directory's server now: jobs a stopped one left are stale.
+    let interrupted = app.interrupt_unfinished_jobs()?;
+    if interrupted > 0 && !ctx.quiet {
+        eprintln!(
+            "{interrupted} job(s) left unfinished by the last server are marked interrupted; POST /api/v1/jobs/ID/retry runs one again"
+        );
+    }
     let config = entente_server::Config {
         max_body_bytes: a.max_body_mib.saturating_mul(1024 * 1024),
         request_timeout: Duration::from_secs(a.timeout),

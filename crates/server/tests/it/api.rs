@@ -771,3 +771,104 @@ actors = ["Kim Jong Un", "Xi Jinping"]
         "{p}"
     );
 }
+
+/// Waits for a job to stop; returns it.
+fn finished(c: &Client, id: &str) -> Value {
+    for _ in 0..300 {
+        let j = c.get(&format!("/api/v1/jobs/{id}")).json();
+        if !matches!(j["state"].as_str(), Some("queued" | "running")) {
+            return j;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    panic!("job {id} did not finish in 30 s");
+}
+
+#[test]
+fn an_uploaded_file_is_ingested_by_a_job_with_its_failed_items() {
+    let own = crate::build_server();
+    let s = &own;
+    let ana = Client::login(&s.base, "ana");
+    let wire = concat!(
+        "{\"title\":\"Upload one\",\"text\":\"Choe Son Hui met Sergei Lavrov in Wonsan on July 12, 2025.\",\"published\":\"2025-07-12\"}\n",
+        "{\"title\":\"Upload two\",\"text\":\"broken\n",
+        "{\"title\":\"Upload three\",\"text\":\"Wang Yi visited Pyongyang on September 26, 2019.\",\"published\":\"2019-09-26\"}\n",
+    );
+    let made = ana.send_raw(
+        "POST",
+        "/api/v1/jobs/ingest?name=wire.jsonl&outlet=Upload%20Wire",
+        Some(wire.into()),
+        &[("content-type", "application/octet-stream")],
+    );
+    assert_eq!(made.status, 202, "{}", made.body);
+    let id = made.json()["id"].as_str().expect("id").to_string();
+    assert_eq!(
+        made.header("location"),
+        Some(format!("/api/v1/jobs/{id}").as_str())
+    );
+    let job = finished(&ana, &id);
+    assert_eq!(job["state"], "done", "{job}");
+    assert_eq!(job["kind"], "ingest");
+    assert_eq!(job["created_by"], "ana");
+    assert_eq!(job["summary"]["new"], 2, "{job}");
+    assert_eq!(job["summary"]["failed"], 1, "{job}");
+    let failed = job["failed"].as_array().expect("failed items");
+    assert_eq!(failed.len(), 1, "{job}");
+    assert!(
+        failed[0]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("line 2"),
+        "{job}"
+    );
+    assert_eq!(job["done"], 2);
+    // The uploaded documents are searchable.
+    let hits = ana.get("/api/v1/search?query=Wonsan").json();
+    assert!(hits["total"].as_u64().unwrap_or(0) >= 1, "{hits}");
+    // Extraction as a job, then a retry of the ingest: nothing new the second time.
+    let ex = ana.send("POST", "/api/v1/jobs/extract", Some(json!({})), &[]);
+    assert_eq!(ex.status, 202, "{}", ex.body);
+    let ex = finished(&ana, ex.json()["id"].as_str().expect("id"));
+    assert_eq!(ex["state"], "done", "{ex}");
+    assert!(ex["summary"]["sources"].as_u64().unwrap_or(0) >= 2, "{ex}");
+    let again = ana.send("POST", &format!("/api/v1/jobs/{id}/retry"), None, &[]);
+    assert_eq!(again.status, 202, "{}", again.body);
+    let again_id = again.json()["id"].as_str().expect("id").to_string();
+    assert_ne!(again_id, id);
+    let again = finished(&ana, &again_id);
+    assert_eq!(again["summary"]["new"], 0, "{again}");
+    assert_eq!(again["summary"]["unchanged"], 2, "{again}");
+    let listed = ana.get("/api/v1/jobs?limit=3").json();
+    assert_eq!(listed[0]["id"], again_id.as_str(), "newest first: {listed}");
+    // A viewer uploads nothing; a name that climbs is refused; nothing was queued for either.
+    let before = ana.get("/api/v1/jobs").json().as_array().map(Vec::len);
+    let vic = Client::login(&s.base, "vic");
+    vic.send_raw(
+        "POST",
+        "/api/v1/jobs/ingest?name=x.txt",
+        Some("text".into()),
+        &[("content-type", "text/plain")],
+    )
+    .problem(403, "forbidden");
+    for bad in ["..", "a%2Fb.txt", "..%2F..%2Fetc%2Fpasswd", ""] {
+        ana.send_raw(
+            "POST",
+            &format!("/api/v1/jobs/ingest?name={bad}"),
+            Some("text".into()),
+            &[("content-type", "text/plain")],
+        )
+        .problem(400, "invalid_input");
+    }
+    ana.send_raw(
+        "POST",
+        "/api/v1/jobs/ingest?name=a.txt&map=nonsense",
+        Some("text".into()),
+        &[("content-type", "text/plain")],
+    )
+    .problem(400, "invalid_input");
+    assert_eq!(
+        ana.get("/api/v1/jobs").json().as_array().map(Vec::len),
+        before
+    );
+    ana.get("/api/v1/jobs/job-0000").problem(404, "not_found");
+}

@@ -56,7 +56,13 @@ pub fn spawn(app: Arc<App>, config: Config) -> String {
 /// [`PASSWORD`]; the stories ingested and extracted.
 pub fn server() -> &'static TestServer {
     static S: OnceLock<TestServer> = OnceLock::new();
-    S.get_or_init(|| {
+    S.get_or_init(build_server)
+}
+
+/// A server of its own, as [`server`] builds it: for tests that add sources or events, so
+/// that the shared server's listings stay still for the others.
+pub fn build_server() -> TestServer {
+    {
         let dir = tempfile::tempdir().expect("tempdir");
         let data = dir.path().join("data");
         let app = Arc::new(App::open(&data, Access::ReadWrite).expect("open"));
@@ -108,5 +114,5 @@ pub fn server() -> &'static TestServer {
             app,
             _dir: dir,
         }
-    })
+    }
 }

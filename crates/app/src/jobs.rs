@@ -1,0 +1,235 @@
+//! Background jobs: a request (ingest, extraction) stored before it runs, run later by a
+//! server's worker, its progress, failed items and result written as it goes. A job is
+//! idempotent work (ingest and extraction store each thing once), so a job interrupted by a
+//! crash is run again whole by [`App::retry_job`].
+
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use entente_store::jobs::{JobItem, JobRow};
+use serde::{Deserialize, Serialize};
+
+use crate::{App, AppError, ExtractRequest, IngestRequest, Permission, Principal};
+
+type Result<T> = std::result::Result<T, AppError>;
+
+/// What a job does.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "request", rename_all = "snake_case")]
+pub enum JobRequest {
+    Ingest(Box<IngestRequest>),
+    Extract(ExtractRequest),
+}
+
+impl JobRequest {
+    fn kind(&self) -> &'static str {
+        match self {
+            JobRequest::Ingest(_) => "ingest",
+            JobRequest::Extract(_) => "extract",
+        }
+    }
+}
+
+/// A job as shown: its state (`queued`, `running`, `done`, `failed`, `interrupted`), progress
+/// (`done` of `total` units: documents for an ingest, sources for an extraction), the items
+/// that failed, and the result once finished.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct JobView {
+    #[serde(flatten)]
+    pub job: JobRow,
+    /// Items that failed (with the whole job shown; empty in lists).
+    pub failed: Vec<JobItem>,
+}
+
+/// Progress is written at most this often (each write is a transaction).
+const PROGRESS_EVERY: Duration = Duration::from_millis(500);
+
+fn now() -> String {
+    Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+fn new_id() -> Result<String> {
+    let mut b = [0u8; 8];
+    getrandom::fill(&mut b)
+        .map_err(|e| AppError::internal(format!("no randomness from the system: {e}")))?;
+    Ok(format!("job-{}", hex::encode(b)))
+}
+
+impl App {
+    fn job_store(&self) -> Result<&dyn entente_store::jobs::Jobs> {
+        let store: &dyn entente_store::Store = self.repo()?.store();
+        Ok(store)
+    }
+
+    /// Stores a job to run later; the request is checked now (a bad one is never queued).
+    pub fn submit_job(&self, by: &Principal, req: &JobRequest) -> Result<JobView> {
+        by.require(Permission::Write)?;
+        self.check_writable()?;
+        if let JobRequest::Ingest(r) = req {
+            r.options()?;
+        }
+        let row = JobRow {
+            id: new_id()?,
+            kind: req.kind().into(),
+            state: "queued".into(),
+            created_by: by.user.clone(),
+            created: now(),
+            started: None,
+            finished: None,
+            request: serde_json::to_value(req)
+                .map_err(|e| AppError::internal(format!("job request: {e}")))?,
+            done: 0,
+            total: 0,
+            summary: None,
+            error: None,
+        };
+        self.job_store()?.add_job(&row)?;
+        Ok(JobView {
+            job: row,
+            failed: vec![],
+        })
+    }
+
+    /// A job with its failed items.
+    pub fn job(&self, id: &str) -> Result<JobView> {
+        let s = self.job_store()?;
+        let job = s
+            .job(id)?
+            .ok_or_else(|| AppError::not_found(format!("no job {id}")))?;
+        Ok(JobView {
+            failed: s.job_items(id)?,
+            job,
+        })
+    }
+
+    /// Jobs created before `before` (a `created` time from the previous page), newest first.
+    pub fn jobs(&self, before: Option<&str>, limit: usize) -> Result<Vec<JobView>> {
+        Ok(self
+            .job_store()?
+            .jobs(before, limit.clamp(1, 1000))?
+            .into_iter()
+            .map(|job| JobView {
+                job,
+                failed: vec![],
+            })
+            .collect())
+    }
+
+    /// Marks jobs left queued or running by a stopped server as interrupted (call once, when a
+    /// server starts). Returns how many.
+    pub fn interrupt_unfinished_jobs(&self) -> Result<u64> {
+        self.check_writable()?;
+        Ok(self.job_store()?.interrupt_unfinished(&now())?)
+    }
+
+    /// Queues a finished, failed or interrupted job's request again, as a new job.
+    pub fn retry_job(&self, by: &Principal, id: &str) -> Result<JobView> {
+        let old = self.job(id)?;
+        if matches!(old.job.state.as_str(), "queued" | "running") {
+            return Err(AppError::invalid(format!(
+                "job {id} is {}; retry it once it has stopped",
+                old.job.state
+            )));
+        }
+        let req: JobRequest = serde_json::from_value(old.job.request.clone())
+            .map_err(|e| AppError::internal(format!("stored request of job {id}: {e}")))?;
+        self.submit_job(by, &req)
+    }
+
+    /// Runs a queued job to its end on this thread, writing progress, failed items and the
+    /// result as it goes. A failure of the job as a whole is recorded in it, not returned;
+    /// the error is for a job that cannot be run at all (unknown, not queued).
+    pub fn run_job(&self, id: &str) -> Result<JobView> {
+        let s = self.job_store()?;
+        let mut job = s
+            .job(id)?
+            .ok_or_else(|| AppError::not_found(format!("no job {id}")))?;
+        if job.state != "queued" {
+            return Err(AppError::invalid(format!(
+                "job {id} is {}, not queued",
+                job.state
+            )));
+        }
+        let req: JobRequest = serde_json::from_value(job.request.clone())
+            .map_err(|e| AppError::internal(format!("stored request of job {id}: {e}")))?;
+        job.state = "running".into();
+        job.started = Some(now());
+        s.update_job(&job)?;
+        let mut last = Instant::now();
+        let mut progress = |job: &mut JobRow, done: u64, total: u64| {
+            job.done = done;
+            job.total = total.max(done);
+            if last.elapsed() >= PROGRESS_EVERY {
+                last = Instant::now();
+                // Progress is advisory: a failed write of it does not stop the work.
+                if let Err(e) = s.update_job(job) {
+                    tracing::warn!("job {}: progress not recorded: {e}", job.id);
+                }
+            }
+        };
+        let outcome: Result<(serde_json::Value, Vec<JobItem>)> = match &req {
+            JobRequest::Ingest(r) => {
+                let mut docs = 0u64;
+                let mut planned = 0u64;
+                let r = self.ingest(r, &mut |p| {
+                    match p {
+                        crate::IngestProgress::Planned { inputs, .. } => planned = inputs as u64,
+                        crate::IngestProgress::Document => docs += 1,
+                        crate::IngestProgress::InputDone { .. } => {}
+                    }
+                    progress(&mut job, docs, planned.max(docs));
+                });
+                r.map(|sum| {
+                    let failed = sum
+                        .failures()
+                        .map(|f| JobItem {
+                            item: f.origin.clone(),
+                            message: f.error.clone().unwrap_or_else(|| "failed".into()),
+                        })
+                        .collect();
+                    (
+                        serde_json::json!({
+                            "new": sum.new,
+                            "unchanged": sum.unchanged,
+                            "near_duplicate": sum.near_duplicate,
+                            "failed": sum.failed,
+                        }),
+                        failed,
+                    )
+                })
+            }
+            JobRequest::Extract(r) => self
+                .extract(r, &mut |done, total| {
+                    progress(&mut job, done as u64, total as u64)
+                })
+                .map(|sum| {
+                    let failed = sum
+                        .failed
+                        .iter()
+                        .map(|f| JobItem {
+                            item: f.id.clone(),
+                            message: f.reason.clone(),
+                        })
+                        .collect();
+                    (
+                        serde_json::to_value(&sum).unwrap_or(serde_json::Value::Null),
+                        failed,
+                    )
+                }),
+        };
+        job.finished = Some(now());
+        match outcome {
+            Ok((summary, failed)) => {
+                s.add_job_items(id, &failed)?;
+                job.state = "done".into();
+                job.summary = Some(summary);
+            }
+            Err(e) => {
+                job.state = "failed".into();
+                job.error = Some(e.message);
+            }
+        }
+        s.update_job(&job)?;
+        self.job(id)
+    }
+}
