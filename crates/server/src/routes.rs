@@ -68,6 +68,7 @@ pub fn api() -> Router<S> {
         .route("/api/v1/jobs/extract", post(extract_job))
         .route("/api/v1/jobs/{id}", get(show_job))
         .route("/api/v1/jobs/{id}/retry", post(retry_job))
+        .route("/api/v1/jobs/{id}/events", get(job_events))
 }
 
 /// Any other path: a problem document, not an empty 404.
@@ -883,4 +884,67 @@ async fn retry_job(State(s): State<S>, Caller(who): Caller, Seg(id): Seg) -> Res
     let view = s.blocking(move |app| app.retry_job(&who, &id)).await?;
     s.enqueue(&view.job.id);
     accepted(&view)
+}
+
+/// How often a progress stream looks at its job.
+const JOB_POLL: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// A job's progress as server-sent events: `progress` each time it moves, then one
+/// `finished` (or `error`) and the end of the stream. Each event's data is the job as JSON.
+async fn job_events(State(s): State<S>, Caller(who): Caller, Seg(id): Seg) -> Res {
+    use axum::response::sse::{Event, KeepAlive, Sse};
+    allow(&who, Permission::Read)?;
+    let first = {
+        let id = id.clone();
+        s.blocking(move |app| app.job(&id)).await?
+    };
+    struct Watch {
+        s: S,
+        id: String,
+        next: Option<entente_app::JobView>,
+        last: Option<(String, u64)>,
+        over: bool,
+    }
+    let start = Watch {
+        s,
+        id,
+        next: Some(first),
+        last: None,
+        over: false,
+    };
+    let stream = futures_util::stream::unfold(start, |mut w| async move {
+        if w.over {
+            return None;
+        }
+        loop {
+            let view = match w.next.take() {
+                Some(v) => v,
+                None => {
+                    tokio::time::sleep(JOB_POLL).await;
+                    let id = w.id.clone();
+                    match w.s.blocking(move |app| app.job(&id)).await {
+                        Ok(v) => v,
+                        Err(e) => {
+                            w.over = true;
+                            let ev = Event::default().event("error").data(e.detail);
+                            return Some((Ok::<Event, axum::Error>(ev), w));
+                        }
+                    }
+                }
+            };
+            let key = (view.job.state.clone(), view.job.done);
+            let finished = !matches!(view.job.state.as_str(), "queued" | "running");
+            if !finished && w.last.as_ref() == Some(&key) {
+                continue;
+            }
+            w.last = Some(key);
+            w.over = finished;
+            let name = if finished { "finished" } else { "progress" };
+            let ev = Event::default().event(name).json_data(&view);
+            return Some((ev, w));
+        }
+    });
+    Ok(Sse::new(stream)
+        .keep_alive(KeepAlive::default())
+        .into_response())
 }

@@ -835,6 +835,30 @@ fn an_uploaded_file_is_ingested_by_a_job_with_its_failed_items() {
     assert_eq!(again.status, 202, "{}", again.body);
     let again_id = again.json()["id"].as_str().expect("id").to_string();
     assert_ne!(again_id, id);
+    // Its progress as server-sent events: the stream ends with the finished job.
+    let events = ana.get(&format!("/api/v1/jobs/{again_id}/events"));
+    assert_eq!(events.status, 200, "{}", events.body);
+    assert!(
+        events
+            .header("content-type")
+            .is_some_and(|c| c.starts_with("text/event-stream"))
+    );
+    let last = events
+        .body
+        .split("\n\n")
+        .filter(|e| e.contains("event: finished"))
+        .last()
+        .unwrap_or_else(|| panic!("no finished event in {}", events.body));
+    let data: Value = serde_json::from_str(
+        last.lines()
+            .find_map(|l| l.strip_prefix("data: "))
+            .expect("data"),
+    )
+    .expect("json");
+    assert_eq!(data["id"], again_id.as_str());
+    assert_eq!(data["state"], "done");
+    ana.get("/api/v1/jobs/job-0000/events")
+        .problem(404, "not_found");
     let again = finished(&ana, &again_id);
     assert_eq!(again["summary"]["new"], 0, "{again}");
     assert_eq!(again["summary"]["unchanged"], 2, "{again}");
