@@ -142,6 +142,16 @@ fn view(store: &dyn entente_store::Store, e: &entente_core::Event) -> Result<Eve
     Ok(analysis::event_view(store, &mut Names::new(store), e)?)
 }
 
+/// An analyst's review decision: confirmed or rejected (`extracted` is extraction's own).
+fn review_status(status: Status) -> Result<(), AppError> {
+    if status == Status::Extracted {
+        return Err(AppError::invalid(
+            "`status`: an analyst confirms or rejects; `extracted` is extraction's own",
+        ));
+    }
+    Ok(())
+}
+
 fn conflict(id: &str, expected: u64, found: u64) -> AppError {
     AppError::new(
         crate::ErrorKind::Conflict,
@@ -209,11 +219,7 @@ impl App {
         if ids.is_empty() {
             return Err(AppError::invalid("give at least one event id"));
         }
-        if status == Status::Extracted {
-            return Err(AppError::invalid(
-                "`status`: an analyst confirms or rejects; `extracted` is extraction's own",
-            ));
-        }
+        review_status(status)?;
         self.check_writable()?;
         // The store serialises its own writes; other reads go on meanwhile.
         let repo = self.repo()?;
@@ -237,11 +243,7 @@ impl App {
         expected: Option<u64>,
     ) -> Result<EventView, AppError> {
         by.require(Permission::Write)?;
-        if status == Status::Extracted {
-            return Err(AppError::invalid(
-                "`status`: an analyst confirms or rejects; `extracted` is extraction's own",
-            ));
-        }
+        review_status(status)?;
         self.check_writable()?;
         let repo = self.repo()?;
         repo.store()
