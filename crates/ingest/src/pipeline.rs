@@ -132,8 +132,13 @@ pub enum Progress {
 }
 
 /// Expands directories (recursively, filtered by `glob`) into files; URLs and stdin pass.
-/// Directory entries are sorted so runs are reproducible.
-pub fn expand(inputs: &[Input], glob: Option<&str>) -> Result<Vec<Input>, IngestError> {
+/// Directory entries are sorted so runs are reproducible. An entry that cannot be walked (a
+/// dangling or looping symbolic link, an unreadable directory) is an `Err` in its place: it
+/// fails alone and the rest of the directory is still read.
+pub fn expand(
+    inputs: &[Input],
+    glob: Option<&str>,
+) -> Result<Vec<Result<Input, IngestError>>, IngestError> {
     let matcher = match glob {
         Some(g) => Some(
             globset::GlobBuilder::new(g)
@@ -156,12 +161,23 @@ pub fn expand(inputs: &[Input], glob: Option<&str>) -> Result<Vec<Input>, Ingest
                     .follow_links(true)
                     .sort_by_file_name()
                 {
-                    let entry = entry.map_err(|e| IngestError::Io {
-                        path: e.path().map(Path::to_path_buf).unwrap_or_else(|| p.clone()),
-                        source: e
-                            .into_io_error()
-                            .unwrap_or_else(|| std::io::Error::other("directory walk failed")),
-                    })?;
+                    let entry = match entry {
+                        Ok(entry) => entry,
+                        Err(e) => {
+                            let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| p.clone());
+                            let source = match e.loop_ancestor() {
+                                Some(a) => std::io::Error::other(format!(
+                                    "a symbolic link loop: it leads back to {}",
+                                    a.display()
+                                )),
+                                None => e.into_io_error().unwrap_or_else(|| {
+                                    std::io::Error::other("cannot be read as part of the directory")
+                                }),
+                            };
+                            files.push(Err(IngestError::Io { path, source }));
+                            continue;
+                        }
+                    };
                     if !entry.file_type().is_file() {
                         continue;
                     }
@@ -178,11 +194,11 @@ pub fn expand(inputs: &[Input], glob: Option<&str>) -> Result<Vec<Input>, Ingest
                     {
                         continue;
                     }
-                    files.push(Input::Path(entry.into_path()));
+                    files.push(Ok(Input::Path(entry.into_path())));
                 }
                 out.extend(files);
             }
-            other => out.push(other.clone()),
+            other => out.push(Ok(other.clone())),
         }
     }
     Ok(out)
@@ -303,7 +319,7 @@ pub fn run(
     let bytes: u64 = files
         .iter()
         .map(|i| match i {
-            Input::Path(p) => std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
+            Ok(Input::Path(p)) => std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
             _ => 0,
         })
         .sum();
@@ -317,17 +333,23 @@ pub fn run(
         let reader = std::thread::Builder::new().name("ingest-read".into());
         let spawned = reader.spawn_scoped(scope, move || {
             for input in &files {
-                let (bytes, content_type, origin) = match load(input, opts) {
+                let failed = |e: &IngestError| Work::Failed {
+                    origin: e.origin().to_string(),
+                    error: e.to_string(),
+                };
+                let loaded = match input {
+                    Ok(i) => load(i, opts),
+                    Err(e) => {
+                        if tx.send(failed(e)).is_err() {
+                            return;
+                        }
+                        continue;
+                    }
+                };
+                let (bytes, content_type, origin) = match loaded {
                     Ok(x) => x,
                     Err(e) => {
-                        let origin = e.origin().to_string();
-                        if tx
-                            .send(Work::Failed {
-                                origin,
-                                error: e.to_string(),
-                            })
-                            .is_err()
-                        {
+                        if tx.send(failed(&e)).is_err() {
                             return;
                         }
                         continue;

@@ -148,3 +148,54 @@ fn encode_sjis(s: &str) -> Vec<u8> {
     assert!(!unmappable);
     bytes.into_owned()
 }
+
+/// A directory with a dangling link, a link to itself and a link back to its parent: each bad
+/// entry fails alone, named with its reason, and the rest of the directory is ingested.
+#[cfg(unix)]
+#[test]
+fn bad_directory_entries_fail_alone() {
+    use std::os::unix::fs::symlink;
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let inputs = tmp.path().join("inputs");
+    fs::create_dir_all(inputs.join("sub")).unwrap();
+    fs::write(
+        inputs.join("a.txt"),
+        "Kim Jong Un met Xi Jinping in Beijing on March 26, 2018.",
+    )
+    .unwrap();
+    fs::write(
+        inputs.join("sub/b.txt"),
+        "Vladimir Putin held talks with Kim Jong Un in Pyongyang on June 19, 2024.",
+    )
+    .unwrap();
+    symlink(inputs.join("nowhere.txt"), inputs.join("dangling.txt")).unwrap();
+    symlink(inputs.join("self.txt"), inputs.join("self.txt")).unwrap();
+    symlink(&inputs, inputs.join("sub/loop")).unwrap();
+    let o = run(&data, &["ingest", "--json", inputs.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let summary: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(summary["new"], 2, "{summary}");
+    let failed: Vec<String> = summary["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["status"] == "failed")
+        .map(|i| i["error"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(failed.len(), 3, "{failed:#?}");
+    for name in ["dangling.txt", "self.txt", "loop"] {
+        assert!(
+            failed.iter().any(|e| e.contains(name)),
+            "no failure naming {name} in {failed:#?}"
+        );
+    }
+    assert!(
+        failed
+            .iter()
+            .any(|e| e.contains("loop") && e.contains("leads back")),
+        "{failed:#?}"
+    );
+    let listed = ok(&data, &["sources", "list", "--json"]);
+    assert_eq!(listed.lines().count(), 2);
+}
