@@ -579,20 +579,18 @@ impl App {
     pub fn revoke_token(&self, by: &Principal, id: &str) -> Result<TokenView> {
         by.require(Permission::Read)?;
         let acc = self.accounts()?;
-        let k = acc
+        let mut k = acc
             .tokens(None)?
             .into_iter()
             .find(|k| k.id == id)
             .filter(|k| by.role == Role::Admin || k.user_name == by.user)
             .ok_or_else(|| AppError::not_found(format!("no API token {id} of yours")))?;
         if k.revoked.is_none() {
-            acc.revoke_token(&k.id, &stamp(now()))?;
+            // The store keeps the first revocation time; this is the first.
+            let at = stamp(now());
+            acc.revoke_token(&k.id, &at)?;
+            k.revoked = Some(at);
         }
-        let k = acc
-            .tokens(None)?
-            .into_iter()
-            .find(|k| k.id == id)
-            .ok_or_else(|| AppError::not_found(format!("no API token {id}")))?;
         token_view(&k)
     }
 }

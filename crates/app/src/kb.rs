@@ -152,6 +152,17 @@ fn review_status(status: Status) -> Result<(), AppError> {
     Ok(())
 }
 
+/// A store error of a versioned write on event `id`: a stale version becomes the conflict
+/// message every front end shows; anything else keeps its kind.
+fn stale_or(id: &str, err: entente_store::StoreError) -> AppError {
+    match err {
+        entente_store::StoreError::Conflict {
+            expected, found, ..
+        } => conflict(id, expected, found),
+        other => other.into(),
+    }
+}
+
 fn conflict(id: &str, expected: u64, found: u64) -> AppError {
     AppError::new(
         crate::ErrorKind::Conflict,
@@ -248,12 +259,7 @@ impl App {
         let repo = self.repo()?;
         repo.store()
             .set_event_status(id, status, expected, &by.user)
-            .map_err(|err| match err {
-                entente_store::StoreError::Conflict {
-                    expected, found, ..
-                } => conflict(id, expected, found),
-                other => other.into(),
-            })?;
+            .map_err(|err| stale_or(id, err))?;
         view(repo.store(), &stored_event(repo.store(), id)?)
     }
 
@@ -302,12 +308,7 @@ impl App {
         }
         repo.store()
             .update_event(&e, &by.user)
-            .map_err(|err| match err {
-                entente_store::StoreError::Conflict {
-                    expected, found, ..
-                } => conflict(id, expected, found),
-                other => other.into(),
-            })?;
+            .map_err(|err| stale_or(id, err))?;
         view(repo.store(), &stored_event(repo.store(), id)?)
     }
 
