@@ -172,10 +172,28 @@ struct ScreenCsvRow<'a> {
 }
 
 fn csv_field(s: &str) -> String {
+    let defused;
+    let s = if formula_like(s) {
+        defused = format!("'{s}");
+        defused.as_str()
+    } else {
+        s
+    };
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
         s.to_string()
+    }
+}
+
+/// Text a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, a tab or a carriage
+/// return first): such a cell is written with a leading `'`, which spreadsheets show as
+/// text. A plain signed number (`-12.5`) is left alone.
+fn formula_like(s: &str) -> bool {
+    match s.chars().next() {
+        Some('=' | '@' | '\t' | '\r') => true,
+        Some('+' | '-') => s.parse::<f64>().is_err(),
+        _ => false,
     }
 }
 
@@ -233,6 +251,26 @@ mod tests {
         zeta: &'static str,
         alpha: Option<f64>,
         nested: Vec<u8>,
+    }
+
+    #[test]
+    fn csv_cells_never_start_a_formula() {
+        let rows = [serde_json::json!({
+            "a": "=HYPERLINK(\"http://x\",\"y\")",
+            "b": "+1+cmd|' /C calc'!A0",
+            "c": "-2+3",
+            "d": "@SUM(A1)",
+            "e": "-12.5",
+            "f": "\tlead",
+            "g": "Kim Jong Un",
+            "h": -4,
+        })];
+        let csv = to_csv(&rows).expect("csv");
+        let line = csv.lines().nth(1).expect("a row");
+        assert_eq!(
+            line,
+            "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",'+1+cmd|' /C calc'!A0,'-2+3,'@SUM(A1),-12.5,'\tlead,Kim Jong Un,-4"
+        );
     }
 
     #[test]

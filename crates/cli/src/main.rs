@@ -1,8 +1,9 @@
 //! `entente`: the command-line front of the entente workspace. It parses arguments,
 //! shows progress and formats output; the work happens in the library crates.
 
-mod commands;
+#[macro_use]
 mod output;
+mod commands;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -129,7 +130,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            errln!("error: {e:#}");
             exit_code(&e)
         }
     }

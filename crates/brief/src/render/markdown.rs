@@ -17,16 +17,16 @@ pub fn render_markdown(doc: &Document, svg_dir_name: &str) -> (String, Vec<(Stri
     let mut md = String::new();
     let mut files = Vec::new();
     let dir = svg_dir_name.trim_end_matches('/');
-    let _ = writeln!(md, "# {}\n", one_line(&doc.title));
+    let _ = writeln!(md, "# {}\n", esc(&doc.title));
     if let Some(s) = &doc.subtitle {
-        let _ = writeln!(md, "*{}*\n", one_line(s));
+        let _ = writeln!(md, "*{}*\n", esc(s));
     }
     let mut meta = Vec::new();
     if let Some(p) = &doc.period {
-        meta.push(format!("**{}:** {}", l.period, p));
+        meta.push(format!("**{}:** {}", l.period, esc(&p.to_string())));
     }
     if let Some(a) = &doc.author {
-        meta.push(format!("**{}:** {}", l.author, one_line(a)));
+        meta.push(format!("**{}:** {}", l.author, esc(a)));
     }
     if !doc.generated_from.is_empty() {
         meta.push(format!(
@@ -43,11 +43,11 @@ pub fn render_markdown(doc: &Document, svg_dir_name: &str) -> (String, Vec<(Stri
         let _ = writeln!(
             md,
             "## {no}. {}{}\n",
-            one_line(&s.heading),
+            esc(&s.heading),
             markers(&nums, &s.refs)
         );
         if let Some(n) = &s.note {
-            let _ = writeln!(md, "> {}\n", one_line(n));
+            let _ = writeln!(md, "> {}\n", esc(n));
         }
         match &s.body {
             Body::Markdown(text) => {
@@ -87,12 +87,12 @@ pub fn render_markdown(doc: &Document, svg_dir_name: &str) -> (String, Vec<(Stri
                 continue;
             };
             let st = source_text(src, l);
-            let mut line = format!("[^{}]: {}", k + 1, one_line(&st.text));
+            let mut line = format!("[^{}]: {}", k + 1, esc(&st.text));
             if let Some(u) = &st.url {
-                let _ = write!(line, ". <{}>", u.replace(['<', '>', ' '], ""));
+                let _ = write!(line, ". {}", url(u));
             }
             if let Some(sid) = &st.id {
-                let _ = write!(line, " \\[{}\\]", one_line(sid));
+                let _ = write!(line, " \\[{}\\]", esc(sid));
             }
             md.push_str(&line);
             md.push('\n');
@@ -118,19 +118,53 @@ fn one_line(s: &str) -> String {
         .join(" ")
 }
 
-/// Image alt text: brackets escaped.
-fn alt(s: &str) -> String {
-    one_line(s)
-        .replace('\\', "\\\\")
-        .replace('[', "\\[")
-        .replace(']', "\\]")
+/// A document's words as Markdown text on one line: nothing in them becomes markup. HTML
+/// (`<`, `>`, `&`) is written as entities, and the characters that make links, images,
+/// emphasis, code or tables (`` \\ ` * _ [ ] | ~ ``) are backslash-escaped, so a title
+/// such as `"><img src=x onerror=…>` or `[x](javascript:…)` stays text in any renderer.
+pub fn esc(s: &str) -> String {
+    let line = one_line(s);
+    let mut out = String::with_capacity(line.len() + 8);
+    for c in line.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
-/// A table cell's text: pipes escaped, line breaks as `<br>`, never empty-looking.
+/// A source's address: an autolink when it is http(s) and plain, escaped text otherwise
+/// (a `javascript:` address never becomes a link).
+fn url(u: &str) -> String {
+    let plain = !u.contains(|c: char| c.is_whitespace() || c.is_control() || "<>\"'`".contains(c));
+    let lower = u.to_ascii_lowercase();
+    if plain && (lower.starts_with("https://") || lower.starts_with("http://")) {
+        format!("<{u}>")
+    } else {
+        esc(u)
+    }
+}
+
+/// Image alt text: escaped like all document words.
+fn alt(s: &str) -> String {
+    esc(s)
+}
+
+/// A table cell's text: escaped like all document words, line breaks as `<br>`.
 pub fn escape_cell(s: &str) -> String {
-    let t = s.replace('\\', "\\\\").replace('|', "\\|");
-    let lines: Vec<&str> = t.lines().map(str::trim).collect();
-    lines.join("<br>")
+    s.lines()
+        .map(esc)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("<br>")
 }
 
 fn table(md: &mut String, t: &Table, nums: &FootnoteNumbers) {
@@ -207,9 +241,13 @@ fn comparison(md: &mut String, c: &Comparison, nums: &FootnoteNumbers, l: &Label
         if o.items.is_empty() {
             continue;
         }
-        let _ = writeln!(md, "**{}**\n", Labels::fill(&l.only_in, name(o.source)));
+        let _ = writeln!(
+            md,
+            "**{}**\n",
+            Labels::fill(&l.only_in, &esc(name(o.source)))
+        );
         for it in &o.items {
-            let _ = writeln!(md, "- {}", one_line(it));
+            let _ = writeln!(md, "- {}", esc(it));
         }
         md.push('\n');
     }
@@ -241,9 +279,9 @@ fn comparison(md: &mut String, c: &Comparison, nums: &FootnoteNumbers, l: &Label
             let _ = writeln!(
                 md,
                 "- **{}** — {}; {}{}",
-                one_line(&a.concept),
+                esc(&a.concept),
                 match a.source {
-                    Some(i) => Labels::fill(&l.absent_from, name(i)),
+                    Some(i) => Labels::fill(&l.absent_from, &esc(name(i))),
                     None => l.absent_from_all.clone(),
                 },
                 seen,

@@ -64,3 +64,59 @@ fn sample_markdown_references_svgs_and_footnotes() {
         render_markdown(&doc, "svgs/")
     );
 }
+
+/// Words from articles (outlet, title, address, quotes, labels) that carry HTML or Markdown
+/// markup stay text when the Markdown is rendered by a permissive renderer that passes raw
+/// HTML through (#16 item 6).
+#[test]
+fn document_words_never_become_markup() {
+    const EVIL: &str =
+        "\"><img src=x onerror=alert(1)><script>alert(2)</script>[click](javascript:alert(3))*x*";
+    let mut d = Document::new(EVIL, LabelLang::En);
+    let id = d.cite(Source::Article {
+        outlet: EVIL.into(),
+        title: EVIL.into(),
+        date: "2024-06-19".parse().expect("date"),
+        url: Some("javascript:alert(4)".into()),
+        source_id: EVIL.into(),
+    });
+    let ok = d.cite(Source::Article {
+        outlet: "KCNA".into(),
+        title: "Talks held".into(),
+        date: "2024-06-19".parse().expect("date"),
+        url: Some("https://kcnawatch.example/article/1".into()),
+        source_id: "ab12".into(),
+    });
+    let mut s = Section::new(
+        EVIL,
+        Body::Table(Table {
+            header: vec![Cell::text(EVIL), Cell::num("US$")],
+            rows: vec![vec![
+                Cell::text(EVIL).with_ref(id).with_ref(ok),
+                Cell::num("1"),
+            ]],
+        }),
+    );
+    s.note = Some(EVIL.into());
+    d.push(s);
+    let (md, _) = render_markdown(&d, "svgs");
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(
+        &mut html,
+        pulldown_cmark::Parser::new_ext(&md, pulldown_cmark::Options::all()),
+    );
+    for bad in ["<img", "<script", "href=\"javascript:", "<em>x</em>"] {
+        assert!(!html.contains(bad), "{bad} in\n{html}\nfrom\n{md}");
+    }
+    // The words are all still there, as text.
+    assert!(
+        html.contains("&lt;script&gt;alert(2)&lt;/script&gt;"),
+        "{html}"
+    );
+    assert!(html.contains("[click](javascript:alert(3))"), "{html}");
+    // A plain http(s) address is still a link.
+    assert!(
+        html.contains("href=\"https://kcnawatch.example/article/1\""),
+        "{html}"
+    );
+}

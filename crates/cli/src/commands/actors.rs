@@ -199,19 +199,19 @@ fn list(app: &App, q: &ActorQuery, json: bool) -> anyhow::Result<ExitCode> {
             r.origin.clone(),
         ]);
     }
-    println!("{t}");
-    println!("{} actors", rows.len());
+    outln!("{t}");
+    outln!("{} actors", rows.len());
     Ok(ExitCode::SUCCESS)
 }
 
 fn show(app: &App, query: &str, on: Option<DateValue>, json: bool) -> anyhow::Result<ExitCode> {
     let d = app.actor(query, on)?;
     if json {
-        println!("{}", serde_json::to_string(&d.record)?);
+        outln!("{}", serde_json::to_string(&d.record)?);
         return Ok(ExitCode::SUCCESS);
     }
     let a = &d.record.actor;
-    println!("{}  {} ({})", a.id, a.name_en, a.kind);
+    outln!("{}  {} ({})", a.id, a.name_en, a.kind);
     let mut facts = Vec::new();
     if let Some(c) = &a.country {
         facts.push(format!("country: {c}"));
@@ -223,16 +223,16 @@ fn show(app: &App, query: &str, on: Option<DateValue>, json: bool) -> anyhow::Re
         facts.push(format!("designated by the UN Security Council: {d}"));
     }
     facts.push(format!("origin: {}", d.record.origin));
-    println!("{}", facts.join(" · "));
+    outln!("{}", facts.join(" · "));
     print_names("Names", &a.names);
     print_names("Aliases", &a.aliases);
     if !d.positions.is_empty() || on.is_some() {
         match on {
-            Some(d) => println!("Positions held on {d}:"),
-            None => println!("Positions:"),
+            Some(d) => outln!("Positions held on {d}:"),
+            None => outln!("Positions:"),
         }
         if d.positions.is_empty() {
-            println!("  none");
+            outln!("  none");
         }
         for p in &d.positions {
             let span = format!(
@@ -243,14 +243,14 @@ fn show(app: &App, query: &str, on: Option<DateValue>, json: bool) -> anyhow::Re
                     .unwrap_or_else(|| "?".into()),
                 p.position.to.map(|d| d.to_string()).unwrap_or_default()
             );
-            println!("  {span:<25} {}, {}", p.post_label, p.org_name);
+            outln!("  {span:<25} {}, {}", p.post_label, p.org_name);
         }
     }
     if let Some(n) = &a.note {
-        println!("Note: {n}");
+        outln!("Note: {n}");
     }
     let events = d.record.events.unwrap_or(0);
-    println!(
+    outln!(
         "Events: {} ({} confirmed){}",
         events,
         d.confirmed_events,
@@ -267,10 +267,10 @@ fn print_names(label: &str, map: &BTreeMap<String, Vec<String>>) {
     if map.values().all(|v| v.is_empty()) {
         return;
     }
-    println!("{label}:");
+    outln!("{label}:");
     for (lang, ns) in map {
         if !ns.is_empty() {
-            println!("  {lang:<8} {}", ns.join("; "));
+            outln!("  {lang:<8} {}", ns.join("; "));
         }
     }
 }
@@ -352,9 +352,10 @@ fn add(ctx: &Ctx, app: &App, a: AddArgs) -> anyhow::Result<ExitCode> {
         },
     )?;
     if !ctx.quiet {
-        println!(
+        outln!(
             "added {} ({}); the next `entente extract` re-reads every source with it",
-            actor.id, actor.name_en
+            actor.id,
+            actor.name_en
         );
     }
     Ok(ExitCode::SUCCESS)
@@ -389,14 +390,14 @@ fn add_alias(
         return Ok(ExitCode::SUCCESS);
     }
     if o.changed {
-        println!(
+        outln!(
             "{} ({}) gained the {} `{name}` ({lang}); the next `entente extract` re-reads every source",
             o.id,
             o.name_en,
             if alias { "alias" } else { "name" }
         );
     } else {
-        println!("{} already has `{name}` ({lang}); nothing changed", o.id);
+        outln!("{} already has `{name}` ({lang}); nothing changed", o.id);
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -405,9 +406,9 @@ fn import(ctx: &Ctx, app: &App, req: ActorImport, json: bool) -> anyhow::Result<
     let summary: ImportSummary = app.import_actors(&ctx.who(), &req)?;
     let dry_run = summary.dry_run;
     if json {
-        println!("{}", serde_json::to_string(&summary)?);
+        outln!("{}", serde_json::to_string(&summary)?);
     } else if !ctx.quiet {
-        println!(
+        outln!(
             "{}{}: {} actors read ({} UN-designated): {} added, {} updated, {} unchanged",
             if dry_run { "dry run — " } else { "" },
             summary.file,
@@ -418,21 +419,21 @@ fn import(ctx: &Ctx, app: &App, req: ActorImport, json: bool) -> anyhow::Result<
             summary.unchanged
         );
         if !summary.shared_names.is_empty() {
-            println!(
+            outln!(
                 "{} names are shared with other actors and will be resolved by context: {}",
                 summary.shared_names.len(),
                 output::clip(&summary.shared_names.join(", "), 300)
             );
         }
         if !summary.missing_since_last_import.is_empty() {
-            println!(
+            outln!(
                 "{} actors from an earlier import are not on this list (kept; review them): {}",
                 summary.missing_since_last_import.len(),
                 output::clip(&summary.missing_since_last_import.join(", "), 300)
             );
         }
         if !dry_run && summary.added + summary.updated > 0 {
-            println!("the next `entente extract` re-reads every source with these names");
+            outln!("the next `entente extract` re-reads every source with these names");
         }
     }
     Ok(ExitCode::SUCCESS)

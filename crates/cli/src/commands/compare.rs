@@ -41,7 +41,7 @@ pub fn compare(ctx: &Ctx, a: CompareArgs) -> anyhow::Result<ExitCode> {
         no_absences: a.no_absences,
     })?;
     if a.json {
-        println!("{}", serde_json::to_string_pretty(&cmp)?);
+        outln!("{}", serde_json::to_string_pretty(&cmp)?);
     } else {
         print_comparison(&cmp, app.lexicon()?);
     }
@@ -78,9 +78,9 @@ pub fn print_comparison(cmp: &Comparison, lexicon: &Lexicon) {
             s.map(|s| s.lang.as_str()).unwrap_or("?")
         )
     };
-    println!("Sources");
+    outln!("Sources");
     for s in &cmp.sources {
-        println!(
+        outln!(
             "  [{}] {}  {} ({})  {}  {}",
             letters[s.id.as_str()],
             &s.id[..12],
@@ -100,7 +100,7 @@ pub fn print_comparison(cmp: &Comparison, lexicon: &Lexicon) {
             .push(p);
     }
     for ((sa, sb), pairs) in &by_pair {
-        println!("\nReported by both: {} and {}", name(sa), name(sb));
+        outln!("\nReported by both: {} and {}", name(sa), name(sb));
         let mut t = output::table(&[&name(sa), &name(sb), "score", "differs"]);
         for p in pairs {
             let mut differs = Vec::new();
@@ -125,7 +125,7 @@ pub fn print_comparison(cmp: &Comparison, lexicon: &Lexicon) {
                 differs.join("\n"),
             ]);
         }
-        println!("{t}");
+        outln!("{t}");
     }
     for s in &cmp.sources {
         let Some(only) = cmp.only.get(&s.id) else {
@@ -134,18 +134,18 @@ pub fn print_comparison(cmp: &Comparison, lexicon: &Lexicon) {
         if only.is_empty() {
             continue;
         }
-        println!("\nOnly in {}", name(&s.id));
+        outln!("\nOnly in {}", name(&s.id));
         for o in only {
             let tags = if o.concepts.is_empty() {
                 String::new()
             } else {
                 format!("  [{}]", o.concepts.join(", "))
             };
-            println!("  - {}{tags}", output::clip(&o.text, 200));
+            outln!("  - {}{tags}", output::clip(&o.text, 200));
         }
     }
     if !cmp.concepts.is_empty() {
-        println!("\nConcepts");
+        outln!("\nConcepts");
         let mut header = vec!["concept".to_string()];
         header.extend(cmp.sources.iter().map(|s| letters[s.id.as_str()].clone()));
         let refs: Vec<&str> = header.iter().map(String::as_str).collect();
@@ -161,21 +161,21 @@ pub fn print_comparison(cmp: &Comparison, lexicon: &Lexicon) {
             }));
             t.add_row(cells);
         }
-        println!("{t}");
+        outln!("{t}");
     }
     for (id, concepts) in &cmp.noted_absent {
-        println!(
+        outln!(
             "\n{} remarks that these were not mentioned: {}",
             name(id),
             concepts.join(", ")
         );
     }
     if !cmp.absences.is_empty() {
-        println!(
+        outln!(
             "\nNotable absences (used in earlier meetings between the same leaders, in none of these sources)"
         );
         for ab in &cmp.absences {
-            println!(
+            outln!(
                 "  - {} ({}): last seen {} in event {} (source {}), used in {} earlier event{}",
                 concept_label(lexicon, &ab.concept),
                 ab.concept,
@@ -264,11 +264,11 @@ pub fn trend(ctx: &Ctx, a: TrendArgs) -> anyhow::Result<ExitCode> {
         })?;
         let (x, y) = (&t.actors.0, &t.actors.1);
         if a.json {
-            println!("{}", serde_json::to_string_pretty(&t)?);
+            outln!("{}", serde_json::to_string_pretty(&t)?);
             return Ok(ExitCode::SUCCESS);
         }
         let (_, l) = lexicon.ladder(ladder)?;
-        println!(
+        outln!(
             "{} between {x} and {y}, strongest wording per exchange (rank 1 = weakest)",
             l.label.get("en").cloned().unwrap_or_else(|| l.id.clone())
         );
@@ -284,7 +284,7 @@ pub fn trend(ctx: &Ctx, a: TrendArgs) -> anyhow::Result<ExitCode> {
             cells.push(r.mean_rank.map(|m| format!("{m:.2}")).unwrap_or_default());
             tab.add_row(cells);
         }
-        println!("{tab}");
+        outln!("{tab}");
         return Ok(ExitCode::SUCCESS);
     }
     let app = ctx.app(Access::ReadOnly)?;
@@ -299,7 +299,7 @@ pub fn trend(ctx: &Ctx, a: TrendArgs) -> anyhow::Result<ExitCode> {
         to: a.to,
     })?;
     if a.json {
-        println!("{}", serde_json::to_string_pretty(&t)?);
+        outln!("{}", serde_json::to_string_pretty(&t)?);
         return Ok(ExitCode::SUCCESS);
     }
     let value = |r: &trend::TrendRow| {
@@ -327,10 +327,10 @@ pub fn trend(ctx: &Ctx, a: TrendArgs) -> anyhow::Result<ExitCode> {
         cells.push(bar(value(r), max));
         tab.add_row(cells);
     }
-    println!("{}", output::clip(&format!("query: {}", t.query), 200));
-    println!("{tab}");
+    outln!("{}", output::clip(&format!("query: {}", t.query), 200));
+    outln!("{tab}");
     if t.undated > 0 {
-        println!("({} matching sources have no publication date)", t.undated);
+        outln!("({} matching sources have no publication date)", t.undated);
     }
     Ok(ExitCode::SUCCESS)
 }

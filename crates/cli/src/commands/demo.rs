@@ -114,7 +114,7 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         quiet: ctx.quiet,
     };
     let app = demo_ctx.app(entente_app::Access::ReadWrite)?;
-    println!("entente demo: data directory {}", data_dir.display());
+    outln!("entente demo: data directory {}", data_dir.display());
     let summary = super::ingest::ingest_with_progress(
         &app,
         &entente_app::IngestRequest {
@@ -123,7 +123,7 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         },
         ctx.quiet,
     )?;
-    println!(
+    outln!(
         "ingested {} articles from {}: {} new, {} unchanged, {} near-duplicate, {} failed",
         summary.new + summary.unchanged + summary.near_duplicate + summary.failed,
         examples.display(),
@@ -133,10 +133,10 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         summary.failed
     );
     for f in summary.failures() {
-        println!("  failed: {}", f.error.as_deref().unwrap_or(""));
+        outln!("  failed: {}", f.error.as_deref().unwrap_or(""));
     }
     let (files, rows) = import_trade(&app, &examples)?;
-    println!(
+    outln!(
         "imported {rows} customs rows from {files} files of {}/demo/trade",
         examples.display()
     );
@@ -154,12 +154,12 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         } else {
             format!(" --lang {}", langs.join(" --lang "))
         };
-        println!(
+        outln!(
             "\n$ entente search {query}{filter}   ({} matches)",
             total.unwrap_or_default()
         );
         for r in results {
-            println!(
+            outln!(
                 "  {} {} [{}] {}\n      {}",
                 r.source_id.short(),
                 r.published.as_deref().unwrap_or("----------"),
@@ -178,11 +178,13 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
             f.reason
         );
     }
-    println!(
+    outln!(
         "\nextracted {} events and {} statements from {} sources",
-        extracted.new_events, extracted.statements, extracted.sources
+        extracted.new_events,
+        extracted.statements,
+        extracted.sources
     );
-    println!("\n$ entente chronology --actors \"Xi Jinping,Vladimir Putin\" --from 2022-01-01");
+    outln!("\n$ entente chronology --actors \"Xi Jinping,Vladimir Putin\" --from 2022-01-01");
     // A reader beside the writer: the application layer, read-only, on the same directory.
     let reader = demo_ctx.app(entente_app::Access::ReadOnly)?;
     let chrono = reader.chronology(&entente_app::ChronologyQuery {
@@ -199,7 +201,7 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         types: vec![entente_core::EventType::Meeting],
     })?;
     if let Some(ev) = xi_kim.iter().max_by_key(|e| e.citations.len()) {
-        println!(
+        outln!(
             "\n$ entente compare --event {} --outlet KCNA --outlet Xinhua   (the Xi–Kim talks of 2025-09-04)",
             ev.id
         );
@@ -210,7 +212,7 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         })?;
         super::compare::print_comparison(&cmp, reader.lexicon()?);
     }
-    println!("\n$ entente trend --ladder meeting-verbs --actors RU,KP");
+    outln!("\n$ entente trend --ladder meeting-verbs --actors RU,KP");
     let ladder = reader.ladder_trend(&entente_app::LadderQuery {
         ladder: "meeting-verbs".into(),
         states: vec!["RU".into(), "KP".into()],
@@ -219,7 +221,7 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
         to: None,
     })?;
     for r in &ladder.rows {
-        println!(
+        outln!(
             "  {}  {:>2} exchanges  strongest wording: {:<14} mean rank {}",
             r.period,
             r.events,
@@ -237,7 +239,7 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     let doc = super::brief::build(&demo_ctx, &spec)?;
     let html = a.dir.join("briefing.html");
     super::brief::write(&doc, &html, super::brief::Format::Html)?;
-    println!(
+    outln!(
         "\nbriefing: {} ({} sections, {} sources cited, rendered in {:.2} s)",
         html.display(),
         doc.sections.len(),
@@ -247,11 +249,11 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     if entente_brief::Chromium::locate().is_ok() {
         let pdf = a.dir.join("briefing.pdf");
         match entente_brief::print_pdf(&html, &pdf) {
-            Ok(()) => println!("briefing: {} (printed by Chromium)", pdf.display()),
-            Err(e) => println!("(no PDF: {e})"),
+            Ok(()) => outln!("briefing: {} (printed by Chromium)", pdf.display()),
+            Err(e) => outln!("(no PDF: {e})"),
         }
     } else {
-        println!(
+        outln!(
             "(HTML only, no PDF: Chromium is not installed. For the PDF: apt-get install chromium \
              fonts-noto-cjk, then run the demo again, or: entente --data-dir {} brief {} --format pdf \
              -o {})",
@@ -260,7 +262,7 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
             a.dir.join("briefing.pdf").display()
         );
     }
-    println!(
+    outln!(
         "\ndone in {:.1} s. Open {} in a browser. Try: entente --data-dir {} search \"Putin Kim\"",
         started.elapsed().as_secs_f64(),
         html.display(),

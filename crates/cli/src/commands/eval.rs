@@ -111,7 +111,7 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     docs.sort_by(|x, y| x.0.cmp(&y.0));
     let report = eval::score(&docs);
     if a.json {
-        println!("{}", serde_json::to_string(&report)?);
+        outln!("{}", serde_json::to_string(&report)?);
         return Ok(ExitCode::SUCCESS);
     }
     if a.details {
@@ -156,7 +156,7 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
             gs.sort();
             ps.sort();
             if gs != ps {
-                println!(
+                outln!(
                     "{name}\n  gold: {}\n  got:  {}",
                     g.join("\n        "),
                     p.join("\n        ")
@@ -179,9 +179,9 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
             format!("{} / {} / {}", m.tp, m.predicted, m.gold),
         ]);
     }
-    println!("{t}");
+    outln!("{t}");
     if !ctx.quiet {
-        println!("{} documents", report.documents);
+        outln!("{} documents", report.documents);
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -291,7 +291,7 @@ fn print_details(
             }
         }
         if !lines.is_empty() {
-            println!("{name}\n{}", lines.join("\n"));
+            outln!("{name}\n{}", lines.join("\n"));
         }
     }
 }

@@ -204,7 +204,7 @@ pub fn run(a: RealArgs<'_>) -> anyhow::Result<ExitCode> {
         docs.into_iter().zip(app.draft_events(&ids)?).collect();
     let report = app.score_real(&scored)?;
     if a.json {
-        println!("{}", serde_json::to_string(&report)?);
+        outln!("{}", serde_json::to_string(&report)?);
         return Ok(ExitCode::SUCCESS);
     }
     if a.details {
@@ -241,8 +241,8 @@ pub fn run(a: RealArgs<'_>) -> anyhow::Result<ExitCode> {
         row(format!("lang {lang}"), c);
     }
     row("all".into(), &report.total);
-    println!("{t}");
-    println!(
+    outln!("{t}");
+    outln!(
         "split: {}; errors: {}",
         match a.split {
             SplitArg::Dev => "dev",
@@ -277,7 +277,7 @@ fn print_details(docs: &[(RealDoc, Vec<EventView>)], report: &real::Report) {
         if out.errors.is_empty() {
             continue;
         }
-        println!(
+        outln!(
             "{} ({}, published {})",
             out.key,
             doc.split,
@@ -288,13 +288,13 @@ fn print_details(docs: &[(RealDoc, Vec<EventView>)], report: &real::Report) {
             if let Some(n) = e.negative {
                 line.push_str(&format!(" ({})", n.as_str()));
             }
-            println!("{line}");
+            outln!("{line}");
             if let Some(g) = e.gold {
-                println!("    gold {}", gold_line(&doc.events[g]));
+                outln!("    gold {}", gold_line(&doc.events[g]));
             }
             if let Some(p) = e.predicted {
-                println!("    got  {}", super::eval::pred_line(&preds[p]));
-                println!("         « {} »", super::eval::quote(&preds[p]));
+                outln!("    got  {}", super::eval::pred_line(&preds[p]));
+                outln!("         « {} »", super::eval::quote(&preds[p]));
             }
         }
     }

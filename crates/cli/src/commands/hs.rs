@@ -64,7 +64,7 @@ pub fn run(ctx: &Ctx, cmd: Command) -> anyhow::Result<ExitCode> {
                         r.labels.to_string(),
                     ]);
                 }
-                println!("{t}");
+                outln!("{t}");
             }
         }
         Command::Show { code, lang, out } => {
@@ -78,9 +78,9 @@ pub fn run(ctx: &Ctx, cmd: Command) -> anyhow::Result<ExitCode> {
                         r.label.clone().unwrap_or_default(),
                     ]);
                 }
-                println!("{t}");
+                outln!("{t}");
                 if !r.labelled && !ctx.quiet {
-                    eprintln!(
+                    errln!(
                         "note: no nomenclature imported (entente hs import …); codes have no labels"
                     );
                 }
@@ -96,7 +96,7 @@ pub fn run(ctx: &Ctx, cmd: Command) -> anyhow::Result<ExitCode> {
                         r.label.clone().unwrap_or_default(),
                     ]);
                 }
-                println!("{t}");
+                outln!("{t}");
             }
         }
         Command::Concordance { code, out } => {
@@ -111,7 +111,7 @@ pub fn run(ctx: &Ctx, cmd: Command) -> anyhow::Result<ExitCode> {
                         r.note.clone(),
                     ]);
                 }
-                println!("{t}");
+                outln!("{t}");
             }
         }
     }

@@ -7,7 +7,7 @@ use super::Ctx;
 pub fn run(ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let (sources, indexed) = ctx.app(Access::ReadWrite)?.init()?;
     if !ctx.quiet {
-        println!(
+        outln!(
             "data directory {} ready: {sources} sources, {indexed} indexed",
             ctx.data_dir.display(),
         );

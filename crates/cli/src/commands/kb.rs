@@ -40,9 +40,9 @@ pub fn extract(ctx: &Ctx, a: ExtractArgs) -> anyhow::Result<ExitCode> {
     })?;
     bar.finish_and_clear();
     if a.json {
-        println!("{}", serde_json::to_string(&summary)?);
+        outln!("{}", serde_json::to_string(&summary)?);
     } else if !ctx.quiet {
-        println!(
+        outln!(
             "{} sources extracted: {} new events, {} merged into known events, {} statements{}",
             summary.sources,
             summary.new_events,
@@ -59,9 +59,9 @@ pub fn extract(ctx: &Ctx, a: ExtractArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     for f in &summary.failed {
-        eprintln!("error: source {}: {}", f.id, f.reason);
+        errln!("error: source {}: {}", f.id, f.reason);
     }
-    eprintln!(
+    errln!(
         "{} sources could not be extracted (listed above); nothing of theirs was stored, the others were",
         summary.failed.len()
     );
@@ -214,9 +214,9 @@ fn print_events(views: &[EventView], json: bool, quiet: bool) -> anyhow::Result<
             sources_cell(v, "\n"),
         ]);
     }
-    println!("{t}");
+    outln!("{t}");
     if !quiet {
-        println!("{} events", views.len());
+        outln!("{} events", views.len());
     }
     Ok(())
 }
@@ -230,11 +230,11 @@ pub fn events(ctx: &Ctx, c: EventsCommand) -> anyhow::Result<ExitCode> {
         EventsCommand::Show { id, json } => {
             let v = ctx.app(Access::ReadOnly)?.event(&id)?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&v)?);
+                outln!("{}", serde_json::to_string_pretty(&v)?);
             } else {
                 print_events(std::slice::from_ref(&v), false, true)?;
                 for c in &v.citations {
-                    println!(
+                    outln!(
                         "\n[{} {} {}] {}..{}\n  «{}»\n  {}",
                         c.outlet.as_deref().unwrap_or("?"),
                         c.published.as_deref().unwrap_or(""),
@@ -254,7 +254,7 @@ pub fn events(ctx: &Ctx, c: EventsCommand) -> anyhow::Result<ExitCode> {
                 Status::Confirmed,
             )?;
             if !ctx.quiet {
-                println!("{n} confirmed");
+                outln!("{n} confirmed");
             }
         }
         EventsCommand::Reject { ids } => {
@@ -262,7 +262,7 @@ pub fn events(ctx: &Ctx, c: EventsCommand) -> anyhow::Result<ExitCode> {
                 ctx.app(Access::ReadWrite)?
                     .set_event_status(&ctx.who(), &ids, Status::Rejected)?;
             if !ctx.quiet {
-                println!("{n} rejected");
+                outln!("{n} rejected");
             }
         }
         EventsCommand::Edit {
@@ -294,7 +294,7 @@ pub fn events(ctx: &Ctx, c: EventsCommand) -> anyhow::Result<ExitCode> {
                 },
             )?;
             if !ctx.quiet {
-                println!("event {id} updated (protected from re-extraction)");
+                outln!("event {id} updated (protected from re-extraction)");
             }
         }
         EventsCommand::Add {
@@ -318,7 +318,7 @@ pub fn events(ctx: &Ctx, c: EventsCommand) -> anyhow::Result<ExitCode> {
                     quote,
                 },
             )?;
-            println!("{}", v.id);
+            outln!("{}", v.id);
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -381,7 +381,7 @@ pub fn print_chronology(views: &[EventView]) {
             sources_cell(v, "; "),
         ]);
     }
-    println!("{t}");
+    outln!("{t}");
 }
 
 #[derive(clap::Args)]
@@ -439,6 +439,6 @@ pub fn exchanges(ctx: &Ctx, a: ExchangesArgs) -> anyhow::Result<ExitCode> {
             output::clip(&r.event_ids.join(" "), 60),
         ]);
     }
-    println!("{t}");
+    outln!("{t}");
     Ok(ExitCode::SUCCESS)
 }

@@ -66,7 +66,7 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     })?;
     let lag = page.not_indexed;
     if lag > 0 && !ctx.quiet {
-        eprintln!(
+        errln!(
             "note: {lag} stored sources are not in the search index yet (an ingest is running or was interrupted); `entente doctor` repairs this"
         );
     }
@@ -77,7 +77,7 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     }
     if results.is_empty() {
         if !ctx.quiet {
-            println!("no matches");
+            outln!("no matches");
         }
         return Ok(ExitCode::SUCCESS);
     }
@@ -96,9 +96,9 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
             format!("{:.2}", r.score),
         ]);
     }
-    println!("{t}");
+    outln!("{t}");
     if !ctx.quiet {
-        println!(
+        outln!(
             "{} of {} matches (from {})",
             results.len(),
             total.unwrap_or(results.len()),

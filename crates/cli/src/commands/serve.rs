@@ -32,7 +32,7 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     // This process is the data directory's server now: jobs a stopped one left are stale.
     let interrupted = app.interrupt_unfinished_jobs()?;
     if interrupted > 0 && !ctx.quiet {
-        eprintln!(
+        errln!(
             "{interrupted} job(s) left unfinished by the last server are marked interrupted; POST /api/v1/jobs/ID/retry runs one again"
         );
     }
@@ -49,12 +49,12 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("listening on {}", a.bind))?;
         let addr = listener.local_addr().context("the listening address")?;
         if !ctx.quiet {
-            eprintln!(
+            errln!(
                 "entente serves {} at http://{addr}/api/v1 (Ctrl-C stops)",
                 ctx.data_dir.display()
             );
             if !addr.ip().is_loopback() {
-                eprintln!(
+                errln!(
                     "note: listening beyond this machine; sessions travel in cookies, so put TLS in front and pass --secure-cookie"
                 );
             }

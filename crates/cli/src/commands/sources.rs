@@ -75,9 +75,9 @@ pub fn run(ctx: &Ctx, c: Command) -> anyhow::Result<ExitCode> {
                         r.near_duplicate_of.map(|i| i.short()).unwrap_or_default(),
                     ]);
                 }
-                println!("{t}");
+                outln!("{t}");
                 if !ctx.quiet {
-                    println!("{} sources", rows.len());
+                    outln!("{} sources", rows.len());
                 }
             }
         }
@@ -89,57 +89,57 @@ pub fn run(ctx: &Ctx, c: Command) -> anyhow::Result<ExitCode> {
                 if let Some(o) = v.as_object_mut() {
                     o.remove("minhash");
                 }
-                println!("{v}");
+                outln!("{v}");
             } else {
-                println!("id:         {}", src.id);
-                println!(
+                outln!("id:         {}", src.id);
+                outln!(
                     "title:      {}",
                     src.title.as_deref().unwrap_or("(untitled)")
                 );
-                println!("outlet:     {}", src.outlet.as_deref().unwrap_or("-"));
-                println!(
+                outln!("outlet:     {}", src.outlet.as_deref().unwrap_or("-"));
+                outln!(
                     "published:  {}",
                     src.published
                         .map(|p| p.to_string())
                         .unwrap_or_else(|| "-".into())
                 );
-                println!("url:        {}", src.url.as_deref().unwrap_or("-"));
+                outln!("url:        {}", src.url.as_deref().unwrap_or("-"));
                 let spans: Vec<String> = src
                     .lang_spans
                     .iter()
                     .map(|s| format!("{}@{}..{}", s.lang, s.start, s.end))
                     .collect();
                 if spans.is_empty() {
-                    println!("language:   {}", src.lang);
+                    outln!("language:   {}", src.lang);
                 } else {
-                    println!(
+                    outln!(
                         "language:   {} (paragraphs: {})",
                         src.lang,
                         spans.join(", ")
                     );
                 }
-                println!("format:     {} ({})", src.format, src.encoding);
-                println!(
+                outln!("format:     {} ({})", src.format, src.encoding);
+                outln!(
                     "ingested:   {}",
                     src.ingested_at.format("%Y-%m-%d %H:%M:%S UTC")
                 );
                 for o in &shown.origins {
-                    println!("seen at:    {o}");
+                    outln!("seen at:    {o}");
                 }
                 if let Some(of) = src.near_duplicate_of {
-                    println!("near-duplicate of: {of}");
+                    outln!("near-duplicate of: {of}");
                 }
                 for d in &shown.near_duplicates {
                     if Some(d.id) != src.near_duplicate_of {
-                        println!(
+                        outln!(
                             "near-duplicate:    {} {}",
                             d.id,
                             d.title.as_deref().unwrap_or("")
                         );
                     }
                 }
-                println!();
-                println!(
+                outln!();
+                outln!(
                     "{}",
                     if original {
                         &src.original_text

@@ -67,7 +67,7 @@ pub fn run(ctx: &Ctx, c: Command) -> anyhow::Result<ExitCode> {
                 },
             )?;
             if !ctx.quiet {
-                println!("added {} ({})", u.name, u.role.as_str());
+                outln!("added {} ({})", u.name, u.role.as_str());
             }
         }
         Command::List { json } => {
@@ -85,7 +85,7 @@ pub fn run(ctx: &Ctx, c: Command) -> anyhow::Result<ExitCode> {
                         u.updated.clone(),
                     ]);
                 }
-                println!("{t}");
+                outln!("{t}");
             }
         }
         Command::Disable { name } => {
@@ -93,7 +93,7 @@ pub fn run(ctx: &Ctx, c: Command) -> anyhow::Result<ExitCode> {
                 .app(Access::ReadWrite)?
                 .set_user_disabled(&who, &name, true)?;
             if !ctx.quiet {
-                println!("disabled {}", u.name);
+                outln!("disabled {}", u.name);
             }
         }
         Command::Enable { name } => {
@@ -101,7 +101,7 @@ pub fn run(ctx: &Ctx, c: Command) -> anyhow::Result<ExitCode> {
                 .app(Access::ReadWrite)?
                 .set_user_disabled(&who, &name, false)?;
             if !ctx.quiet {
-                println!("enabled {}", u.name);
+                outln!("enabled {}", u.name);
             }
         }
         Command::Reset { name } => {
@@ -110,7 +110,7 @@ pub fn run(ctx: &Ctx, c: Command) -> anyhow::Result<ExitCode> {
                 .app(Access::ReadWrite)?
                 .reset_password(&who, &name, &password)?;
             if !ctx.quiet {
-                println!("new password set for {}; their sessions ended", u.name);
+                outln!("new password set for {}; their sessions ended", u.name);
             }
         }
     }

@@ -102,9 +102,9 @@ pub fn brief(ctx: &Ctx, a: BriefArgs) -> anyhow::Result<ExitCode> {
     let files = write(&doc, &a.out, a.format)?;
     if !ctx.quiet {
         for f in &files {
-            println!("wrote {}", f.display());
+            outln!("wrote {}", f.display());
         }
-        eprintln!(
+        errln!(
             "{} sections, {} sources cited, in {:.2} s",
             doc.sections.len(),
             doc.footnotes.len(),
@@ -152,7 +152,7 @@ pub fn graph(ctx: &Ctx, a: GraphArgs) -> anyhow::Result<ExitCode> {
         Some(p) => {
             std::fs::write(&p, text).with_context(|| format!("writing {}", p.display()))?;
             if !ctx.quiet {
-                eprintln!(
+                errln!(
                     "wrote {} ({} nodes, {} edges)",
                     p.display(),
                     g.unique_nodes().len(),
@@ -160,7 +160,7 @@ pub fn graph(ctx: &Ctx, a: GraphArgs) -> anyhow::Result<ExitCode> {
                 );
             }
         }
-        None => print!("{text}"),
+        None => out!("{text}"),
     }
     Ok(ExitCode::SUCCESS)
 }
