@@ -131,6 +131,10 @@ impl From<entente_trade::TradeError> for AppError {
         use entente_trade::TradeError as T;
         match e {
             T::Invalid { .. } | T::Format { .. } | T::Query(_) => AppError::invalid(e.to_string()),
+            T::Busy { .. } => AppError {
+                kind: ErrorKind::Busy,
+                message: e.to_string(),
+            },
             T::Io { ref source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
                 AppError::not_found(e.to_string())
             }

@@ -61,12 +61,13 @@ pub use entente_extract::analysis::{
 };
 pub use entente_extract::run::{FailedSource, RunSummary};
 pub use entente_store::jobs::{JobItem, JobRow};
-pub use entente_store::{AuditEntry, AuditFilter, DoctorReport, SearchResult, SourceSummary};
+pub use entente_store::{AuditEntry, AuditFilter, SearchResult, SourceSummary};
 pub use error::{AppError, ErrorKind};
 pub use jobs::{JobRequest, JobView};
 pub use kb::{
     ChronologyQuery, EventAdd, EventEdit, EventQuery, ExchangesQuery, ExtractRequest, Period,
 };
+pub use sources::DoctorReport;
 pub use sources::{
     CONFIG_FILE, DEFAULT_CONFIG, IngestProgress, IngestRequest, IngestSummary, SearchPage,
     SearchRequest, Sort, SourceDetail, SourceQuery,

@@ -572,6 +572,8 @@ impl App {
             return Err(AppError::invalid("`files`: name at least one file"));
         }
         self.check_writable()?;
+        // Load, add and save under the writer's lock: two label imports never lose one.
+        let _writer = self.trade()?.write_lock()?;
         let mut nm = self.trade()?.nomenclature()?;
         let mut reports = Vec::new();
         for (i, f) in files.iter().enumerate() {

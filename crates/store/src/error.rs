@@ -189,7 +189,18 @@ impl From<rusqlite::Error> for StoreError {
             Some(C::ConstraintViolation) => Failure::Constraint,
             _ => Failure::Other,
         };
-        StoreError::backend(DATABASE, None, failure, e)
+        let mut err = StoreError::backend(DATABASE, None, failure, e);
+        if let StoreError::Backend {
+            failure: Failure::Busy,
+            message,
+            ..
+        } = &mut err
+        {
+            message.push_str(
+                " (another entente process is writing to it; try again when it has finished)",
+            );
+        }
+        err
     }
 }
 

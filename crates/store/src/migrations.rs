@@ -34,7 +34,13 @@ pub fn migrate(conn: &mut Connection, path: &Path) -> Result<Vec<i64>, StoreErro
     }
     let mut applied = Vec::new();
     for &(version, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
-        let tx = conn.transaction()?;
+        // IMMEDIATE takes the write lock first: two processes opening a new data directory at
+        // once apply each migration once, the second finding it done.
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let now: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if now >= version {
+            continue;
+        }
         tx.execute_batch(sql)
             .map_err(|e| StoreError::from(e).at(path))?;
         tx.pragma_update(None, "user_version", version)?;

@@ -80,9 +80,29 @@ const SOURCE_COLS: &str = "id, seq, outlet, lang, lang_spans, published, url, ti
 
 impl SqliteStore {
     /// Opens (creating if needed) the database at `path` and applies pending migrations.
+    ///
+    /// Several processes may open a new data directory at once (three `trade import`s, an
+    /// ingest and a server): the switch to WAL and the migrations can then meet a lock that
+    /// SQLite reports at once rather than through the busy handler. Such an open is retried
+    /// for up to 30 seconds before the busy error is returned.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let start = std::time::Instant::now();
+        loop {
+            match Self::open_once(path) {
+                Err(e) if e.is_busy() && start.elapsed() < std::time::Duration::from_secs(30) => {
+                    std::thread::sleep(std::time::Duration::from_millis(25));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn open_once(path: &Path) -> Result<Self, StoreError> {
         let wrap = |e: rusqlite::Error| StoreError::from(e).at(path);
         let mut conn = Connection::open(path).map_err(wrap)?;
+        // Wait for another process opening the same new directory (WAL switch, migrations).
+        conn.busy_timeout(std::time::Duration::from_secs(10))
+            .map_err(wrap)?;
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(wrap)?;
         conn.pragma_update(None, "synchronous", "NORMAL")

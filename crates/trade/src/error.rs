@@ -27,14 +27,60 @@ pub enum TradeError {
     /// A query argument is wrong (bad code, bad period).
     #[error("{0}")]
     Query(String),
+    #[cfg(feature = "engine")]
     #[error("query engine: {0}")]
     Engine(#[from] datafusion::error::DataFusionError),
+    #[cfg(feature = "engine")]
     #[error("Parquet: {0}")]
     Parquet(#[from] parquet::errors::ParquetError),
+    #[cfg(feature = "engine")]
     #[error("Arrow: {0}")]
     Arrow(#[from] datafusion::arrow::error::ArrowError),
     #[error("manifest {}: {message}", .file.display())]
     Manifest { file: PathBuf, message: String },
+    /// Another writer held the trade store's lock for longer than the wait allowed.
+    #[error("another entente process is writing to the trade store (lock {} held; waited {:.0} s); try again when it has finished", .lock.display(), .waited.as_secs_f64())]
+    Busy {
+        lock: PathBuf,
+        waited: std::time::Duration,
+    },
+    /// The manifest and the Parquet parts disagree: answering would drop or double figures.
+    #[error("{}", inconsistent(.root, .missing, .unlisted))]
+    Inconsistent {
+        root: PathBuf,
+        missing: Vec<String>,
+        unlisted: Vec<String>,
+    },
+}
+
+fn inconsistent(root: &std::path::Path, missing: &[String], unlisted: &[String]) -> String {
+    let some = |v: &[String]| {
+        let mut s = v.iter().take(3).cloned().collect::<Vec<_>>().join(", ");
+        if v.len() > 3 {
+            s.push_str(&format!(", … {} more", v.len() - 3));
+        }
+        s
+    };
+    let mut parts = Vec::new();
+    if !missing.is_empty() {
+        parts.push(format!(
+            "{} Parquet part(s) listed in manifest.json are missing ({}): their figures would read as zero",
+            missing.len(),
+            some(missing)
+        ));
+    }
+    if !unlisted.is_empty() {
+        parts.push(format!(
+            "{} Parquet file(s) under records/ are listed by no import ({}): their figures would be counted twice",
+            unlisted.len(),
+            some(unlisted)
+        ));
+    }
+    format!(
+        "the trade store {} is damaged: {}; nothing was answered. Run `entente doctor` to repair it (unlisted parts are set aside, imports with missing parts are dropped and named for re-import)",
+        root.display(),
+        parts.join("; ")
+    )
 }
 
 /// One problem at one place in an input file.

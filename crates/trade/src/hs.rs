@@ -284,7 +284,9 @@ impl Nomenclature {
         })
     }
 
-    /// Writes the labels back to `labels.csv`.
+    /// Writes the labels back to `labels.csv` durably. Hold the store's
+    /// [`crate::TradeStore::write_lock`] from loading to saving, or a concurrent import of
+    /// labels is lost.
     pub fn save(&self) -> Result<()> {
         let mut rows: Vec<&LabelRow> = self.labels.values().collect();
         rows.sort_by(|a, b| (&a.code, &a.lang).cmp(&(&b.code, &b.lang)));
@@ -303,12 +305,7 @@ impl Nomenclature {
             file: self.path.clone(),
             message: e.to_string(),
         })?;
-        if let Some(d) = self.path.parent() {
-            fs::create_dir_all(d).map_err(|e| TradeError::io(d, e))?;
-        }
-        let tmp = self.path.with_extension("csv.tmp");
-        fs::write(&tmp, body).map_err(|e| TradeError::io(&tmp, e))?;
-        fs::rename(&tmp, &self.path).map_err(|e| TradeError::io(&self.path, e))
+        crate::fsutil::write_atomic(&self.path, &body)
     }
 }
 

@@ -18,6 +18,9 @@
 //!   records/reporter=CN/year=2025/part-<sha16>.parquet   current figures (hive partitioning)
 //!   vintages/reporter=CN/year=2025/part-<sha16>.parquet  earlier releases of replaced periods
 //!   hs/labels.csv                                   imported nomenclature labels
+//!   .write.lock, .read.lock                         one writer at a time; queries see whole imports
+//!   staging/, journal.json                          an import in progress (see [`txn`])
+//!   lost+found/<time>/                              parts a repair set aside
 //! ```
 //!
 //! Files carry the columns of [`store::file_schema`]; `reporter` and `year` come from the
@@ -36,28 +39,42 @@
 //! `records/` to object storage and point the engine at it; the SQL of [`query`] runs there as is.
 
 pub mod error;
+mod fsutil;
 pub mod hs;
 pub mod json;
 pub mod model;
 pub mod parse;
 pub mod partners;
+#[cfg(feature = "engine")]
 pub mod query;
 pub mod sanctions;
+#[cfg(feature = "engine")]
 pub mod select;
+#[cfg(feature = "engine")]
 pub mod store;
+#[cfg(feature = "engine")]
+pub mod txn;
 
 pub use error::{Result, RowError, TradeError};
 pub use hs::{Concordance, Nomenclature};
 pub use model::{Flow, Period, Record};
 pub use parse::{Format, ImportOptions};
+#[cfg(feature = "engine")]
 pub use query::{
     By, LineKind, Provenance, ReconcileRow, Scope, SeriesRow, SqlResult, TopLine, TopRow, TopTable,
     TotalsRow, YtdRow,
 };
-pub use sanctions::{Measures, ScreenRow};
+pub use sanctions::Measures;
+#[cfg(feature = "engine")]
+pub use sanctions::ScreenRow;
+#[cfg(feature = "engine")]
 pub use select::{AsOf, DATASET_PRECEDENCE, DatasetChoice, Selection};
+#[cfg(feature = "engine")]
 pub use store::{ImportReport, TradeStore};
+#[cfg(feature = "engine")]
+pub use txn::{TradeCheck, WriteGuard};
 
+#[cfg(feature = "engine")]
 impl TradeStore {
     /// The imported nomenclature (empty when none was imported).
     pub fn nomenclature(&self) -> Result<Nomenclature> {

@@ -505,6 +505,8 @@ impl TradeStore {
     /// and compared with the same months of the previous year. A flow without any row in a
     /// period is `None` (no data, not 0), and so are the total and balance then.
     pub fn totals(&self, scope: &Scope, by: By) -> Result<Vec<TotalsRow>> {
+        // Whole imports only, and never from a damaged store (crate::txn).
+        let _read = self.read_guard()?;
         let mut s = scope.clone();
         s.flow = None;
         let sel = self.select(&s)?;
@@ -648,6 +650,8 @@ impl TradeStore {
         years: (i32, i32),
         base: Option<i32>,
     ) -> Result<Vec<YtdRow>> {
+        // Whole imports only, and never from a damaged store (crate::txn).
+        let _read = self.read_guard()?;
         if !(1..=12).contains(&through) {
             return Err(TradeError::Query(format!(
                 "--through {through}: expected a month 1-12"
@@ -829,6 +833,8 @@ impl TradeStore {
         labels: Option<(&Nomenclature, &str)>,
         concordance: Option<&Concordance>,
     ) -> Result<TopTable> {
+        // Whole imports only, and never from a damaged store (crate::txn).
+        let _read = self.read_guard()?;
         if !matches!(level, 2 | 4 | 6 | 8 | 10) {
             return Err(TradeError::Query(format!(
                 "--level {level}: expected 2, 4, 6, 8 or 10"
@@ -1032,6 +1038,8 @@ impl TradeStore {
     /// and the difference to the next one by precedence. Reads every dataset (`scope.dataset`
     /// only names the one counted as used).
     pub fn reconcile(&self, scope: &Scope, by: By) -> Result<Vec<ReconcileRow>> {
+        // Whole imports only, and never from a damaged store (crate::txn).
+        let _read = self.read_guard()?;
         let mut s = scope.clone();
         let chosen = s.dataset.take();
         let sel = self.select(&s)?;
@@ -1109,6 +1117,8 @@ impl TradeStore {
 
     /// Monthly (or yearly) values of one HS code or prefix, per flow.
     pub fn series(&self, scope: &Scope, hs: &str, by: By) -> Result<Vec<SeriesRow>> {
+        // Whole imports only, and never from a damaged store (crate::txn).
+        let _read = self.read_guard()?;
         let hs = normalize_hs(hs).map_err(|e| TradeError::Query(format!("--hs: {e}")))?;
         let month = by.month_sql();
         let sql = format!(
@@ -1150,6 +1160,8 @@ impl TradeStore {
         years: (i32, i32),
         flow: Option<Flow>,
     ) -> Result<Vec<Provenance>> {
+        // Whole imports only, and never from a damaged store (crate::txn).
+        let _read = self.read_guard()?;
         let (reporter, partner) = (reporter.to_ascii_uppercase(), partner.to_ascii_uppercase());
         for c in [&reporter, &partner] {
             if !valid_country(c) {
@@ -1191,6 +1203,8 @@ impl TradeStore {
 
     /// Read-only SQL over the tables `trade` (view with `period`), `records` and `vintages`.
     pub fn sql(&self, query: &str) -> Result<SqlResult> {
+        // Whole imports only, and never from a damaged store (crate::txn).
+        let _read = self.read_guard()?;
         let ctx = self.session()?;
         let opts = SQLOptions::new()
             .with_allow_ddl(false)

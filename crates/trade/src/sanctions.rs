@@ -1,6 +1,10 @@
 //! Sanctions measures as data (`data/sanctions/*.toml`) and the screen of trade lines
 //! against them.
 
+// Without the engine only the measures' parser is built (the fuzz targets); the screen's
+// helpers are then unused.
+#![cfg_attr(not(feature = "engine"), allow(dead_code, unused_imports))]
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -10,7 +14,9 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Result, TradeError};
 use crate::hs::Nomenclature;
 use crate::model::{Flow, Period};
+#[cfg(feature = "engine")]
 use crate::query::Scope;
+#[cfg(feature = "engine")]
 use crate::store::{Grouped, TradeStore, f64_col, opt_f64, opt_str, string_col};
 
 /// The bundled UN Security Council measures on the DPRK.
@@ -349,6 +355,7 @@ fn to_tonnes(q: f64, unit: &str) -> Option<f64> {
     }
 }
 
+#[cfg(feature = "engine")]
 impl TradeStore {
     /// Each HS line of `scope` with the measures that apply to it as of `as_of`.
     pub fn screen(
@@ -358,6 +365,8 @@ impl TradeStore {
         as_of: NaiveDate,
         labels: Option<(&Nomenclature, &str)>,
     ) -> Result<Vec<ScreenRow>> {
+        // Whole imports only, and never from a damaged store (crate::txn).
+        let _read = self.read_guard()?;
         let Some(flow) = scope.flow else {
             return Err(TradeError::Query(
                 "screen needs a flow (--flow export|import)".into(),

@@ -133,6 +133,8 @@ pub struct TradeStore {
     /// a query selects its rows from the manifest several times (notes, the query, a
     /// comparison), and a store of 20M rows has a manifest of ~12 MB.
     manifest_cache: std::sync::Mutex<Option<ManifestCache>>,
+    /// How long a writer waits for another writer before giving up (see [`crate::txn`]).
+    lock_wait: std::time::Duration,
 }
 
 type ManifestCache = (
@@ -153,7 +155,19 @@ impl TradeStore {
             root,
             rt,
             manifest_cache: std::sync::Mutex::new(None),
+            lock_wait: std::time::Duration::from_secs(600),
         })
+    }
+
+    /// Sets how long a writer waits for another writer (default: 10 minutes) before it
+    /// fails with [`TradeError::Busy`].
+    pub fn with_lock_wait(mut self, wait: std::time::Duration) -> Self {
+        self.lock_wait = wait;
+        self
+    }
+
+    pub fn lock_wait(&self) -> std::time::Duration {
+        self.lock_wait
     }
 
     pub fn root(&self) -> &Path {
@@ -198,22 +212,24 @@ impl TradeStore {
         Ok(m)
     }
 
-    fn save_manifest(&self, m: &Manifest) -> Result<()> {
+    /// Replaces `manifest.json` durably (unique temporary file, fsync, atomic rename). Only
+    /// a writer holding the lock calls it (see [`crate::txn`]).
+    pub(crate) fn save_manifest(&self, m: &Manifest) -> Result<()> {
         let p = self.root.join(Self::MANIFEST);
-        let tmp = self.root.join("manifest.json.tmp");
         let body = serde_json::to_vec_pretty(m).map_err(|e| TradeError::Manifest {
             file: p.clone(),
             message: e.to_string(),
         })?;
-        fs::write(&tmp, body).map_err(|e| TradeError::io(&tmp, e))?;
         *self
             .manifest_cache
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
-        fs::rename(&tmp, &p).map_err(|e| TradeError::io(&p, e))
+        crate::txn::write_atomic(&p, &body)
     }
 
-    /// Imports one file. Validation errors leave the store untouched.
+    /// Imports one file. Validation errors leave the store untouched; so does a failure or a
+    /// kill before the commit point, and one after it is finished by the next open
+    /// ([`crate::txn`]). Imports run one at a time.
     pub fn import_file(
         &self,
         file: &Path,
@@ -238,7 +254,10 @@ impl TradeStore {
                 message: "could not hash the file".into(),
             });
         }
+        // One writer at a time; the manifest is read under the lock.
+        let guard = self.write_lock()?;
         let mut manifest = self.manifest()?;
+        let mut journal = crate::txn::Journal::default();
         let name = file.display().to_string();
         if let Some(e) = manifest.imports.iter().find(|e| e.sha256 == sha) {
             return Ok(ImportReport {
@@ -345,7 +364,7 @@ impl TradeStore {
             if hit.is_empty() {
                 continue;
             }
-            superseded_rows += self.move_to_vintages(entry, &hit)?;
+            superseded_rows += self.move_to_vintages(entry, &hit, &mut journal)?;
             for g in hit {
                 entry.superseded.push(Superseded {
                     group: g,
@@ -415,7 +434,7 @@ impl TradeStore {
                                     Job::Records(r) => records_batch(r, &name, &sha),
                                     Job::Compact(r, units) => compact_batch(r, units, &name, &sha),
                                 }
-                                .and_then(|b| write_parquet(&self.root.join(rel), &[b])),
+                                .and_then(|b| write_parquet(&self.staged(rel), &[b])),
                             );
                         }
                         out
@@ -437,6 +456,9 @@ impl TradeStore {
             r?;
         }
         let parts: Vec<String> = jobs.into_iter().map(|(rel, _)| rel).collect();
+        for rel in &parts {
+            journal.renames.push((staged_rel(rel), rel.clone()));
+        }
         let first = groups.iter().map(|g| g.period).min();
         let last = groups.iter().map(|g| g.period).max();
         manifest.imports.push(ManifestEntry {
@@ -450,7 +472,8 @@ impl TradeStore {
             superseded: Vec::new(),
             parts,
         });
-        self.save_manifest(&manifest)?;
+        journal.manifest = manifest;
+        self.commit(&guard, &journal)?;
         Ok(ImportReport {
             file: name,
             sha256: sha,
@@ -465,8 +488,20 @@ impl TradeStore {
         })
     }
 
-    /// Moves the rows of `groups` out of `entry`'s Parquet files into `vintages/`.
-    fn move_to_vintages(&self, entry: &mut ManifestEntry, groups: &[Group]) -> Result<usize> {
+    /// Where a writer prepares the file that will become `rel` at commit.
+    fn staged(&self, rel: &str) -> PathBuf {
+        self.root.join(staged_rel(rel))
+    }
+
+    /// Moves the rows of `groups` out of `entry`'s Parquet files into `vintages/`: the
+    /// vintage and the rewritten part are staged, their renames (or the part's deletion)
+    /// journaled for the commit.
+    fn move_to_vintages(
+        &self,
+        entry: &mut ManifestEntry,
+        groups: &[Group],
+        journal: &mut crate::txn::Journal,
+    ) -> Result<usize> {
         let mut moved = 0;
         let mut new_parts = Vec::new();
         for rel in &entry.parts {
@@ -515,19 +550,21 @@ impl TradeStore {
             let n_old: usize = old.iter().map(RecordBatch::num_rows).sum();
             moved += n_old;
             let vrel = rel.replacen("records/", "vintages/", 1);
-            let mut vpath = self.root.join(&vrel);
+            let mut vname = vrel.clone();
             let mut k = 1;
-            while vpath.exists() {
-                vpath = self
-                    .root
-                    .join(vrel.replace(".parquet", &format!("-{k}.parquet")));
+            while self.root.join(&vname).exists()
+                || journal.renames.iter().any(|(_, to)| *to == vname)
+            {
+                vname = vrel.replace(".parquet", &format!("-{k}.parquet"));
                 k += 1;
             }
-            write_parquet(&vpath, &old)?;
+            write_parquet(&self.staged(&vname), &old)?;
+            journal.renames.push((staged_rel(&vname), vname));
             if keep.iter().map(RecordBatch::num_rows).sum::<usize>() == 0 {
-                fs::remove_file(&path).map_err(|e| TradeError::io(&path, e))?;
+                journal.deletes.push(rel.clone());
             } else {
-                write_parquet(&path, &keep)?;
+                write_parquet(&self.staged(rel), &keep)?;
+                journal.renames.push((staged_rel(rel), rel.clone()));
                 new_parts.push(rel.clone());
             }
         }
@@ -594,6 +631,10 @@ enum Input {
 enum Job<'a> {
     Records(Vec<&'a Record>),
     Compact(&'a [parse::Compact], &'a [String]),
+}
+
+fn staged_rel(rel: &str) -> String {
+    format!("{}/{rel}", crate::txn::STAGING)
 }
 
 fn part_path(reporter: &str, year: i32, sha: &str) -> String {
@@ -763,7 +804,8 @@ pub fn write_parquet(path: &Path, batches: &[RecordBatch]) -> Result<()> {
     for b in batches {
         w.write(b)?;
     }
-    w.close()?;
+    let f = w.into_inner()?;
+    f.sync_all().map_err(|e| TradeError::io(&tmp, e))?;
     fs::rename(&tmp, path).map_err(|e| TradeError::io(path, e))
 }
 

@@ -292,12 +292,16 @@ fn amounts(v: [Option<f64>; 4]) -> [String; 4] {
 }
 
 /// Writes to stdout; a closed pipe (`| head`) ends the output quietly.
+/// Exports keep their bytes exact in a file or a pipe; on a terminal, control characters
+/// are shown escaped.
 fn write_out(text: &str) -> anyhow::Result<()> {
-    use std::io::Write;
-    match std::io::stdout().lock().write_all(text.as_bytes()) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        r => Ok(r?),
+    use std::io::IsTerminal;
+    if std::io::stdout().is_terminal() {
+        crate::output::stdout_bytes(crate::output::clean(text).as_bytes());
+    } else {
+        crate::output::stdout_bytes(text.as_bytes());
     }
+    Ok(())
 }
 
 /// Writes rows as JSON Lines or CSV (see [`entente_app::export`]), or returns false for a
@@ -328,7 +332,7 @@ fn show(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> anyhow:
 fn notes(ctx: &Ctx, lines: impl IntoIterator<Item = String>) {
     if !ctx.quiet {
         for l in lines {
-            eprintln!("note: {l}");
+            errln!("note: {l}");
         }
     }
 }
@@ -566,7 +570,7 @@ pub fn run(ctx: &Ctx, cmd: Command) -> anyhow::Result<ExitCode> {
                         .map(|r| r.iter().map(export::cell_text).collect::<Vec<_>>()),
                 )?;
                 if !ctx.quiet {
-                    eprintln!("{} rows", res.rows.len());
+                    errln!("{} rows", res.rows.len());
                 }
             }
         }
@@ -633,7 +637,7 @@ fn import(ctx: &Ctx, a: ImportArgs) -> anyhow::Result<ExitCode> {
             }
             TradeImportProgress::Finished { error, .. } => {
                 if let Some(e) = error {
-                    bar.suspend(|| eprintln!("error: {e}"));
+                    bar.suspend(|| errln!("error: {e}"));
                 }
                 bar.inc(1);
             }
@@ -734,7 +738,7 @@ fn screen(ctx: &Ctx, app: &entente_app::App, a: ScreenArgs) -> anyhow::Result<()
             }),
         )?;
         if !ctx.quiet {
-            eprintln!(
+            errln!(
                 "{} line(s) with measures as of {} ({} measures from {})",
                 rows.iter().filter(|r| !r.measures.is_empty()).count(),
                 screen.as_of,

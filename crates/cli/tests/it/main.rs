@@ -12,6 +12,7 @@ mod real_data;
 mod serve;
 mod trade;
 mod trade_cli;
+mod trade_crash;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
