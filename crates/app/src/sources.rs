@@ -2,9 +2,10 @@
 //! data directory's health (`doctor`) and settings (`config.toml`).
 
 use entente_core::{DateValue, Lang, Source};
+use entente_ingest::fetch::FetchPolicy;
 use entente_ingest::pipeline::{self, IngestOptions, Input, Overrides};
 use entente_ingest::{FieldMap, Format};
-use entente_store::{DoctorReport, ListQuery, SearchQuery, SearchResult, SortOrder, SourceSummary};
+use entente_store::{ListQuery, SearchQuery, SearchResult, SortOrder, SourceSummary};
 use serde::{Deserialize, Serialize};
 
 pub use entente_ingest::pipeline::{Progress as IngestProgress, Summary as IngestSummary};
@@ -21,6 +22,12 @@ pub const DEFAULT_CONFIG: &str = "\
 [ingest]
 # Inputs larger than this many bytes are refused (override with --max-bytes).
 max_bytes = 52428800
+
+[fetch]
+# URLs are fetched from public addresses only. Hosts, addresses or networks (CIDR) listed
+# here may be fetched although they are loopback, private or link-local, e.g.
+# allow = [\"wiki.intranet.example\", \"10.20.0.0/16\"]
+allow = []
 ";
 
 #[derive(Deserialize, Default)]
@@ -28,6 +35,22 @@ max_bytes = 52428800
 struct Config {
     #[serde(default)]
     ingest: IngestConfig,
+    #[serde(default)]
+    fetch: FetchConfig,
+}
+
+/// `config.toml` as the app uses it: read, parsed and checked.
+#[derive(Default)]
+struct Settings {
+    max_bytes: Option<u64>,
+    fetch: FetchPolicy,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct FetchConfig {
+    #[serde(default)]
+    allow: Vec<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -187,11 +210,12 @@ pub struct SearchPage {
 }
 
 impl App {
-    /// `max_bytes` from the data directory's `config.toml`, if set; errors name the file.
-    pub fn configured_max_bytes(&self) -> Result<Option<u64>> {
+    /// The data directory's `config.toml`, read and checked once (defaults when there is
+    /// none); errors name the file and the field.
+    fn settings(&self) -> Result<Settings> {
         let path = self.dir.join(CONFIG_FILE);
         let Ok(text) = std::fs::read_to_string(&path) else {
-            return Ok(None);
+            return Ok(Settings::default());
         };
         let config: Config = toml::from_str(&text).map_err(|e| {
             AppError::invalid(format!(
@@ -200,7 +224,22 @@ impl App {
                 e.to_string().trim_end()
             ))
         })?;
-        Ok(config.ingest.max_bytes)
+        let fetch = FetchPolicy::parse(&config.fetch.allow)
+            .map_err(|e| AppError::invalid(format!("reading {}: [fetch] {e}", path.display())))?;
+        Ok(Settings {
+            max_bytes: config.ingest.max_bytes,
+            fetch,
+        })
+    }
+
+    /// `max_bytes` from the data directory's `config.toml`, if set; errors name the file.
+    pub fn configured_max_bytes(&self) -> Result<Option<u64>> {
+        Ok(self.settings()?.max_bytes)
+    }
+
+    /// Which non-public hosts URLs may be fetched from (`[fetch] allow` in `config.toml`).
+    pub fn fetch_policy(&self) -> Result<FetchPolicy> {
+        Ok(self.settings()?.fetch)
     }
 
     /// Creates `config.toml` with the defaults when there is none; the counts of sources and
@@ -223,9 +262,11 @@ impl App {
         progress: &mut dyn FnMut(IngestProgress),
     ) -> Result<IngestSummary> {
         let mut opts = req.options()?;
-        if let Some(m) = req.max_bytes.or(self.configured_max_bytes()?) {
+        let settings = self.settings()?;
+        if let Some(m) = req.max_bytes.or(settings.max_bytes) {
             opts.max_bytes = m;
         }
+        opts.fetch.policy = settings.fetch;
         if req.inputs.is_empty() {
             return Err(AppError::invalid(
                 "`inputs`: name at least one file, directory or URL",
@@ -292,13 +333,72 @@ impl App {
         })
     }
 
-    /// Checks that the store and the search index agree; with `repair` (a writable app),
-    /// brings the index in line.
+    /// Checks that the store and the search index agree, and that the trade store's
+    /// manifest and Parquet parts agree; with `repair` (a writable app), brings the index in
+    /// line and mends the trade store (see [`entente_trade::TradeStore::repair`]).
     pub fn doctor(&self, repair: bool) -> Result<DoctorReport> {
-        if repair {
-            Ok(self.writable()?.doctor(true)?)
+        let store = if repair {
+            self.writable()?.doctor(true)?
         } else {
-            Ok(self.repo()?.check()?)
-        }
+            self.repo()?.check()?
+        };
+        let trade = if self.data_dir().join("trade").is_dir() {
+            let t = self.trade()?;
+            Some(if repair { t.repair()? } else { t.check()? })
+        } else {
+            None
+        };
+        let writer_running = !repair && index_writer_running(self.data_dir());
+        Ok(DoctorReport {
+            store,
+            trade,
+            writer_running,
+        })
+    }
+}
+
+/// What `doctor` found: the knowledge base and its index, and the trade store (when the
+/// data directory has one). The knowledge base's fields come first, flattened, as before.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DoctorReport {
+    #[serde(flatten)]
+    pub store: entente_store::DoctorReport,
+    pub trade: Option<entente_trade::TradeCheck>,
+    /// Another process (an ingest, an extraction, a server) holds the index writer: documents
+    /// waiting for the index or missing from it are its work in progress, not damage.
+    pub writer_running: bool,
+}
+
+/// Whether another process holds the search index's writer lock (tantivy's lock file).
+fn index_writer_running(dir: &std::path::Path) -> bool {
+    let lock = dir
+        .join(entente_store::Repo::INDEX_DIR)
+        .join(".tantivy-writer.lock");
+    match std::fs::File::open(&lock) {
+        Ok(f) => matches!(f.try_lock(), Err(std::fs::TryLockError::WouldBlock)),
+        Err(_) => false,
+    }
+}
+
+impl DoctorReport {
+    /// Nothing is wrong (a repair may have made it so: see [`DoctorReport::repaired`]).
+    pub fn healthy(&self) -> bool {
+        let store = if self.writer_running {
+            // The index lags behind a running writer; the record itself must be sound.
+            self.store.store_problems.is_empty()
+        } else {
+            self.store.healthy()
+        };
+        store && self.trade.as_ref().is_none_or(|t| t.healthy())
+    }
+
+    /// Whatever was wrong has been repaired.
+    pub fn repaired(&self) -> bool {
+        (self.store.healthy() || self.store.repaired)
+            && self.store.store_problems.is_empty()
+            && self
+                .trade
+                .as_ref()
+                .is_none_or(|t| t.healthy() || t.repaired)
     }
 }

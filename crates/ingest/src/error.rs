@@ -117,6 +117,10 @@ pub enum IngestError {
     #[error("{origin}: no text after extraction")]
     NoText { origin: String },
 
+    /// The input would cost unbounded work to parse (nesting, element count).
+    #[error("{origin}: {message}")]
+    TooComplex { origin: String, message: String },
+
     /// `--map` names a target field that does not exist.
     #[error(
         "--map: unknown target field `{field}` (expected one of title, text, published, url, outlet, lang)"
@@ -170,6 +174,7 @@ impl IngestError {
             | IngestError::Feed { origin, .. }
             | IngestError::Pdf { origin, .. }
             | IngestError::NoText { origin }
+            | IngestError::TooComplex { origin, .. }
             | IngestError::Other { origin, .. } => origin,
             IngestError::Fetch { url, .. } => url,
             IngestError::UnknownField { .. } | IngestError::BadMap { .. } => "--map",

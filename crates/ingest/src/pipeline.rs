@@ -9,6 +9,7 @@ use entente_core::{DateValue, Lang, NewSource, SourceId};
 use entente_store::{PutOutcome, Repo, StoreError};
 use serde::Serialize;
 
+use crate::Format;
 use crate::fetch::{FetchOptions, fetch};
 use crate::readers::{self, RawDoc, ReadOptions};
 use crate::{IngestError, dedupe};
@@ -253,6 +254,23 @@ fn load(
     }
 }
 
+/// Whether `text` holds nothing but character references a reader left unresolved
+/// (`&lol9;` from an XML entity that was never defined) and white space: no words to store.
+fn only_entity_references(text: &str) -> bool {
+    let mut rest = text.trim();
+    while let Some(r) = rest.strip_prefix('&') {
+        let Some(end) = r.find(';') else {
+            return false;
+        };
+        let name = &r[..end];
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '#') {
+            return false;
+        }
+        rest = r[end + 1..].trim_start();
+    }
+    rest.is_empty() && !text.trim().is_empty()
+}
+
 /// Turns a read document into a storable source: normalises, identifies the language,
 /// applies the command-line overrides, and computes id and MinHash signature.
 pub fn prepare(raw: RawDoc, ov: &Overrides) -> Result<NewSource, IngestError> {
@@ -270,7 +288,7 @@ pub fn prepare(raw: RawDoc, ov: &Overrides) -> Result<NewSource, IngestError> {
         None => raw.text.clone(),
     };
     let text = entente_text::normalize(&body);
-    if text.is_empty() {
+    if text.is_empty() || only_entity_references(&text) {
         return Err(IngestError::NoText { origin: raw.origin });
     }
     let (detected, lang_spans) = entente_text::detect_spans(&text);
@@ -356,7 +374,23 @@ pub fn run(
                     }
                 };
                 let size = bytes.len() as u64;
-                for doc in readers::read(&origin, &bytes, content_type.as_deref(), &opts.read) {
+                let fetched = matches!(input, Ok(Input::Url(_)));
+                for doc in readers::read_iter(&origin, &bytes, content_type.as_deref(), &opts.read)
+                {
+                    // A fetched page is at the address it was fetched from, unless it names
+                    // its own (canonical link); items of a fetched feed or dump keep theirs.
+                    let doc = doc.map(|mut d| {
+                        if fetched
+                            && d.url.is_none()
+                            && matches!(
+                                d.format,
+                                Format::Html | Format::Text | Format::Markdown | Format::Pdf
+                            )
+                        {
+                            d.url = Some(origin.clone());
+                        }
+                        d
+                    });
                     let work = match doc.and_then(|d| prepare(d, &opts.overrides)) {
                         Ok(src) => Work::Doc(Box::new(src)),
                         Err(e) => Work::Failed {
@@ -480,5 +514,20 @@ fn store_batch(
 impl From<StoreError> for IngestError {
     fn from(e: StoreError) -> Self {
         IngestError::Store(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_of_unresolved_references_only_is_no_text() {
+        assert!(only_entity_references("&lol9;"));
+        assert!(only_entity_references(" &lol9; &lol8;\n&#x26; "));
+        assert!(!only_entity_references("AT&T; rail"));
+        assert!(!only_entity_references("&amp; talks held"));
+        assert!(!only_entity_references(""));
+        assert!(!only_entity_references("&broken"));
     }
 }

@@ -70,7 +70,7 @@ fn an_ingest_reports_progress_and_its_sources_are_found() {
     );
     let report = app.doctor(false).expect("doctor");
     assert!(report.healthy(), "{report:?}");
-    assert_eq!(report.sources_in_store, 3);
+    assert_eq!(report.store.sources_in_store, 3);
 }
 
 #[test]

@@ -66,18 +66,21 @@ pub fn run(ctx: &Ctx, a: Args) -> anyhow::Result<ExitCode> {
     let app = ctx.app(Access::ReadWrite)?;
     let summary = ingest_with_progress(&app, &req, ctx.quiet || a.json)?;
     if a.json {
-        println!("{}", serde_json::to_string(&summary)?);
+        outln!("{}", serde_json::to_string(&summary)?);
     } else {
         for f in summary.failures() {
-            eprintln!(
+            errln!(
                 "failed: {}",
                 f.error.as_deref().unwrap_or(f.origin.as_str())
             );
         }
         if !ctx.quiet {
-            println!(
+            outln!(
                 "{} new, {} unchanged, {} near-duplicate, {} failed",
-                summary.new, summary.unchanged, summary.near_duplicate, summary.failed
+                summary.new,
+                summary.unchanged,
+                summary.near_duplicate,
+                summary.failed
             );
         }
     }

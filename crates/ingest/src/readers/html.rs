@@ -74,6 +74,11 @@ fn sel() -> &'static Selectors {
 
 /// Reads one HTML document.
 pub(crate) fn read_html(origin: &str, decoded: Decoded) -> Result<RawDoc, IngestError> {
+    // Bounded work: a hostile page is refused before the parser sees it.
+    super::shape::check(&decoded.text).map_err(|e| IngestError::TooComplex {
+        origin: origin.into(),
+        message: e.to_string(),
+    })?;
     let doc = Html::parse_document(&decoded.text);
     let meta = Meta::collect(&doc);
     let ld = JsonLd::collect(&doc);
@@ -715,9 +720,33 @@ fn extract(root: ElementRef<'_>) -> String {
 
 /// Plain text of an HTML fragment (a feed item's content, an HTML body in a JSON record),
 /// with the same boilerplate rules and paragraph breaks as a page's main text.
+///
+/// A fragment too deep or too large for the parser ([`super::shape`]) is reduced to its text
+/// by dropping the tags, in linear time.
 pub fn html_to_text(fragment: &str) -> String {
+    if super::shape::check(fragment).is_err() {
+        return strip_tags(fragment);
+    }
     let doc = Html::parse_fragment(fragment);
     extract(doc.root_element())
+}
+
+/// Text without tags, white space collapsed (for fragments the parser must not see).
+fn strip_tags(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() / 2);
+    let mut in_tag = false;
+    for c in s.chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                out.push(' ');
+            }
+            '>' if in_tag => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    collapse_ws(&out)
 }
 
 fn is_cjk(c: char) -> bool {

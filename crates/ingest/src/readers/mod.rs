@@ -23,6 +23,7 @@ pub mod feed;
 pub mod html;
 pub mod json;
 pub mod pdf;
+pub mod shape;
 pub mod text;
 
 pub use html::html_to_text;
@@ -376,25 +377,41 @@ pub fn read(
     content_type: Option<&str>,
     opts: &ReadOptions,
 ) -> Vec<Result<RawDoc, IngestError>> {
+    read_iter(origin, bytes, content_type, opts).collect()
+}
+
+/// The documents of one input, as [`read`] gives them, one at a time: JSON Lines records are
+/// parsed as they are taken, so memory stays bounded by the input's text, not its records.
+pub fn read_iter(
+    origin: &str,
+    bytes: &[u8],
+    content_type: Option<&str>,
+    opts: &ReadOptions,
+) -> Box<dyn Iterator<Item = Result<RawDoc, IngestError>> + Send> {
+    let one = |r: Result<RawDoc, IngestError>| -> Box<dyn Iterator<Item = _> + Send> {
+        Box::new(std::iter::once(r))
+    };
     let format = opts
         .format
         .unwrap_or_else(|| sniff(origin, bytes, content_type));
     if format == Format::Pdf {
-        return vec![pdf::read_pdf(origin, bytes)];
+        return one(pdf::read_pdf(origin, bytes));
     }
     let declared = declared_encoding(format, bytes, content_type, opts);
     let decoded: Decoded = match decode::decode(origin, bytes, declared.as_deref()) {
         Ok(d) => d,
-        Err(e) => return vec![Err(e)],
+        Err(e) => return one(Err(e)),
     };
     match format {
-        Format::Text => vec![text::read_text(origin, decoded, false)],
-        Format::Markdown => vec![text::read_text(origin, decoded, true)],
-        Format::Html => vec![html::read_html(origin, decoded)],
-        Format::Json => json::read_json(origin, &decoded, &opts.map),
-        Format::Jsonl => json::read_jsonl(origin, &decoded, &opts.map),
-        Format::Rss | Format::Atom => feed::read_feed(origin, decoded, format),
-        Format::Pdf => vec![pdf::read_pdf(origin, bytes)],
+        Format::Text => one(text::read_text(origin, decoded, false)),
+        Format::Markdown => one(text::read_text(origin, decoded, true)),
+        Format::Html => one(html::read_html(origin, decoded)),
+        Format::Json => Box::new(json::read_json(origin, &decoded, &opts.map).into_iter()),
+        Format::Jsonl => Box::new(json::read_jsonl(origin, decoded, &opts.map)),
+        Format::Rss | Format::Atom => {
+            Box::new(feed::read_feed(origin, decoded, format).into_iter())
+        }
+        Format::Pdf => one(pdf::read_pdf(origin, bytes)),
     }
 }
 

@@ -107,3 +107,45 @@ fn malformed_feed() {
     assert!(matches!(e, IngestError::Feed { .. }), "{e}");
     assert!(e.to_string().starts_with("x.rss: feed: "), "{e}");
 }
+
+/// A second XML declaration in the middle of a feed (found by fuzz/read_documents: the feed
+/// parser panicked in quick-xml's set_encoding and took the run down) is this file's error.
+#[test]
+fn an_xml_declaration_in_the_middle_is_an_error_not_a_panic() {
+    let feed = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\"><channel><title>T</title>\
+<link>https://feed.example.jp/<?xml version=\"1.0\" encoding=\"Shift_JIS\"?>\n<rss version=\"2.0\">\
+<item><title>x</title></item></channel></rss>\n";
+    for format in [Some(Format::Rss), None] {
+        let docs = entente_ingest::readers::read(
+            "mid.xml",
+            feed.as_bytes(),
+            None,
+            &entente_ingest::readers::ReadOptions {
+                format,
+                ..Default::default()
+            },
+        );
+        assert_eq!(docs.len(), 1);
+        let e = docs[0].as_ref().expect_err("refused");
+        assert!(matches!(e, IngestError::Feed { .. }), "{e}");
+        assert!(e.to_string().contains("XML declaration at byte"), "{e}");
+    }
+    // Nor after text that is not white space (a multi-byte character first: found by
+    // fuzz/read_documents too).
+    let garbled = format!("\u{fffd}\u{fffd}{feed}");
+    let docs = entente_ingest::readers::read(
+        "garbled.xml",
+        garbled.as_bytes(),
+        None,
+        &entente_ingest::readers::ReadOptions {
+            format: Some(Format::Rss),
+            ..Default::default()
+        },
+    );
+    let e = docs[0].as_ref().expect_err("refused");
+    assert!(e.to_string().contains("XML declaration at byte"), "{e}");
+    // Leading white space before the one declaration is fine.
+    let ok = format!("  \n{}", &feed[..feed.find("<link>").unwrap()]) + "</channel></rss>";
+    let docs = entente_ingest::readers::read("ok.xml", ok.as_bytes(), None, &Default::default());
+    assert!(docs.iter().all(|d| d.is_ok()), "{docs:?}");
+}

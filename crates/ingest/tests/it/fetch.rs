@@ -5,7 +5,7 @@ use std::net::{TcpListener, TcpStream};
 use std::time::Duration;
 
 use entente_ingest::IngestError;
-use entente_ingest::fetch::{FetchOptions, fetch};
+use entente_ingest::fetch::{FetchOptions, FetchPolicy, fetch, is_public};
 
 const PAGE: &str = "<!DOCTYPE html><html lang=\"en\"><head><title>Fetched page</title></head>\
 <body><article><p>The envoy arrived on Monday.</p></article></body></html>";
@@ -44,6 +44,14 @@ fn respond(mut stream: TcpStream) {
         ),
         "/redirect" => (
             "HTTP/1.1 302 Found\r\nLocation: /page\r\nContent-Length: 0\r\n".into(),
+            Vec::new(),
+        ),
+        "/to-metadata" => (
+            "HTTP/1.1 302 Found\r\nLocation: http://169.254.169.254/latest/meta-data/\r\nContent-Length: 0\r\n".into(),
+            Vec::new(),
+        ),
+        "/to-private" => (
+            "HTTP/1.1 301 Moved Permanently\r\nLocation: http://10.0.0.1/admin\r\nContent-Length: 0\r\n".into(),
             Vec::new(),
         ),
         "/loop" => (
@@ -93,11 +101,13 @@ fn server() -> String {
     format!("http://{addr}")
 }
 
+/// The test server is on loopback: these tests allow it explicitly, as an administrator would.
 fn opts() -> FetchOptions {
     FetchOptions {
         timeout: Duration::from_secs(10),
         max_bytes: 1_000,
         max_redirects: 3,
+        policy: FetchPolicy::allow_loopback(),
     }
 }
 
@@ -210,4 +220,112 @@ fn closed_port() {
 fn only_http() {
     let e = fetch("file:///etc/passwd", &opts()).expect_err("scheme");
     assert!(e.to_string().contains("only http:// and https://"), "{e}");
+}
+
+/// By default nothing but public addresses is fetched: the loopback test server, the cloud
+/// metadata address and private networks are refused before a connection is made, with the
+/// setting that would allow them named (#16 item 5).
+#[test]
+fn non_public_addresses_are_refused_by_default() {
+    let base = server();
+    let strict = FetchOptions {
+        policy: FetchPolicy::default(),
+        ..opts()
+    };
+    for (url, kind) in [
+        (format!("{base}/page"), "loopback"),
+        (
+            "http://169.254.169.254/latest/meta-data/".to_string(),
+            "link-local",
+        ),
+        ("http://10.0.0.1/".to_string(), "private"),
+        ("http://[::1]:9/".to_string(), "loopback"),
+        ("http://[::ffff:127.0.0.1]:9/".to_string(), "loopback"),
+        ("http://0.0.0.0:9/".to_string(), "not a public address"),
+        ("http://localhost:9/".to_string(), "loopback"),
+    ] {
+        let t = std::time::Instant::now();
+        let e = fetch(&url, &strict).expect_err("refused");
+        let m = e.to_string();
+        assert!(m.contains("refused") && m.contains(kind), "{url}: {m}");
+        assert!(m.contains("[fetch] allow"), "{url}: names the setting: {m}");
+        // Refused at resolution: no connection attempt to wait for.
+        assert!(t.elapsed() < Duration::from_secs(5), "{url}");
+    }
+}
+
+/// A redirect is checked like the first request: an allowed host cannot bounce the fetch to
+/// the metadata service or a private network.
+#[test]
+fn redirects_to_non_public_addresses_are_refused() {
+    let base = server();
+    for path in ["/to-metadata", "/to-private"] {
+        let e = fetch(&format!("{base}{path}"), &opts()).expect_err("refused");
+        let m = e.to_string();
+        assert!(m.contains("refused"), "{path}: {m}");
+        assert!(
+            m.contains("169.254.169.254") || m.contains("10.0.0.1"),
+            "{path}: names the address: {m}"
+        );
+    }
+}
+
+#[test]
+fn the_allow_list_names_hosts_addresses_and_networks() {
+    let p = FetchPolicy::parse(&[
+        "wiki.intranet.example".into(),
+        "10.1.0.0/16".into(),
+        "192.168.5.5".into(),
+        "fd00::/8".into(),
+    ])
+    .expect("valid");
+    assert!(p.permits("wiki.intranet.example", "10.9.9.9".parse().unwrap()));
+    assert!(p.permits("WIKI.intranet.example", "10.9.9.9".parse().unwrap()));
+    assert!(p.permits("other", "10.1.200.3".parse().unwrap()));
+    assert!(!p.permits("other", "10.2.0.1".parse().unwrap()));
+    assert!(p.permits("other", "192.168.5.5".parse().unwrap()));
+    assert!(!p.permits("other", "192.168.5.6".parse().unwrap()));
+    assert!(p.permits("other", "fd12::1".parse().unwrap()));
+    assert!(!p.permits("other", "127.0.0.1".parse().unwrap()));
+    assert!(
+        p.permits("news.example", "203.0.113.9".parse().unwrap())
+            == is_public("203.0.113.9".parse().unwrap())
+    );
+    for bad in ["10.0.0.0/33", "not a host!", "", "1.2.3.4/x"] {
+        let e = FetchPolicy::parse(&[bad.into()]).expect_err(bad);
+        assert!(e.starts_with("allow[0]"), "{e}");
+    }
+}
+
+#[test]
+fn public_addresses_are_told_from_the_rest() {
+    for ip in ["8.8.8.8", "1.1.1.1", "2001:4860:4860::8888", "175.45.176.1"] {
+        assert!(is_public(ip.parse().unwrap()), "{ip}");
+    }
+    for ip in [
+        "127.0.0.1",
+        "10.0.0.1",
+        "172.16.0.1",
+        "192.168.1.1",
+        "169.254.169.254",
+        "100.64.0.1",
+        "0.0.0.0",
+        "255.255.255.255",
+        "224.0.0.1",
+        "192.0.2.1",
+        "198.18.0.1",
+        "240.0.0.1",
+        "::1",
+        "::",
+        "fe80::1",
+        "fc00::1",
+        "ff02::1",
+        "::ffff:10.0.0.1",
+        "2002:0a00:0001::1",
+        "64:ff9b::a9fe:a9fe",
+        "2001:db8::1",
+        "fd00:ec2::254",
+    ] {
+        assert!(!is_public(ip.parse().unwrap()), "{ip}");
+    }
 }

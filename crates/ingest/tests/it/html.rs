@@ -149,3 +149,29 @@ fn page_without_text() {
     let e = r[0].as_ref().expect_err("no text");
     assert_eq!(e.to_string(), "n.html: no text after extraction");
 }
+
+/// A 10 MB page of nested `<div>`s (html5ever's tree builder is quadratic in depth: this ran
+/// for over ten minutes) is refused before parsing, naming the file and the limit; a feed
+/// item or JSON field holding such HTML is reduced to its text without the parser (#16 item 3).
+#[test]
+fn hostile_nesting_is_refused_before_parsing() {
+    let page = format!(
+        "<html><body>{}The envoy arrived.</body></html>",
+        "<div>".repeat(2_000_000)
+    );
+    let docs = entente_ingest::readers::read(
+        "deep.html",
+        page.as_bytes(),
+        Some("text/html"),
+        &Default::default(),
+    );
+    let e = docs[0].as_ref().expect_err("refused");
+    let m = e.to_string();
+    assert!(m.starts_with("deep.html: "), "{m}");
+    assert!(m.contains("deeper than 512"), "{m}");
+    let frag = format!("{}The envoy arrived.", "<span>".repeat(1_000_000));
+    assert_eq!(
+        entente_ingest::readers::html::html_to_text(&frag),
+        "The envoy arrived."
+    );
+}
