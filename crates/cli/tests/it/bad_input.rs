@@ -199,3 +199,136 @@ fn bad_directory_entries_fail_alone() {
     let listed = ok(&data, &["sources", "list", "--json"]);
     assert_eq!(listed.lines().count(), 2);
 }
+
+/// A title with terminal escape sequences, a carriage return and a bidi override is printed
+/// with those characters escaped (it cannot recolour or rewrite the analyst's terminal), and
+/// ingest stores none of them in a title; a reader that closes the pipe early (`| head`)
+/// ends the command quietly instead of a panic (#16, smaller items).
+#[test]
+fn document_words_never_drive_the_terminal_and_a_closed_pipe_is_quiet() {
+    use std::io::{Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let input = dir.path().join("evil.jsonl");
+    let title = "Red \u{1b}[31malert\u{1b}[0m\rOVERWRITE \u{202e}txet";
+    {
+        let mut f = std::fs::File::create(&input).unwrap();
+        writeln!(
+            f,
+            "{}",
+            serde_json::json!({"title": title, "text": "Talks were held in Pyongyang on 3 May 2024.", "published": "2024-05-03"})
+        )
+        .unwrap();
+        for i in 0..3000 {
+            writeln!(
+                f,
+                "{}",
+                serde_json::json!({"title": format!("Item {i}"), "text": format!("Filler dispatch number {i} about rail freight."), "published": "2024-05-04"})
+            )
+            .unwrap();
+        }
+    }
+    ok(&data, &["ingest", "--quiet", input.to_str().unwrap()]);
+    let listed = ok(&data, &["sources", "list", "--limit", "5000"]);
+    assert!(!listed.contains('\u{1b}') && !listed.contains('\r') && !listed.contains('\u{202e}'));
+    assert!(
+        listed.contains("[31malert"),
+        "the words are still shown: {listed}"
+    );
+    let json = json_lines(&ok(
+        &data,
+        &["sources", "list", "--limit", "5000", "--json"],
+    ));
+    let stored = json
+        .iter()
+        .find_map(|s| s["title"].as_str().filter(|t| t.contains("alert")))
+        .expect("the title is listed");
+    assert!(
+        !stored.contains('\u{1b}'),
+        "ingest keeps no escape in a title: {stored:?}"
+    );
+
+    // `entente sources list | head -c 100`: the reader goes away after 100 bytes.
+    let mut child = Command::new(bin())
+        .args([
+            "--data-dir",
+            data.to_str().unwrap(),
+            "sources",
+            "list",
+            "--limit",
+            "5000",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 100];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap(); // then dropped: pipe closed
+    let o = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{:?}: {err}", o.status);
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+/// `entente ingest URL` on a loopback server: refused by default, naming the setting;
+/// fetched once `config.toml` allows the host, and the source records the address it was
+/// fetched from (#16 item 5 and a smaller item).
+#[test]
+fn url_ingest_is_confined_until_config_allows_the_host() {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for mut s in listener.incoming().flatten() {
+            let mut r = BufReader::new(s.try_clone().unwrap());
+            let mut line = String::new();
+            while r.read_line(&mut line).map(|n| n > 2).unwrap_or(false) {
+                line.clear();
+            }
+            let body = "Delegations met in Vladivostok on 13 September 2023 to discuss rail links.";
+            let _ = write!(
+                s,
+                "HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    ok(&data, &["init"]);
+    let url = format!("http://127.0.0.1:{port}/story");
+    let o = run(&data, &["ingest", &url]);
+    assert!(!o.status.success());
+    let err = stderr(&o) + &stdout(&o);
+    assert!(
+        err.contains("refused") && err.contains("loopback") && err.contains("[fetch] allow"),
+        "{err}"
+    );
+    assert_eq!(count_sources(&data), 0);
+
+    let config = data.join("config.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    assert!(
+        text.contains("allow = []"),
+        "init documents the setting: {text}"
+    );
+    std::fs::write(
+        &config,
+        text.replace("allow = []", "allow = [\"127.0.0.1\"]"),
+    )
+    .unwrap();
+    ok(&data, &["ingest", &url]);
+    let sources = json_lines(&ok(&data, &["sources", "list", "--json"]));
+    assert_eq!(sources.len(), 1);
+    assert_eq!(sources[0]["url"], url.as_str());
+
+    // A wrong entry is an error naming the file and the entry.
+    std::fs::write(&config, "[fetch]\nallow = [\"10.0.0.0/40\"]\n").unwrap();
+    let o = run(&data, &["ingest", &url]);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains("config.toml") && err.contains("allow[0]"),
+        "{err}"
+    );
+}
