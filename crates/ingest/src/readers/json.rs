@@ -24,6 +24,11 @@
 //! [`super::html_to_text`]; text whose paragraphs are separated by single line breaks (no
 //! blank line anywhere) gets one paragraph per line.
 //!
+//! Both are read lazily: JSON Lines a line at a time; a JSON document is syntax-checked whole
+//! without being built, then an array's records are parsed one at a time (see
+//! [`super::json_scan`]), so memory stays near the size of the file whatever the count of
+//! records.
+//!
 //! Each record's origin is `path#line=N` (JSON Lines, N the line in the file) or
 //! `path#item=N` (arrays, N counted from 1). A malformed line is an
 //! [`IngestError::Json`] for that line only; a record with neither text nor title is an
@@ -36,7 +41,7 @@ use std::sync::OnceLock;
 use entente_core::{DateValue, Lang};
 use serde_json::{Map, Value};
 
-use super::{FieldMap, Format, RawDoc, html_to_text, tidy_paragraphs};
+use super::{FieldMap, Format, RawDoc, html_to_text, json_scan, tidy_paragraphs};
 use crate::IngestError;
 use crate::decode::Decoded;
 
@@ -182,93 +187,195 @@ fn kind(v: &Value) -> &'static str {
 }
 
 /// Reads a JSON document: an array of records, one record, or an object wrapping an array.
-pub(crate) fn read_json(
-    origin: &str,
-    decoded: &Decoded,
-    map: &FieldMap,
-) -> Vec<Result<RawDoc, IngestError>> {
-    let value: Value = match serde_json::from_str(&decoded.text) {
-        Ok(v) => v,
-        Err(e) => {
-            return vec![Err(IngestError::Json {
-                origin: origin.into(),
-                line: e.line(),
-                column: e.column(),
-                message: json_message(&e),
-            })];
-        }
+///
+/// The whole document's syntax is checked first without building it (a syntax error
+/// anywhere is one error naming its line and column, and no record of the file is taken);
+/// the records of an array are then parsed one at a time as the caller asks for them, so a
+/// large array never exists as one tree of values.
+pub(crate) fn read_json(origin: &str, decoded: Decoded, map: &FieldMap) -> JsonItems {
+    let mut items = JsonItems {
+        origin: origin.to_string(),
+        text: decoded.text,
+        encoding: decoded.encoding,
+        map: map.clone(),
+        state: State::Done,
+        n: 0,
     };
-    match &value {
-        Value::Array(items) => read_items(origin, items, map, &decoded.encoding),
-        Value::Object(obj) => {
-            let is_record = has_text_field(obj, map);
-            if !is_record && let Some(items) = wrapped_array(obj) {
-                return read_items(origin, items, map, &decoded.encoding);
-            }
-            let loc = Loc {
-                doc_origin: origin.into(),
-                err_origin: origin.into(),
-                line: None,
-            };
-            vec![record(obj, map, &loc, &decoded.encoding, Format::Json)]
-        }
-        other => vec![Err(IngestError::Json {
-            origin: origin.into(),
-            line: 1,
-            column: 1,
-            message: format!(
-                "expected an object or an array of objects, found {}",
-                kind(other)
-            ),
-        })],
-    }
-}
-
-fn read_items(
-    origin: &str,
-    items: &[Value],
-    map: &FieldMap,
-    encoding: &str,
-) -> Vec<Result<RawDoc, IngestError>> {
+    items.state = items.plan();
     items
-        .iter()
-        .enumerate()
-        .map(|(i, item)| {
-            let item_origin = format!("{origin}#item={}", i + 1);
-            match item {
-                Value::Object(obj) => {
-                    let loc = Loc {
-                        doc_origin: item_origin.clone(),
-                        err_origin: item_origin,
-                        line: None,
-                    };
-                    record(obj, map, &loc, encoding, Format::Json)
-                }
-                other => Err(IngestError::Field {
-                    origin: item_origin,
-                    line: None,
-                    field: "(record)".into(),
-                    message: format!("expected an object, found {}", kind(other)),
-                }),
-            }
-        })
-        .collect()
 }
 
-fn has_text_field(obj: &Map<String, Value>, map: &FieldMap) -> bool {
-    match &map.text {
-        Some(p) => lookup(obj, p).is_some(),
-        None => TEXT_KEYS.iter().any(|k| obj.contains_key(*k)),
+/// What is left to read of a JSON document.
+enum State {
+    /// The records of an array, from a cursor.
+    Array(json_scan::Elements),
+    /// One result, not yet taken.
+    One(Box<Result<RawDoc, IngestError>>),
+    Done,
+}
+
+/// The records of a JSON document, parsed lazily (see [`read_json`]).
+pub(crate) struct JsonItems {
+    origin: String,
+    text: String,
+    encoding: String,
+    map: FieldMap,
+    state: State,
+    /// Number of the last array element read.
+    n: usize,
+}
+
+impl JsonItems {
+    fn syntax_error(&self, e: &serde_json::Error) -> IngestError {
+        IngestError::Json {
+            origin: self.origin.clone(),
+            line: e.line(),
+            column: e.column(),
+            message: json_message(e),
+        }
+    }
+
+    fn plan(&self) -> State {
+        if let Err(e) = json_scan::check(&self.text) {
+            return State::One(Box::new(Err(self.syntax_error(&e))));
+        }
+        let text = self.text.as_str();
+        let start = json_scan::root(text);
+        match text.as_bytes().get(start) {
+            Some(b'[') => State::Array(json_scan::Elements::new(start)),
+            Some(b'{') => {
+                let members = json_scan::members(text, start);
+                if !has_text_member(text, &members, &self.map)
+                    && let Some(array) = wrapped_array(text, &members)
+                {
+                    return State::Array(json_scan::Elements::new(array));
+                }
+                let obj = match serde_json::from_str::<Map<String, Value>>(text) {
+                    Ok(o) => o,
+                    Err(e) => return State::One(Box::new(Err(self.syntax_error(&e)))),
+                };
+                let loc = Loc {
+                    doc_origin: self.origin.clone(),
+                    err_origin: self.origin.clone(),
+                    line: None,
+                };
+                State::One(Box::new(record(
+                    &obj,
+                    &self.map,
+                    &loc,
+                    &self.encoding,
+                    Format::Json,
+                )))
+            }
+            _ => {
+                let found = serde_json::from_str::<Value>(text)
+                    .map(|v| kind(&v))
+                    .unwrap_or("something else");
+                State::One(Box::new(Err(IngestError::Json {
+                    origin: self.origin.clone(),
+                    line: 1,
+                    column: 1,
+                    message: format!("expected an object or an array of objects, found {found}"),
+                })))
+            }
+        }
     }
 }
 
-fn wrapped_array(obj: &Map<String, Value>) -> Option<&Vec<Value>> {
-    let is_records = |v: &Value| matches!(v, Value::Array(a) if a.iter().any(Value::is_object));
+impl Iterator for JsonItems {
+    type Item = Result<RawDoc, IngestError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match std::mem::replace(&mut self.state, State::Done) {
+            State::Done => None,
+            State::One(r) => Some(*r),
+            State::Array(mut cursor) => {
+                let (s, e) = cursor.next(&self.text)?;
+                self.state = State::Array(cursor);
+                self.n += 1;
+                let item_origin = format!("{}#item={}", self.origin, self.n);
+                Some(match serde_json::from_str::<Value>(&self.text[s..e]) {
+                    Ok(Value::Object(obj)) => {
+                        let loc = Loc {
+                            doc_origin: item_origin.clone(),
+                            err_origin: item_origin,
+                            line: None,
+                        };
+                        record(&obj, &self.map, &loc, &self.encoding, Format::Json)
+                    }
+                    Ok(other) => Err(IngestError::Field {
+                        origin: item_origin,
+                        line: None,
+                        field: "(record)".into(),
+                        message: format!("expected an object, found {}", kind(&other)),
+                    }),
+                    Err(e) => Err(IngestError::Json {
+                        origin: item_origin,
+                        line: e.line(),
+                        column: e.column(),
+                        message: json_message(&e),
+                    }),
+                })
+            }
+        }
+    }
+}
+
+/// Whether an object's members hold the text field (so it is one record, not a wrapper).
+fn has_text_member(text: &str, members: &[(String, usize, usize)], map: &FieldMap) -> bool {
+    match &map.text {
+        Some(p) => {
+            if members.iter().any(|(k, _, _)| k == p) {
+                return true;
+            }
+            // A dotted path: parse only the member it starts in.
+            let Some(first) = p.split('.').next().filter(|_| p.contains('.')) else {
+                return false;
+            };
+            members
+                .iter()
+                .filter(|(k, _, _)| k == first)
+                .filter_map(|(k, s, e)| {
+                    let v = serde_json::from_str::<Value>(&text[*s..*e]).ok()?;
+                    Some(Map::from_iter([(k.clone(), v)]))
+                })
+                .any(|one| lookup(&one, p).is_some())
+        }
+        None => members
+            .iter()
+            .any(|(k, _, _)| TEXT_KEYS.contains(&k.as_str())),
+    }
+}
+
+/// Where the array of records an object wraps starts: under a usual key first
+/// (`articles`, `items`…), else the first member that is an array holding an object.
+fn wrapped_array(text: &str, members: &[(String, usize, usize)]) -> Option<usize> {
+    let is_records = |s: usize| {
+        if text.as_bytes().get(s) != Some(&b'[') {
+            return false;
+        }
+        let mut it = json_scan::Elements::new(s);
+        while let Some((a, _)) = it.next(text) {
+            if text.as_bytes().get(a) == Some(&b'{') {
+                return true;
+            }
+        }
+        false
+    };
     WRAPPER_KEYS
         .iter()
-        .find_map(|k| obj.get(*k).filter(|v| is_records(v)))
-        .or_else(|| obj.values().find(|v| is_records(v)))
-        .and_then(Value::as_array)
+        .find_map(|w| {
+            members
+                .iter()
+                .find(|(k, s, _)| k == w && is_records(*s))
+                .map(|(_, s, _)| *s)
+        })
+        .or_else(|| {
+            members
+                .iter()
+                .find(|(_, s, _)| is_records(*s))
+                .map(|(_, s, _)| *s)
+        })
 }
 
 /// The value at `path`: a literal key first, then a dotted path.
@@ -427,6 +534,11 @@ fn record(
 mod tests {
     use super::*;
 
+    /// All the records of a JSON document, for assertions.
+    fn read_json(origin: &str, d: &Decoded, map: &FieldMap) -> Vec<Result<RawDoc, IngestError>> {
+        super::read_json(origin, d.clone(), map).collect()
+    }
+
     fn dec(s: &str) -> Decoded {
         Decoded {
             text: s.into(),
@@ -531,6 +643,40 @@ mod tests {
         );
         assert_eq!(third.text, "Body 2");
         assert_eq!(it.count(), 100_000 - 3);
+    }
+
+    /// A JSON array is read a record at a time too, with item numbers, and a wrapped array
+    /// the same; a syntax error anywhere (here at the very end) is the file's one error.
+    #[test]
+    fn json_arrays_are_read_lazily() {
+        let mut src = String::from("[\n");
+        for i in 0..50_000 {
+            if i > 0 {
+                src.push_str(",\n");
+            }
+            src.push_str(&format!(
+                "  {{\"title\":\"T{i}\",\"text\":\"Body {i}, \\\"quoted\\\" ]}}\"}}"
+            ));
+        }
+        src.push_str("\n]");
+        let mut it = super::read_json("big.json", dec(&src), &FieldMap::default());
+        let first = it.next().unwrap().unwrap();
+        assert_eq!(first.origin, "big.json#item=1");
+        let third = it.nth(1).unwrap().unwrap();
+        assert_eq!(
+            (third.origin.as_str(), third.text.as_str()),
+            ("big.json#item=3", "Body 2, \"quoted\" ]}")
+        );
+        assert_eq!(it.count(), 50_000 - 3);
+        let wrapped = format!("{{\"status\":\"ok\",\"n\":[1,2],\"articles\":{src}}}");
+        assert_eq!(
+            super::read_json("w.json", dec(&wrapped), &FieldMap::default()).count(),
+            50_000
+        );
+        let broken = format!("{}, {{", &src[..src.len() - 1]);
+        let r: Vec<_> = super::read_json("b.json", dec(&broken), &FieldMap::default()).collect();
+        assert_eq!(r.len(), 1);
+        assert!(matches!(r[0], Err(IngestError::Json { .. })), "{:?}", r[0]);
     }
 
     #[test]

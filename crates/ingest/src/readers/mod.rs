@@ -22,6 +22,7 @@ use crate::decode::{self, Decoded};
 pub mod feed;
 pub mod html;
 pub mod json;
+mod json_scan;
 pub mod pdf;
 pub mod shape;
 pub mod text;
@@ -406,7 +407,7 @@ pub fn read_iter(
         Format::Text => one(text::read_text(origin, decoded, false)),
         Format::Markdown => one(text::read_text(origin, decoded, true)),
         Format::Html => one(html::read_html(origin, decoded)),
-        Format::Json => Box::new(json::read_json(origin, &decoded, &opts.map).into_iter()),
+        Format::Json => Box::new(json::read_json(origin, decoded, &opts.map)),
         Format::Jsonl => Box::new(json::read_jsonl(origin, decoded, &opts.map)),
         Format::Rss | Format::Atom => {
             Box::new(feed::read_feed(origin, decoded, format).into_iter())
