@@ -20,6 +20,9 @@ pub enum ErrorKind {
     Exists,
     /// The record changed since the caller read it (a stale version).
     Conflict,
+    /// What the request names is not in a state that allows it (cancelling a job that has
+    /// stopped, retrying one still running).
+    WrongState,
     /// Another writer holds a lock the request needs; the same request can succeed later.
     Busy,
     /// Anything else: the store or its environment failed.
@@ -35,6 +38,7 @@ impl ErrorKind {
             ErrorKind::NotFound => "not_found",
             ErrorKind::Exists => "exists",
             ErrorKind::Conflict => "conflict",
+            ErrorKind::WrongState => "wrong_state",
             ErrorKind::Busy => "busy",
             ErrorKind::Internal => "internal",
         }

@@ -1,11 +1,20 @@
 //! Background jobs: a request (ingest, extraction) stored before it runs, run later by a
 //! server's worker, its progress, failed items and result written as it goes. A job is
 //! idempotent work (ingest and extraction store each thing once), so a job interrupted by a
-//! crash is run again whole by [`App::retry_job`].
+//! crash is run again whole by [`App::retry_job`], and one whose items partly failed can be
+//! run again on its failed items alone.
+//!
+//! States: `queued` → `running` → `done` | `failed` | `cancelled` | `interrupted`. A queued
+//! job is cancelled at once; a running one stops at its next boundary (between documents or
+//! sources), keeping what it stored. A server shutting down stops its running job the same
+//! way and marks it `interrupted`, so a retry resumes it (what was stored is `unchanged`).
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
+use entente_core::Cancel;
 use entente_store::jobs::{JobItem, JobRow};
 use serde::{Deserialize, Serialize};
 
@@ -30,7 +39,8 @@ impl JobRequest {
     }
 }
 
-/// A job as shown: its state (`queued`, `running`, `done`, `failed`, `interrupted`), progress
+/// A job as shown: its state (`queued`, `running`, `done`, `failed`, `cancelled`,
+/// `interrupted`), progress
 /// (`done` of `total` units: documents for an ingest, sources for an extraction), the items
 /// that failed, and the result once finished.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -39,6 +49,37 @@ pub struct JobView {
     pub job: JobRow,
     /// Items that failed (with the whole job shown; empty in lists).
     pub failed: Vec<JobItem>,
+}
+
+/// A job running in this process: what stops it, and whether it is stopped by a shutdown
+/// (then it ends `interrupted`, else `cancelled`).
+#[derive(Clone, Default)]
+pub(crate) struct Running {
+    cancel: Cancel,
+    shutdown: Arc<AtomicBool>,
+}
+
+/// Takes a job off the running list however its run ends.
+struct Unregister<'a> {
+    app: &'a App,
+    id: &'a str,
+}
+
+impl Drop for Unregister<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut running) = self.app.running.lock() {
+            running.remove(self.id);
+        }
+    }
+}
+
+/// The input a failed item came from: its origin without the record it names
+/// (`dump.jsonl#line=7` → `dump.jsonl`).
+fn input_of(origin: &str) -> &str {
+    match origin.rsplit_once('#') {
+        Some((input, rec)) if rec.starts_with("line=") || rec.starts_with("item=") => input,
+        _ => origin,
+    }
 }
 
 /// Progress is written at most this often (each write is a transaction).
@@ -122,18 +163,96 @@ impl App {
         Ok(self.job_store()?.interrupt_unfinished(&now())?)
     }
 
-    /// Queues a finished, failed or interrupted job's request again, as a new job.
-    pub fn retry_job(&self, by: &Principal, id: &str) -> Result<JobView> {
+    /// Queues a stopped job's request again, as a new job: the whole request, or with
+    /// `only_failed` the inputs (ingest) or sources (extraction) whose items failed.
+    pub fn retry_job(&self, by: &Principal, id: &str, only_failed: bool) -> Result<JobView> {
         let old = self.job(id)?;
         if matches!(old.job.state.as_str(), "queued" | "running") {
-            return Err(AppError::invalid(format!(
-                "job {id} is {}; retry it once it has stopped",
-                old.job.state
-            )));
+            return Err(AppError::new(
+                crate::ErrorKind::WrongState,
+                format!(
+                    "job {id} is {}; retry it once it has stopped",
+                    old.job.state
+                ),
+            ));
         }
-        let req: JobRequest = serde_json::from_value(old.job.request.clone())
+        let mut req: JobRequest = serde_json::from_value(old.job.request.clone())
             .map_err(|e| AppError::internal(format!("stored request of job {id}: {e}")))?;
+        if only_failed {
+            if old.failed.is_empty() {
+                return Err(AppError::invalid(format!(
+                    "job {id} has no failed items to retry"
+                )));
+            }
+            let mut items: Vec<String> = Vec::new();
+            for f in &old.failed {
+                let item = match req {
+                    JobRequest::Ingest(_) => input_of(&f.item),
+                    JobRequest::Extract(_) => f.item.as_str(),
+                };
+                if !items.iter().any(|i| i == item) {
+                    items.push(item.to_string());
+                }
+            }
+            match &mut req {
+                JobRequest::Ingest(r) => r.inputs = items,
+                JobRequest::Extract(r) => {
+                    r.all = false;
+                    r.sources = items;
+                }
+            }
+        }
         self.submit_job(by, &req)
+    }
+
+    /// Cancels a job: a queued one at once (`cancelled`), a running one at its next boundary
+    /// (it ends `cancelled`, keeping what it stored). A job that has stopped is a conflict.
+    pub fn cancel_job(&self, by: &Principal, id: &str) -> Result<JobView> {
+        by.require(Permission::Write)?;
+        self.check_writable()?;
+        let running = self
+            .running
+            .lock()
+            .map_err(|_| AppError::internal("the running-jobs list is poisoned"))?;
+        if let Some(r) = running.get(id) {
+            r.cancel.cancel();
+            drop(running);
+            return self.job(id);
+        }
+        let s = self.job_store()?;
+        let mut job = s
+            .job(id)?
+            .ok_or_else(|| AppError::not_found(format!("no job {id}")))?;
+        match job.state.as_str() {
+            "queued" => {
+                job.state = "cancelled".into();
+                job.finished = Some(now());
+                s.update_job(&job)?;
+                drop(running);
+                self.job(id)
+            }
+            "running" => Err(AppError::new(
+                crate::ErrorKind::WrongState,
+                format!("job {id} is running in another process; cancel it there"),
+            )),
+            other => Err(AppError::new(
+                crate::ErrorKind::WrongState,
+                format!("job {id} is {other}; only a queued or running job can be cancelled"),
+            )),
+        }
+    }
+
+    /// Stops every job this process is running at its next boundary, marking each
+    /// `interrupted` (a server shutting down); returns how many were running.
+    pub fn interrupt_running_jobs(&self) -> usize {
+        let Ok(running) = self.running.lock() else {
+            return 0;
+        };
+        for r in running.values() {
+            r.shutdown.store(true, Ordering::SeqCst);
+            r.cancel.cancel();
+        }
+        running.len()
     }
 
     /// Runs a queued job to its end on this thread, writing progress, failed items and the
@@ -141,6 +260,12 @@ impl App {
     /// the error is for a job that cannot be run at all (unknown, not queued).
     pub fn run_job(&self, id: &str) -> Result<JobView> {
         let s = self.job_store()?;
+        // Checked and marked running under the running list's lock, so a cancel cannot fall
+        // between the two.
+        let mut running = self
+            .running
+            .lock()
+            .map_err(|_| AppError::internal("the running-jobs list is poisoned"))?;
         let mut job = s
             .job(id)?
             .ok_or_else(|| AppError::not_found(format!("no job {id}")))?;
@@ -155,6 +280,10 @@ impl App {
         job.state = "running".into();
         job.started = Some(now());
         s.update_job(&job)?;
+        let stop = Running::default();
+        running.insert(id.to_string(), stop.clone());
+        drop(running);
+        let _unregister = Unregister { app: self, id };
         let mut last = Instant::now();
         let mut progress = |job: &mut JobRow, done: u64, total: u64| {
             job.done = done;
@@ -167,11 +296,12 @@ impl App {
                 }
             }
         };
+        let mut cancelled = false;
         let outcome: Result<(serde_json::Value, Vec<JobItem>)> = match &req {
             JobRequest::Ingest(r) => {
                 let mut docs = 0u64;
                 let mut planned = 0u64;
-                let r = self.ingest(r, &mut |p| {
+                let r = self.ingest_cancellable(r, &stop.cancel, &mut |p| {
                     match p {
                         crate::IngestProgress::Planned { inputs, .. } => planned = inputs as u64,
                         crate::IngestProgress::Document => docs += 1,
@@ -180,6 +310,7 @@ impl App {
                     progress(&mut job, docs, planned.max(docs));
                 });
                 r.map(|sum| {
+                    cancelled = sum.cancelled;
                     let failed = sum
                         .failures()
                         .map(|f| JobItem {
@@ -193,16 +324,18 @@ impl App {
                             "unchanged": sum.unchanged,
                             "near_duplicate": sum.near_duplicate,
                             "failed": sum.failed,
+                            "cancelled": sum.cancelled,
                         }),
                         failed,
                     )
                 })
             }
             JobRequest::Extract(r) => self
-                .extract(r, &mut |done, total| {
+                .extract_cancellable(r, &stop.cancel, &mut |done, total| {
                     progress(&mut job, done as u64, total as u64)
                 })
                 .map(|sum| {
+                    cancelled = sum.cancelled;
                     let failed = sum
                         .failed
                         .iter()
@@ -221,7 +354,12 @@ impl App {
         match outcome {
             Ok((summary, failed)) => {
                 s.add_job_items(id, &failed)?;
-                job.state = "done".into();
+                job.state = match (cancelled, stop.shutdown.load(Ordering::SeqCst)) {
+                    (false, _) => "done",
+                    (true, false) => "cancelled",
+                    (true, true) => "interrupted",
+                }
+                .into();
                 job.summary = Some(summary);
             }
             Err(e) => {

@@ -370,6 +370,17 @@ impl App {
         req: &ExtractRequest,
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<RunSummary, AppError> {
+        self.extract_cancellable(req, &entente_core::Cancel::new(), progress)
+    }
+
+    /// [`App::extract`] that stops between sources once `cancel` is raised (the summary says
+    /// `cancelled`; what was stored stays).
+    pub fn extract_cancellable(
+        &self,
+        req: &ExtractRequest,
+        cancel: &entente_core::Cancel,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<RunSummary, AppError> {
         let repo = self.writable()?;
         let ex = run::prepare_extractor(repo.store())?;
         let ids = req
@@ -382,6 +393,7 @@ impl App {
             &ex,
             &ids,
             req.all,
+            cancel,
             progress,
         )?)
     }

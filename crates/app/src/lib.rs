@@ -102,6 +102,8 @@ pub struct App {
     rt: Option<tokio::runtime::Handle>,
     trade: OnceLock<entente_trade::TradeStore>,
     lexicon: OnceLock<entente_compare::Lexicon>,
+    /// Jobs this process is running, by id, with what stops each (see `jobs.rs`).
+    running: Mutex<std::collections::HashMap<String, jobs::Running>>,
 }
 
 impl App {
@@ -139,6 +141,7 @@ impl App {
             rt: None,
             trade: OnceLock::new(),
             lexicon: OnceLock::new(),
+            running: Mutex::new(Default::default()),
         })
     }
 

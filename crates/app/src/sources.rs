@@ -1,7 +1,7 @@
 //! Sources: ingest, listing, one source with its near-duplicates, full-text search, and the
 //! data directory's health (`doctor`) and settings (`config.toml`).
 
-use entente_core::{DateValue, Lang, Source};
+use entente_core::{Cancel, DateValue, Lang, Source};
 use entente_ingest::fetch::FetchPolicy;
 use entente_ingest::pipeline::{self, IngestOptions, Input, Overrides};
 use entente_ingest::{FieldMap, Format};
@@ -22,6 +22,9 @@ pub const DEFAULT_CONFIG: &str = "\
 [ingest]
 # Inputs larger than this many bytes are refused (override with --max-bytes).
 max_bytes = 52428800
+# Longest one document may take to read and prepare, in seconds; past it the document is
+# abandoned with the rest of its input and the run goes on.
+time_budget_secs = 120
 
 [fetch]
 # URLs are fetched from public addresses only. Hosts, addresses or networks (CIDR) listed
@@ -43,6 +46,7 @@ struct Config {
 #[derive(Default)]
 struct Settings {
     max_bytes: Option<u64>,
+    time_budget: Option<std::time::Duration>,
     fetch: FetchPolicy,
 }
 
@@ -57,6 +61,7 @@ struct FetchConfig {
 #[serde(deny_unknown_fields)]
 struct IngestConfig {
     max_bytes: Option<u64>,
+    time_budget_secs: Option<f64>,
 }
 
 /// What to ingest and how to read it.
@@ -226,8 +231,21 @@ impl App {
         })?;
         let fetch = FetchPolicy::parse(&config.fetch.allow)
             .map_err(|e| AppError::invalid(format!("reading {}: [fetch] {e}", path.display())))?;
+        let time_budget = match config.ingest.time_budget_secs {
+            None => None,
+            Some(s) if s.is_finite() && s > 0.0 && s <= 86_400.0 => {
+                Some(std::time::Duration::from_secs_f64(s))
+            }
+            Some(s) => {
+                return Err(AppError::invalid(format!(
+                    "reading {}: [ingest] time_budget_secs = {s}: expected a number of seconds above 0 and at most 86400",
+                    path.display()
+                )));
+            }
+        };
         Ok(Settings {
             max_bytes: config.ingest.max_bytes,
+            time_budget,
             fetch,
         })
     }
@@ -261,12 +279,27 @@ impl App {
         req: &IngestRequest,
         progress: &mut dyn FnMut(IngestProgress),
     ) -> Result<IngestSummary> {
+        self.ingest_cancellable(req, &Cancel::new(), progress)
+    }
+
+    /// [`App::ingest`] that stops between documents once `cancel` is raised (the summary
+    /// says `cancelled`; what was stored stays).
+    pub fn ingest_cancellable(
+        &self,
+        req: &IngestRequest,
+        cancel: &Cancel,
+        progress: &mut dyn FnMut(IngestProgress),
+    ) -> Result<IngestSummary> {
         let mut opts = req.options()?;
+        opts.cancel = cancel.clone();
         let settings = self.settings()?;
         if let Some(m) = req.max_bytes.or(settings.max_bytes) {
             opts.max_bytes = m;
         }
         opts.fetch.policy = settings.fetch;
+        if let Some(b) = settings.time_budget {
+            opts.time_budget = b;
+        }
         if req.inputs.is_empty() {
             return Err(AppError::invalid(
                 "`inputs`: name at least one file, directory or URL",

@@ -149,7 +149,7 @@ fn exit_code(e: &anyhow::Error) -> ExitCode {
             })
     });
     match kind {
-        Some(ErrorKind::Conflict | ErrorKind::Exists) => ExitCode::from(3),
+        Some(ErrorKind::Conflict | ErrorKind::Exists | ErrorKind::WrongState) => ExitCode::from(3),
         Some(ErrorKind::Busy) => ExitCode::from(75),
         _ => ExitCode::FAILURE,
     }

@@ -26,6 +26,7 @@ macro_rules! serde_as_string {
 pub(crate) use serde_as_string;
 
 pub mod actor;
+pub mod cancel;
 pub mod date;
 pub mod edtf;
 pub mod error;
@@ -36,6 +37,7 @@ pub mod minhash;
 pub mod source;
 
 pub use actor::{Actor, ActorKind, Position, is_state_code, state_code};
+pub use cancel::Cancel;
 pub use date::DateValue;
 pub use edtf::Edtf;
 pub use error::CoreError;

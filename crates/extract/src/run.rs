@@ -1,6 +1,6 @@
 //! Running extraction over stored sources, incrementally.
 
-use entente_core::SourceId;
+use entente_core::{Cancel, SourceId};
 use entente_store::Store;
 use serde::{Deserialize, Serialize};
 
@@ -21,6 +21,10 @@ pub struct RunSummary {
     pub dropped: usize,
     /// Sources whose extraction failed; nothing of theirs was written, and the run went on.
     pub failed: Vec<FailedSource>,
+    /// The run was cancelled before its end: the sources counted were extracted and stored,
+    /// the rest were not touched.
+    #[serde(default)]
+    pub cancelled: bool,
 }
 
 /// A source that one run could not extract, and why.
@@ -122,12 +126,14 @@ pub fn extract_source(
 
 /// Extracts events and statements from `ids` (or, when empty, every source not yet extracted
 /// with this extractor's version; with `all`, every source) and stores them, one transaction
-/// per source.
+/// per source. `cancel` is looked at before each source: a cancelled run stops there, with
+/// what was stored kept.
 pub fn extract_sources(
     store: &dyn Store,
     ex: &Extractor,
     ids: &[SourceId],
     all: bool,
+    cancel: &Cancel,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<RunSummary, ExtractError> {
     let todo = if ids.is_empty() {
@@ -142,6 +148,10 @@ pub fn extract_sources(
         summary.dropped += store.reset_extraction()?;
     }
     for (i, id) in todo.iter().enumerate() {
+        if cancel.is_cancelled() {
+            summary.cancelled = true;
+            break;
+        }
         let Some(src) = store.get_source(id)? else {
             return Err(ExtractError::Store(entente_store::StoreError::no_source(
                 id.to_hex(),

@@ -121,6 +121,17 @@ pub enum IngestError {
     #[error("{origin}: {message}")]
     TooComplex { origin: String, message: String },
 
+    /// Reading one document of the input took longer than the per-document time budget: it
+    /// was abandoned, with the rest of that input; the documents read before it are kept.
+    #[error(
+        "{origin}: a document took longer than the time budget of {limit_secs} s and was abandoned with the rest of this input ({read} document(s) read before it were kept; raise `[ingest] time_budget_secs` in config.toml to allow more)"
+    )]
+    TimeBudget {
+        origin: String,
+        read: usize,
+        limit_secs: f64,
+    },
+
     /// `--map` names a target field that does not exist.
     #[error(
         "--map: unknown target field `{field}` (expected one of title, text, published, url, outlet, lang)"
@@ -175,6 +186,7 @@ impl IngestError {
             | IngestError::Pdf { origin, .. }
             | IngestError::NoText { origin }
             | IngestError::TooComplex { origin, .. }
+            | IngestError::TimeBudget { origin, .. }
             | IngestError::Other { origin, .. } => origin,
             IngestError::Fetch { url, .. } => url,
             IngestError::UnknownField { .. } | IngestError::BadMap { .. } => "--map",

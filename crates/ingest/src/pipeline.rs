@@ -3,9 +3,11 @@
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::Arc;
+use std::sync::mpsc::{self, RecvTimeoutError, SyncSender};
+use std::time::{Duration, Instant};
 
-use entente_core::{DateValue, Lang, NewSource, SourceId};
+use entente_core::{Cancel, DateValue, Lang, NewSource, SourceId};
 use entente_store::{PutOutcome, Repo, StoreError};
 use serde::Serialize;
 
@@ -62,7 +64,19 @@ pub struct IngestOptions {
     /// Inputs larger than this are refused.
     pub max_bytes: u64,
     pub fetch: FetchOptions,
+    /// Longest one document may take to read and prepare; past it the document is abandoned
+    /// with the rest of its input, and the run goes on with the next input.
+    pub time_budget: Duration,
+    /// Looked at between documents: a cancelled run stops there, with what was stored kept.
+    pub cancel: Cancel,
 }
+
+/// How often a waiting run looks whether it was cancelled.
+const CANCEL_POLL: Duration = Duration::from_millis(200);
+
+/// The per-document time budget unless configured: far above any real document (a 100 MB
+/// text takes seconds), low enough that a hostile one cannot hold a run for long.
+pub const DEFAULT_TIME_BUDGET: Duration = Duration::from_secs(120);
 
 impl Default for IngestOptions {
     fn default() -> Self {
@@ -76,6 +90,8 @@ impl Default for IngestOptions {
             glob: None,
             max_bytes: readers::DEFAULT_MAX_BYTES,
             fetch: FetchOptions::default(),
+            time_budget: DEFAULT_TIME_BUDGET,
+            cancel: Cancel::new(),
         }
     }
 }
@@ -113,6 +129,9 @@ pub struct Summary {
     pub near_duplicate: usize,
     pub failed: usize,
     pub items: Vec<ItemReport>,
+    /// The run was cancelled before its end; the inputs not reported were not read.
+    #[serde(default)]
+    pub cancelled: bool,
 }
 
 impl Summary {
@@ -319,13 +338,231 @@ pub fn prepare(raw: RawDoc, ov: &Overrides) -> Result<NewSource, IngestError> {
 
 /// Work items passed from the reading thread to the storing thread.
 enum Work {
+    /// The reader starts on input `index` (of the expanded list).
+    InputStarted {
+        index: usize,
+        origin: String,
+    },
     Doc(Box<NewSource>),
-    Failed { origin: String, error: String },
-    InputDone { bytes: u64 },
+    Failed {
+        origin: String,
+        error: String,
+    },
+    InputDone {
+        bytes: u64,
+    },
 }
 
-/// Ingests `inputs` into `repo`. Each document is stored in its own transaction; a failing
-/// document or input is reported and the run goes on. Only store failures (disk full, a
+/// Reads and prepares the inputs from `from` on, sending each document as it is ready; it
+/// stops when the receiver is gone.
+fn read_inputs(
+    files: &[Result<Input, IngestError>],
+    from: usize,
+    opts: &IngestOptions,
+    tx: &SyncSender<Work>,
+) {
+    for (index, input) in files.iter().enumerate().skip(from) {
+        let origin = match input {
+            Ok(i) => i.name(),
+            Err(e) => e.origin().to_string(),
+        };
+        if tx.send(Work::InputStarted { index, origin }).is_err() {
+            return;
+        }
+        let failed = |e: &IngestError| Work::Failed {
+            origin: e.origin().to_string(),
+            error: e.to_string(),
+        };
+        let loaded = match input {
+            Ok(i) => load(i, opts),
+            Err(e) => {
+                if tx.send(failed(e)).is_err() {
+                    return;
+                }
+                continue;
+            }
+        };
+        let (bytes, content_type, origin) = match loaded {
+            Ok(x) => x,
+            Err(e) => {
+                if tx.send(failed(&e)).is_err() {
+                    return;
+                }
+                continue;
+            }
+        };
+        let size = bytes.len() as u64;
+        let fetched = matches!(input, Ok(Input::Url(_)));
+        for doc in readers::read_iter(&origin, &bytes, content_type.as_deref(), &opts.read) {
+            // A fetched page is at the address it was fetched from, unless it names its own
+            // (canonical link); items of a fetched feed or dump keep theirs.
+            let doc = doc.map(|mut d| {
+                if fetched
+                    && d.url.is_none()
+                    && matches!(
+                        d.format,
+                        Format::Html | Format::Text | Format::Markdown | Format::Pdf
+                    )
+                {
+                    d.url = Some(origin.clone());
+                }
+                d
+            });
+            let work = match doc.and_then(|d| prepare(d, &opts.overrides)) {
+                Ok(src) => Work::Doc(Box::new(src)),
+                Err(e) => failed(&e),
+            };
+            if tx.send(work).is_err() {
+                return;
+            }
+        }
+        if tx.send(Work::InputDone { bytes: size }).is_err() {
+            return;
+        }
+    }
+}
+
+/// Where the supervised reader's work goes.
+trait Sink {
+    /// One work item, in the order the reader sent it.
+    fn work(&mut self, work: Work) -> Result<(), IngestError>;
+    /// Nothing more is waiting: a good moment to commit what was batched.
+    fn idle(&mut self) -> Result<(), IngestError>;
+}
+
+/// Runs the reader (started by `spawn` from an input index) and passes its work to `sink`,
+/// allowing each document `budget`: when the reader sends nothing for that long, the input
+/// it is on is reported failed with [`IngestError::TimeBudget`], the stalled reader is
+/// abandoned (its channel is dropped, so it ends at its next send; a thread cannot be
+/// stopped from outside) and a new one goes on from the next input.
+///
+/// `cancel` is looked at every [`CANCEL_POLL`] and after each batch; the result says whether
+/// the run was cancelled.
+fn supervise(
+    budget: Duration,
+    cancel: &Cancel,
+    spawn: &dyn Fn(usize, SyncSender<Work>) -> std::io::Result<()>,
+    sink: &mut dyn Sink,
+) -> Result<bool, IngestError> {
+    let mut from = 0;
+    loop {
+        let (tx, rx) = mpsc::sync_channel::<Work>(256);
+        spawn(from, tx).map_err(|e| IngestError::Io {
+            path: PathBuf::from("<ingest reader thread>"),
+            source: e,
+        })?;
+        // The input the reader is on, and how many documents it has given.
+        let mut current: Option<(usize, String)> = None;
+        let mut read = 0usize;
+        let take = |w: Work,
+                    sink: &mut dyn Sink,
+                    current: &mut Option<(usize, String)>,
+                    read: &mut usize|
+         -> Result<(), IngestError> {
+            match &w {
+                Work::InputStarted { index, origin } => {
+                    *current = Some((*index, origin.clone()));
+                    *read = 0;
+                }
+                Work::Doc(_) | Work::Failed { .. } => *read += 1,
+                Work::InputDone { .. } => {}
+            }
+            sink.work(w)
+        };
+        let mut last = Instant::now();
+        loop {
+            if cancel.is_cancelled() {
+                sink.idle()?;
+                return Ok(true);
+            }
+            let wait = budget.saturating_sub(last.elapsed()).min(CANCEL_POLL);
+            match rx.recv_timeout(wait) {
+                Ok(first) => {
+                    last = Instant::now();
+                    take(first, sink, &mut current, &mut read)?;
+                    // Whatever else is ready, without waiting, then commit it.
+                    for _ in 1..STORE_BATCH {
+                        match rx.try_recv() {
+                            Ok(w) => take(w, sink, &mut current, &mut read)?,
+                            Err(_) => break,
+                        }
+                    }
+                    sink.idle()?;
+                }
+                Err(RecvTimeoutError::Disconnected) => {
+                    sink.idle()?;
+                    return Ok(false);
+                }
+                Err(RecvTimeoutError::Timeout) if last.elapsed() < budget => {}
+                Err(RecvTimeoutError::Timeout) => {
+                    sink.idle()?;
+                    let (index, origin) = current.clone().unwrap_or((from, String::new()));
+                    let e = IngestError::TimeBudget {
+                        origin,
+                        read,
+                        limit_secs: budget.as_secs_f64(),
+                    };
+                    sink.work(Work::Failed {
+                        origin: e.origin().to_string(),
+                        error: e.to_string(),
+                    })?;
+                    sink.work(Work::InputDone { bytes: 0 })?;
+                    sink.idle()?;
+                    from = index + 1;
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// Stores what the reader sends, in batches, and keeps the summary.
+struct Storer<'a> {
+    repo: &'a Repo,
+    batch: Vec<NewSource>,
+    summary: Summary,
+    progress: &'a mut dyn FnMut(Progress),
+}
+
+impl Sink for Storer<'_> {
+    fn work(&mut self, work: Work) -> Result<(), IngestError> {
+        match work {
+            Work::Doc(src) => {
+                self.batch.push(*src);
+                if self.batch.len() >= STORE_BATCH {
+                    self.idle()?;
+                }
+            }
+            Work::InputStarted { .. } => {}
+            Work::Failed { origin, error } => {
+                self.idle()?;
+                self.summary.failed += 1;
+                self.summary.items.push(ItemReport {
+                    origin,
+                    status: Status::Failed,
+                    id: None,
+                    near_duplicate_of: None,
+                    encoding: None,
+                    error: Some(error),
+                });
+            }
+            Work::InputDone { bytes } => {
+                self.idle()?;
+                (self.progress)(Progress::InputDone { bytes });
+            }
+        }
+        Ok(())
+    }
+
+    fn idle(&mut self) -> Result<(), IngestError> {
+        store_batch(self.repo, &mut self.batch, &mut self.summary, self.progress)
+    }
+}
+
+/// Ingests `inputs` into `repo`. Documents are read and prepared on a reader thread and
+/// stored here in batches (one transaction per batch, one savepoint per document); a failing
+/// document or input is reported and the run goes on, and so does a document that takes
+/// longer than `opts.time_budget` (see [`supervise`]). Only store failures (disk full, a
 /// corrupt database) stop the run, as an `Err`.
 pub fn run(
     repo: &Repo,
@@ -345,117 +582,29 @@ pub fn run(
         inputs: files.len(),
         bytes,
     });
-    let mut summary = Summary::default();
-    let (tx, rx) = mpsc::sync_channel::<Work>(256);
-    let result = std::thread::scope(|scope| -> Result<(), IngestError> {
-        let reader = std::thread::Builder::new().name("ingest-read".into());
-        let spawned = reader.spawn_scoped(scope, move || {
-            for input in &files {
-                let failed = |e: &IngestError| Work::Failed {
-                    origin: e.origin().to_string(),
-                    error: e.to_string(),
-                };
-                let loaded = match input {
-                    Ok(i) => load(i, opts),
-                    Err(e) => {
-                        if tx.send(failed(e)).is_err() {
-                            return;
-                        }
-                        continue;
-                    }
-                };
-                let (bytes, content_type, origin) = match loaded {
-                    Ok(x) => x,
-                    Err(e) => {
-                        if tx.send(failed(&e)).is_err() {
-                            return;
-                        }
-                        continue;
-                    }
-                };
-                let size = bytes.len() as u64;
-                let fetched = matches!(input, Ok(Input::Url(_)));
-                for doc in readers::read_iter(&origin, &bytes, content_type.as_deref(), &opts.read)
-                {
-                    // A fetched page is at the address it was fetched from, unless it names
-                    // its own (canonical link); items of a fetched feed or dump keep theirs.
-                    let doc = doc.map(|mut d| {
-                        if fetched
-                            && d.url.is_none()
-                            && matches!(
-                                d.format,
-                                Format::Html | Format::Text | Format::Markdown | Format::Pdf
-                            )
-                        {
-                            d.url = Some(origin.clone());
-                        }
-                        d
-                    });
-                    let work = match doc.and_then(|d| prepare(d, &opts.overrides)) {
-                        Ok(src) => Work::Doc(Box::new(src)),
-                        Err(e) => Work::Failed {
-                            origin: e.origin().to_string(),
-                            error: e.to_string(),
-                        },
-                    };
-                    if tx.send(work).is_err() {
-                        return;
-                    }
-                }
-                if tx.send(Work::InputDone { bytes: size }).is_err() {
-                    return;
-                }
-            }
-        });
-        if let Err(e) = spawned {
-            return Err(IngestError::Io {
-                path: PathBuf::from("<ingest reader thread>"),
-                source: e,
-            });
-        }
-        // Documents are stored in batches (one transaction, one savepoint per document):
-        // a commit per document cost more than the document itself.
-        let mut batch: Vec<NewSource> = Vec::with_capacity(STORE_BATCH);
-        while let Ok(first) = rx.recv() {
-            let mut works = vec![first];
-            while works.len() < STORE_BATCH {
-                match rx.try_recv() {
-                    Ok(w) => works.push(w),
-                    Err(_) => break,
-                }
-            }
-            for work in works {
-                match work {
-                    Work::Doc(src) => batch.push(*src),
-                    other => {
-                        store_batch(repo, &mut batch, &mut summary, progress)?;
-                        match other {
-                            Work::Failed { origin, error } => {
-                                summary.failed += 1;
-                                summary.items.push(ItemReport {
-                                    origin,
-                                    status: Status::Failed,
-                                    id: None,
-                                    near_duplicate_of: None,
-                                    encoding: None,
-                                    error: Some(error),
-                                });
-                            }
-                            Work::InputDone { bytes } => progress(Progress::InputDone { bytes }),
-                            Work::Doc(_) => {}
-                        }
-                    }
-                }
-            }
-            store_batch(repo, &mut batch, &mut summary, progress)?;
-        }
-        Ok(())
-    });
+    // The reader owns what it reads: a reader abandoned over the budget may outlive the run.
+    let files = Arc::new(files);
+    let shared = Arc::new(opts.clone());
+    let spawn = |from: usize, tx: SyncSender<Work>| -> std::io::Result<()> {
+        let files = Arc::clone(&files);
+        let opts = Arc::clone(&shared);
+        std::thread::Builder::new()
+            .name("ingest-read".into())
+            .spawn(move || read_inputs(&files, from, &opts, &tx))
+            .map(|_| ())
+    };
+    let mut storer = Storer {
+        repo,
+        batch: Vec::with_capacity(STORE_BATCH),
+        summary: Summary::default(),
+        progress,
+    };
+    let result = supervise(opts.time_budget, &opts.cancel, &spawn, &mut storer);
     // Whatever was stored is committed to the index even if the run stopped early.
     let flushed = repo.flush();
-    result?;
+    storer.summary.cancelled = result?;
     flushed?;
-    Ok(summary)
+    Ok(storer.summary)
 }
 
 /// Most documents stored in one transaction.
@@ -520,6 +669,138 @@ impl From<StoreError> for IngestError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Records what the supervisor passes on.
+    #[derive(Default)]
+    struct Record(Vec<String>);
+
+    impl Sink for Record {
+        fn work(&mut self, work: Work) -> Result<(), IngestError> {
+            match work {
+                Work::InputStarted { origin, .. } => self.0.push(format!("start {origin}")),
+                Work::Failed { error, .. } => self.0.push(error),
+                Work::InputDone { .. } => self.0.push("done".into()),
+                Work::Doc(_) => self.0.push("doc".into()),
+            }
+            Ok(())
+        }
+        fn idle(&mut self) -> Result<(), IngestError> {
+            Ok(())
+        }
+    }
+
+    /// A reader stuck on a document (input b, after one good item) is given up after the
+    /// budget; the inputs after it are still read by a new reader, and the one before is
+    /// untouched. Without the budget the run would never end (the stuck reader waits on a
+    /// channel nobody sends to).
+    #[test]
+    fn a_stalled_document_costs_its_input_not_the_run() {
+        let (_never_tx, never_rx) = mpsc::channel::<()>();
+        let never = std::sync::Arc::new(std::sync::Mutex::new(never_rx));
+        let inputs = ["a", "b", "c"];
+        let spawn = |from: usize, tx: SyncSender<Work>| -> std::io::Result<()> {
+            let never = std::sync::Arc::clone(&never);
+            std::thread::spawn(move || {
+                for (index, name) in inputs.iter().enumerate().skip(from) {
+                    let item = |n: u32| Work::Failed {
+                        origin: name.to_string(),
+                        error: format!("item {name}{n}"),
+                    };
+                    let _ = tx.send(Work::InputStarted {
+                        index,
+                        origin: name.to_string(),
+                    });
+                    let _ = tx.send(item(1));
+                    if *name == "b" {
+                        let _ = never.lock().map(|rx| rx.recv());
+                        return;
+                    }
+                    let _ = tx.send(item(2));
+                    let _ = tx.send(Work::InputDone { bytes: 1 });
+                }
+            });
+            Ok(())
+        };
+        let mut record = Record::default();
+        let cancelled = supervise(
+            Duration::from_millis(300),
+            &Cancel::new(),
+            &spawn,
+            &mut record,
+        )
+        .unwrap();
+        assert!(!cancelled);
+        let got = record.0;
+        assert_eq!(
+            got[..6],
+            [
+                "start a", "item a1", "item a2", "done", "start b", "item b1"
+            ]
+        );
+        assert!(
+            got[6].starts_with("b: a document took longer than the time budget of 0.3 s")
+                && got[6].contains("(1 document(s) read before it were kept"),
+            "{}",
+            got[6]
+        );
+        assert_eq!(got[7..], ["done", "start c", "item c1", "item c2", "done"]);
+    }
+
+    /// Cancels after a number of items.
+    struct CancelAfter {
+        left: usize,
+        seen: usize,
+        cancel: Cancel,
+    }
+
+    impl Sink for CancelAfter {
+        fn work(&mut self, _: Work) -> Result<(), IngestError> {
+            self.seen += 1;
+            self.left = self.left.saturating_sub(1);
+            if self.left == 0 {
+                self.cancel.cancel();
+            }
+            Ok(())
+        }
+        fn idle(&mut self) -> Result<(), IngestError> {
+            Ok(())
+        }
+    }
+
+    /// A cancelled run stops at the next boundary although its reader would go on for ever,
+    /// and says it was cancelled; its reader ends at its next send.
+    #[test]
+    fn a_cancelled_run_stops_at_a_boundary() {
+        let spawn = |_: usize, tx: SyncSender<Work>| -> std::io::Result<()> {
+            std::thread::spawn(move || {
+                let _ = tx.send(Work::InputStarted {
+                    index: 0,
+                    origin: "endless".into(),
+                });
+                for n in 0.. {
+                    let item = Work::Failed {
+                        origin: "endless".into(),
+                        error: format!("{n}"),
+                    };
+                    if tx.send(item).is_err() {
+                        return;
+                    }
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+            });
+            Ok(())
+        };
+        let cancel = Cancel::new();
+        let mut sink = CancelAfter {
+            left: 20,
+            seen: 0,
+            cancel: cancel.clone(),
+        };
+        let cancelled = supervise(Duration::from_secs(60), &cancel, &spawn, &mut sink).unwrap();
+        assert!(cancelled);
+        // It stops within the batch it was cancelled in.
+        assert!((20..20 + STORE_BATCH).contains(&sink.seen), "{}", sink.seen);
+    }
 
     #[test]
     fn text_of_unresolved_references_only_is_no_text() {

@@ -33,7 +33,7 @@ pub fn status_of(kind: ErrorKind) -> StatusCode {
         ErrorKind::Unauthenticated => StatusCode::UNAUTHORIZED,
         ErrorKind::Forbidden => StatusCode::FORBIDDEN,
         ErrorKind::NotFound => StatusCode::NOT_FOUND,
-        ErrorKind::Exists => StatusCode::CONFLICT,
+        ErrorKind::Exists | ErrorKind::WrongState => StatusCode::CONFLICT,
         // The record moved on since the caller read it: their precondition failed.
         ErrorKind::Conflict => StatusCode::PRECONDITION_FAILED,
         ErrorKind::Busy => StatusCode::LOCKED,

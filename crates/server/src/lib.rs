@@ -195,12 +195,22 @@ async fn bare_errors_as_problems(mut r: axum::response::Response) -> axum::respo
 }
 
 /// Serves `server` on `listener` until `shutdown` resolves; requests in flight finish first.
+/// A job running then is stopped at its next document or source and marked `interrupted`
+/// (a retry resumes it); queued jobs stay for the next start to mark.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     server: Arc<Server>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     server.start_worker();
+    let app = server.app.clone();
+    let shutdown = async move {
+        shutdown.await;
+        let n = app.interrupt_running_jobs();
+        if n > 0 {
+            tracing::info!("shutting down: {n} running job(s) stop at their next item");
+        }
+    };
     axum::serve(
         listener,
         router(server).into_make_service_with_connect_info::<std::net::SocketAddr>(),

@@ -68,6 +68,7 @@ pub fn api() -> Router<S> {
         .route("/api/v1/jobs/extract", post(extract_job))
         .route("/api/v1/jobs/{id}", get(show_job))
         .route("/api/v1/jobs/{id}/retry", post(retry_job))
+        .route("/api/v1/jobs/{id}/cancel", post(cancel_job))
         .route("/api/v1/jobs/{id}/events", get(job_events))
 }
 
@@ -879,10 +880,32 @@ async fn show_job(State(s): State<S>, Caller(who): Caller, Seg(id): Seg) -> Res 
     json(StatusCode::OK, &j)
 }
 
-async fn retry_job(State(s): State<S>, Caller(who): Caller, Seg(id): Seg) -> Res {
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+struct RetryParams {
+    /// Only the inputs (ingest) or sources (extraction) whose items failed.
+    failed: bool,
+}
+
+async fn retry_job(
+    State(s): State<S>,
+    Caller(who): Caller,
+    Seg(id): Seg,
+    Q(p): Q<RetryParams>,
+) -> Res {
     allow(&who, Permission::Write)?;
-    let view = s.blocking(move |app| app.retry_job(&who, &id)).await?;
+    let view = s
+        .blocking(move |app| app.retry_job(&who, &id, p.failed))
+        .await?;
     s.enqueue(&view.job.id);
+    accepted(&view)
+}
+
+/// Cancels a queued job at once, a running one at its next document or source (202: the
+/// job shown is still running; its progress stream ends with it `cancelled`).
+async fn cancel_job(State(s): State<S>, Caller(who): Caller, Seg(id): Seg) -> Res {
+    allow(&who, Permission::Write)?;
+    let view = s.blocking(move |app| app.cancel_job(&who, &id)).await?;
     accepted(&view)
 }
 

@@ -16,6 +16,7 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (5, include_str!("../migrations/0005_index_outbox.sql")),
     (6, include_str!("../migrations/0006_accounts_audit.sql")),
     (7, include_str!("../migrations/0007_jobs.sql")),
+    (8, include_str!("../migrations/0008_job_cancel.sql")),
 ];
 
 pub fn latest() -> i64 {

@@ -229,7 +229,9 @@ fn a_job_left_unfinished_is_interrupted_and_runs_again_as_a_new_job() {
     assert_eq!(stale.job.state, "interrupted");
     let e = app.run_job(&queued.job.id).expect_err("not queued");
     assert_eq!(e.kind, ErrorKind::InvalidInput);
-    let again = app.retry_job(&crate::who(), &queued.job.id).expect("retry");
+    let again = app
+        .retry_job(&crate::who(), &queued.job.id, false)
+        .expect("retry");
     let done = app.run_job(&again.job.id).expect("run");
     assert_eq!(done.job.state, "done");
     assert_eq!(
@@ -252,4 +254,141 @@ fn a_job_left_unfinished_is_interrupted_and_runs_again_as_a_new_job() {
         ErrorKind::InvalidInput
     );
     assert_eq!(app.jobs(None, 10).expect("list").len(), 2);
+}
+
+/// A queued job is cancelled at once; a running ingest stops between documents, keeping what
+/// it stored; a job stopped by a shutdown is `interrupted`, and its retry stores the rest
+/// once (what was stored is `unchanged`); a stopped job cannot be cancelled.
+#[test]
+fn jobs_are_cancelled_at_a_boundary_and_an_interrupted_one_resumes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = std::sync::Arc::new(app_with_users(dir.path()));
+    let file = dir.path().join("wire.jsonl");
+    let n = 30_000;
+    let mut lines = String::new();
+    for i in 0..n {
+        lines.push_str(&format!(
+            "{{\"title\":\"Item {i}\",\"text\":\"Dispatch {i}: freight trains crossed at Dandong.\",\"published\":\"2024-05-04\"}}\n"
+        ));
+    }
+    std::fs::write(&file, lines).expect("write");
+    let req = entente_app::JobRequest::Ingest(Box::new(entente_app::IngestRequest {
+        inputs: vec![file.display().to_string()],
+        ..Default::default()
+    }));
+    let who = crate::who();
+
+    let queued = app.submit_job(&who, &req).expect("submit");
+    let c = app.cancel_job(&who, &queued.job.id).expect("cancel queued");
+    assert_eq!(c.job.state, "cancelled");
+    let e = app.cancel_job(&who, &queued.job.id).expect_err("stopped");
+    assert_eq!(e.kind, ErrorKind::WrongState, "{e}");
+
+    // Runs on a worker thread; stopped once it is seen running.
+    let start_and_stop = |stop: &dyn Fn(&str)| {
+        let job = app.submit_job(&who, &req).expect("submit");
+        let id = job.job.id.clone();
+        let worker = {
+            let app = app.clone();
+            let id = id.clone();
+            std::thread::spawn(move || app.run_job(&id))
+        };
+        // Running, with some documents stored (progress is recorded every half second).
+        loop {
+            let j = app.job(&id).expect("job").job;
+            assert!(
+                matches!(j.state.as_str(), "queued" | "running"),
+                "stopped early: {j:?}"
+            );
+            if j.done > 0 {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        stop(&id);
+        worker.join().expect("worker").expect("run")
+    };
+    let cancelled = start_and_stop(&|id| {
+        let v = app.cancel_job(&who, id).expect("cancel running");
+        assert_eq!(v.job.state, "running", "stops at its next boundary");
+    });
+    assert_eq!(cancelled.job.state, "cancelled");
+    let summary = cancelled.job.summary.clone().expect("summary");
+    let stored = summary["new"].as_u64().expect("new")
+        + summary["near_duplicate"].as_u64().expect("near_duplicate");
+    assert!(stored < n, "stopped before the end: {summary}");
+    assert_eq!(summary["cancelled"], true);
+
+    let interrupted = start_and_stop(&|_| {
+        assert_eq!(app.interrupt_running_jobs(), 1);
+    });
+    assert_eq!(interrupted.job.state, "interrupted");
+    let again = app
+        .retry_job(&who, &interrupted.job.id, false)
+        .expect("retry");
+    let done = app.run_job(&again.job.id).expect("run");
+    assert_eq!(done.job.state, "done");
+    let s = done.job.summary.expect("summary");
+    // The dispatches differ by a number only, so most are near-duplicates of the first.
+    let count = |k: &str| s[k].as_u64().unwrap_or(0);
+    assert_eq!(
+        count("new") + count("near_duplicate") + count("unchanged"),
+        n,
+        "every record once: {s}"
+    );
+    assert!(count("unchanged") > 0, "what was stored before stays: {s}");
+}
+
+/// "Retry failed" runs a job again on the inputs whose items failed, not on all of them.
+#[test]
+fn retry_of_failed_items_takes_only_their_inputs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = app_with_users(dir.path());
+    let good = dir.path().join("good.txt");
+    std::fs::write(&good, "Choe Son Hui met Sergei Lavrov in Moscow.").expect("write");
+    let bad = dir.path().join("mixed.jsonl");
+    std::fs::write(
+        &bad,
+        "{\"text\":\"A line that is fine.\"}\n{\"text\": oops}\n",
+    )
+    .expect("write");
+    let req = entente_app::JobRequest::Ingest(Box::new(entente_app::IngestRequest {
+        inputs: vec![good.display().to_string(), bad.display().to_string()],
+        ..Default::default()
+    }));
+    let job = app.submit_job(&crate::who(), &req).expect("submit");
+    let ran = app.run_job(&job.job.id).expect("run");
+    assert_eq!(ran.failed.len(), 1, "{:?}", ran.failed);
+    let again = app
+        .retry_job(&crate::who(), &job.job.id, true)
+        .expect("retry failed");
+    let entente_app::JobRequest::Ingest(r) =
+        serde_json::from_value(again.job.request.clone()).expect("request")
+    else {
+        panic!("an ingest job");
+    };
+    assert_eq!(r.inputs, vec![bad.display().to_string()]);
+    let done = app.run_job(&again.job.id).expect("run");
+    assert_eq!(done.failed.len(), 1, "the line is still broken");
+    let first = app
+        .retry_job(&crate::who(), &again.job.id, true)
+        .expect("retry");
+    assert_ne!(first.job.id, again.job.id);
+    // A job without failures has nothing to retry on its own.
+    let ok = app
+        .submit_job(
+            &crate::who(),
+            &entente_app::JobRequest::Ingest(Box::new(entente_app::IngestRequest {
+                inputs: vec![good.display().to_string()],
+                ..Default::default()
+            })),
+        )
+        .expect("submit");
+    app.run_job(&ok.job.id).expect("run");
+    assert_eq!(
+        app.retry_job(&crate::who(), &ok.job.id, true)
+            .expect_err("nothing failed")
+            .kind,
+        ErrorKind::InvalidInput
+    );
 }

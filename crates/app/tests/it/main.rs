@@ -70,8 +70,15 @@ pub fn filled(dir: &Path) {
     let gaz = entente_extract::run::gazetteer_for(repo.store()).expect("gazetteer");
     let lexicon = entente_extract::lexicon::Lexicon::bundled().expect("lexicon");
     let ex = entente_extract::Extractor::new(gaz, lexicon);
-    let run = entente_extract::run::extract_sources(repo.store(), &ex, &[], false, &mut |_, _| {})
-        .expect("extract");
+    let run = entente_extract::run::extract_sources(
+        repo.store(),
+        &ex,
+        &[],
+        false,
+        &Default::default(),
+        &mut |_, _| {},
+    )
+    .expect("extract");
     assert!(run.failed.is_empty(), "{:?}", run.failed);
     repo.flush().expect("flush");
 }

@@ -110,6 +110,18 @@ fn bad_requests_name_the_field_or_file() {
         e.message.contains("config.toml") && e.message.contains("max_bites"),
         "{e}"
     );
+    // A time budget that is not a positive number of seconds is refused, naming the field,
+    // before anything is read.
+    std::fs::write(
+        dir.path().join("config.toml"),
+        "[ingest]\ntime_budget_secs = -1\n",
+    )
+    .expect("write");
+    let e = app.configured_max_bytes().expect_err("negative budget");
+    assert!(
+        e.message.contains("config.toml") && e.message.contains("time_budget_secs = -1"),
+        "{e}"
+    );
     let e: Result<SearchRequest, _> = serde_json::from_str(r#"{"query": "x", "lmit": 3}"#);
     assert!(e.expect_err("unknown field").to_string().contains("lmit"));
     let e = app.source("zzzz").expect_err("not an id");

@@ -864,6 +864,50 @@ fn an_uploaded_file_is_ingested_by_a_job_with_its_failed_items() {
     assert_eq!(again["summary"]["unchanged"], 2, "{again}");
     let listed = ana.get("/api/v1/jobs?limit=3").json();
     assert_eq!(listed[0]["id"], again_id.as_str(), "newest first: {listed}");
+    // "Retry failed" queues only the input whose line failed (here the one upload); a
+    // stopped job cannot be cancelled (409), a viewer cancels nothing, an unknown job is 404.
+    let retried = ana.send(
+        "POST",
+        &format!("/api/v1/jobs/{id}/retry?failed=true"),
+        None,
+        &[],
+    );
+    assert_eq!(retried.status, 202, "{}", retried.body);
+    let retried = finished(&ana, retried.json()["id"].as_str().expect("id"));
+    assert_eq!(
+        retried["request"]["request"]["inputs"]
+            .as_array()
+            .map(Vec::len),
+        Some(1),
+        "{retried}"
+    );
+    assert_eq!(retried["summary"]["failed"], 1, "{retried}");
+    let ex_id = ex["id"].as_str().expect("id");
+    assert_eq!(ex["failed"].as_array().map(Vec::len), Some(0), "{ex}");
+    ana.send(
+        "POST",
+        &format!("/api/v1/jobs/{ex_id}/retry?failed=true"),
+        None,
+        &[],
+    )
+    .problem(400, "invalid_input");
+    ana.send(
+        "POST",
+        &format!("/api/v1/jobs/{again_id}/cancel"),
+        None,
+        &[],
+    )
+    .problem(409, "wrong_state");
+    Client::login(&s.base, "vic")
+        .send(
+            "POST",
+            &format!("/api/v1/jobs/{again_id}/cancel"),
+            None,
+            &[],
+        )
+        .problem(403, "forbidden");
+    ana.send("POST", "/api/v1/jobs/job-0000/cancel", None, &[])
+        .problem(404, "not_found");
     // A viewer uploads nothing; a name that climbs is refused; nothing was queued for either.
     let before = ana.get("/api/v1/jobs").json().as_array().map(Vec::len);
     let vic = Client::login(&s.base, "vic");

@@ -298,6 +298,57 @@ fn the_band_migration_keeps_existing_bands() {
     ));
 }
 
+/// The job-cancel migration rebuilds the job tables: a version-7 database's jobs and failed
+/// items survive, `cancelled` becomes a state, and job_items still refers to jobs (a row for
+/// an unknown job is refused with foreign keys on).
+#[test]
+fn the_job_cancel_migration_keeps_jobs_and_their_items() {
+    use entente_store::jobs::Jobs;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kb.sqlite");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        for (v, sql) in &entente_store::migrations::MIGRATIONS[..7] {
+            conn.execute_batch(sql).unwrap();
+            conn.pragma_update(None, "user_version", v).unwrap();
+        }
+        conn.execute_batch(
+            "INSERT INTO jobs(id, kind, state, created_by, created, request, done, total)
+               VALUES ('job-1', 'ingest', 'done', 'ana', '2026-12-01T00:00:00Z', '{}', 3, 3);
+             INSERT INTO job_items(job_id, item, message) VALUES ('job-1', 'a.jsonl#line=2', 'bad');",
+        )
+        .unwrap();
+        let e = conn.execute("UPDATE jobs SET state = 'cancelled' WHERE id = 'job-1'", []);
+        assert!(e.is_err(), "version 7 has no cancelled state");
+    }
+    let s = SqliteStore::open(&path).unwrap();
+    assert_eq!(
+        s.schema_version().unwrap(),
+        entente_store::migrations::latest()
+    );
+    let mut job = s.job("job-1").unwrap().expect("kept");
+    assert_eq!((job.state.as_str(), job.done), ("done", 3));
+    assert_eq!(s.job_items("job-1").unwrap()[0].item, "a.jsonl#line=2");
+    job.state = "cancelled".into();
+    s.update_job(&job).unwrap();
+    assert_eq!(s.job("job-1").unwrap().expect("job").state, "cancelled");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.pragma_update(None, "foreign_keys", true).unwrap();
+    let orphan = conn.execute(
+        "INSERT INTO job_items(job_id, item, message) VALUES ('job-none', 'x', 'y')",
+        [],
+    );
+    assert!(orphan.is_err(), "job_items still refers to jobs");
+    let fk: String = conn
+        .query_row(
+            "SELECT \"table\" FROM pragma_foreign_key_list('job_items')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(fk, "jobs");
+}
+
 #[test]
 fn migrations_apply_once_and_refuse_newer_schemas() {
     let dir = tempfile::tempdir().unwrap();
