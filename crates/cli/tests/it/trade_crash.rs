@@ -176,6 +176,47 @@ fn sigkill_during_a_revising_import_leaves_before_or_after() {
     );
 }
 
+/// Readers during a write: `trade totals` asked again and again while a revising import
+/// runs in another process answers every time, with the figures of before or of after for
+/// every year — never a mix, never a missing year, never an error.
+#[test]
+fn queries_during_an_import_see_before_or_after() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = dir.path().join("first.csv");
+    let revised = dir.path().join("revised.csv");
+    canonical(&first, 2015..=2018, 1500, 1);
+    canonical(&revised, 2015..=2018, 1500, 3);
+    let before: Vec<(i64, f64)> = (2015..=2018).map(|y| (y, 1500.0 * 12.0)).collect();
+    let after: Vec<(i64, f64)> = (2015..=2018).map(|y| (y, 4500.0 * 12.0)).collect();
+    let data = dir.path().join("data");
+    import_csv(&data, &first);
+    let mut child = spawn(&data, &import_args(&revised));
+    let mut seen = (0, 0);
+    loop {
+        let running = child.try_wait().unwrap().is_none();
+        // `totals` asserts the command succeeded.
+        let t = totals(&data);
+        if t == before {
+            seen.0 += 1;
+        } else if t == after {
+            seen.1 += 1;
+        } else {
+            panic!("a reader during the import saw a mix: {t:?}");
+        }
+        if !running {
+            break;
+        }
+    }
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(totals(&data), after);
+    assert!(seen.0 + seen.1 >= 2, "{seen:?}");
+    eprintln!(
+        "readers saw before {} times, after {} times",
+        seen.0, seen.1
+    );
+}
+
 /// A store damaged the way a killed import of an older entente left it (a listed part
 /// deleted, an unlisted part present): queries refuse with the repair named, `doctor`
 /// repairs, and the figures come back once the named file is imported again.
