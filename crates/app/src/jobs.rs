@@ -1,4 +1,4 @@
-//! Background jobs: a request (ingest, extraction) stored before it runs, run later by a
+//! Background jobs: a request (ingest, extraction, trade import) stored before it runs, run later by a
 //! server's worker, its progress, failed items and result written as it goes. A job is
 //! idempotent work (ingest and extraction store each thing once), so a job interrupted by a
 //! crash is run again whole by [`App::retry_job`], and one whose items partly failed can be
@@ -18,7 +18,7 @@ use entente_core::Cancel;
 use entente_store::jobs::{JobItem, JobRow};
 use serde::{Deserialize, Serialize};
 
-use crate::{App, AppError, ExtractRequest, IngestRequest, Permission, Principal};
+use crate::{App, AppError, ExtractRequest, IngestRequest, Permission, Principal, TradeImport};
 
 type Result<T> = std::result::Result<T, AppError>;
 
@@ -28,6 +28,8 @@ type Result<T> = std::result::Result<T, AppError>;
 pub enum JobRequest {
     Ingest(Box<IngestRequest>),
     Extract(ExtractRequest),
+    /// Customs files into the trade store (a server's are uploads it keeps).
+    TradeImport(TradeImport),
 }
 
 impl JobRequest {
@@ -35,6 +37,7 @@ impl JobRequest {
         match self {
             JobRequest::Ingest(_) => "ingest",
             JobRequest::Extract(_) => "extract",
+            JobRequest::TradeImport(_) => "trade_import",
         }
     }
 }
@@ -106,8 +109,14 @@ impl App {
     pub fn submit_job(&self, by: &Principal, req: &JobRequest) -> Result<JobView> {
         by.require(Permission::Write)?;
         self.check_writable()?;
-        if let JobRequest::Ingest(r) = req {
-            r.options()?;
+        match req {
+            JobRequest::Ingest(r) => {
+                r.options()?;
+            }
+            JobRequest::TradeImport(t) if t.files.is_empty() => {
+                return Err(AppError::invalid("`files`: name at least one file"));
+            }
+            _ => {}
         }
         let row = JobRow {
             id: new_id()?,
@@ -188,7 +197,7 @@ impl App {
             for f in &old.failed {
                 let item = match req {
                     JobRequest::Ingest(_) => input_of(&f.item),
-                    JobRequest::Extract(_) => f.item.as_str(),
+                    JobRequest::Extract(_) | JobRequest::TradeImport(_) => f.item.as_str(),
                 };
                 if !items.iter().any(|i| i == item) {
                     items.push(item.to_string());
@@ -200,6 +209,7 @@ impl App {
                     r.all = false;
                     r.sources = items;
                 }
+                JobRequest::TradeImport(t) => t.files = items.into_iter().map(Into::into).collect(),
             }
         }
         self.submit_job(by, &req)
@@ -349,6 +359,31 @@ impl App {
                         failed,
                     )
                 }),
+            JobRequest::TradeImport(t) => {
+                let mut finished = 0u64;
+                self.trade_import_cancellable(t, &stop.cancel, &mut |p| {
+                    if let crate::TradeImportProgress::Finished { .. } = p {
+                        finished += 1;
+                    }
+                    let total = t.files.len() as u64;
+                    progress(&mut job, finished, total);
+                })
+                .map(|sum| {
+                    cancelled = sum.cancelled;
+                    let failed = sum
+                        .failed
+                        .iter()
+                        .map(|f| JobItem {
+                            item: f.file.clone(),
+                            message: f.error.message.clone(),
+                        })
+                        .collect();
+                    (
+                        serde_json::to_value(&sum).unwrap_or(serde_json::Value::Null),
+                        failed,
+                    )
+                })
+            }
         };
         job.finished = Some(now());
         match outcome {

@@ -78,6 +78,9 @@ pub use trade::{
     TradeImportSummary, TradeScope, YtdQuery, hs_concordance,
 };
 
+/// The trade store's import formats and flows, as job requests name them.
+pub use entente_trade::{Flow, Format as TradeFormat};
+
 use entente_store::{OpenMode, Repo};
 
 /// Whether an [`App`] may write.

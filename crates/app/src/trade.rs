@@ -209,6 +209,9 @@ pub struct FailedImport {
 pub struct TradeImportSummary {
     pub reports: Vec<ImportReport>,
     pub failed: Vec<FailedImport>,
+    /// The import was cancelled before its last file (the files reported are complete).
+    #[serde(default)]
+    pub cancelled: bool,
 }
 
 /// Query results with notes for the reader: which dataset and release were read, caveats.
@@ -373,6 +376,17 @@ impl App {
         req: &TradeImport,
         progress: &mut dyn FnMut(TradeImportProgress<'_>),
     ) -> Result<TradeImportSummary> {
+        self.trade_import_cancellable(req, &entente_core::Cancel::new(), progress)
+    }
+
+    /// [`App::trade_import`] that stops between files once `cancel` is raised (each file is
+    /// imported whole or not at all; the files not started are not in the summary).
+    pub fn trade_import_cancellable(
+        &self,
+        req: &TradeImport,
+        cancel: &entente_core::Cancel,
+        progress: &mut dyn FnMut(TradeImportProgress<'_>),
+    ) -> Result<TradeImportSummary> {
         if req.files.is_empty() {
             return Err(AppError::invalid("`files`: name at least one file"));
         }
@@ -390,9 +404,14 @@ impl App {
         let mut out = TradeImportSummary {
             reports: Vec::new(),
             failed: Vec::new(),
+            cancelled: false,
         };
         let total = req.files.len();
         for (index, file) in req.files.iter().enumerate() {
+            if cancel.is_cancelled() {
+                out.cancelled = true;
+                break;
+            }
             progress(TradeImportProgress::Started { file, index, total });
             match store.import_file(file, req.format, &opts) {
                 Ok(r) => {

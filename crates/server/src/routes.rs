@@ -66,6 +66,8 @@ pub fn api() -> Router<S> {
         .route("/api/v1/jobs", get(list_jobs))
         .route("/api/v1/jobs/ingest", post(ingest_job))
         .route("/api/v1/jobs/extract", post(extract_job))
+        .route("/api/v1/jobs/ingest-urls", post(ingest_urls_job))
+        .route("/api/v1/jobs/trade-import", post(trade_import_job))
         .route("/api/v1/jobs/{id}", get(show_job))
         .route("/api/v1/jobs/{id}/retry", post(retry_job))
         .route("/api/v1/jobs/{id}/cancel", post(cancel_job))
@@ -788,21 +790,23 @@ fn upload_name(name: &str) -> Result<&str, ApiError> {
     }
 }
 
-async fn ingest_job(
-    State(s): State<S>,
-    Caller(who): Caller,
-    Q(p): Q<UploadParams>,
-    Raw(bytes): Raw,
+/// Keeps an upload under `DATA_DIR/uploads/`, in a directory of its own, and submits the job
+/// `make` builds from its path; the directory is removed again if the job is refused.
+async fn upload_job(
+    s: &S,
+    who: entente_app::Principal,
+    name: &str,
+    bytes: axum::body::Bytes,
+    make: impl FnOnce(String) -> JobRequest + Send + 'static,
 ) -> Res {
     allow(&who, Permission::Write)?;
-    let name = upload_name(&p.name)?.to_string();
+    let name = upload_name(name)?.to_string();
     if bytes.is_empty() {
         return Err(ApiError::invalid("the upload is empty"));
     }
     let server = s.clone();
     let view = s
         .blocking(move |app| {
-            // Kept under the data directory, in a directory of its own per upload.
             let dir = app
                 .data_dir()
                 .join("uploads")
@@ -814,19 +818,7 @@ async fn ingest_job(
             std::fs::write(&path, &bytes).map_err(|e| {
                 entente_app::AppError::internal(format!("writing {}: {e}", path.display()))
             })?;
-            let req = IngestRequest {
-                inputs: vec![path.display().to_string()],
-                outlet: p.outlet,
-                format: p.format,
-                encoding: p.encoding,
-                lang: p.lang,
-                published: p.published,
-                url: p.url,
-                title: p.title,
-                map: p.map,
-                ..Default::default()
-            };
-            let submitted = app.submit_job(&who, &JobRequest::Ingest(Box::new(req)));
+            let submitted = app.submit_job(&who, &make(path.display().to_string()));
             if submitted.is_err() {
                 let _ = std::fs::remove_dir_all(&dir);
             }
@@ -835,6 +827,123 @@ async fn ingest_job(
         .await?;
     s.enqueue(&view.job.id);
     accepted(&view)
+}
+
+async fn ingest_job(
+    State(s): State<S>,
+    Caller(who): Caller,
+    Q(p): Q<UploadParams>,
+    Raw(bytes): Raw,
+) -> Res {
+    let name = p.name.clone();
+    upload_job(&s, who, &name, bytes, move |path| {
+        JobRequest::Ingest(Box::new(IngestRequest {
+            inputs: vec![path],
+            outlet: p.outlet,
+            format: p.format,
+            encoding: p.encoding,
+            lang: p.lang,
+            published: p.published,
+            url: p.url,
+            title: p.title,
+            map: p.map,
+            ..Default::default()
+        }))
+    })
+    .await
+}
+
+/// Pages and feeds to fetch and ingest: http(s) addresses only (a server path or standard
+/// input is never taken from a caller), fetched confined like the CLI's.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UrlIngest {
+    urls: Vec<String>,
+    #[serde(default)]
+    outlet: Option<String>,
+    #[serde(default)]
+    format: Option<String>,
+    #[serde(default)]
+    encoding: Option<String>,
+    #[serde(default)]
+    lang: Option<Lang>,
+    #[serde(default)]
+    published: Option<DateValue>,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    map: Option<String>,
+}
+
+async fn ingest_urls_job(
+    State(s): State<S>,
+    Caller(who): Caller,
+    Body(req): Body<UrlIngest>,
+) -> Res {
+    allow(&who, Permission::Write)?;
+    if req.urls.is_empty() {
+        return Err(ApiError::invalid(
+            "`urls`: name at least one http(s) address",
+        ));
+    }
+    for (i, u) in req.urls.iter().enumerate() {
+        let lower = u.trim().to_ascii_lowercase();
+        if !(lower.starts_with("http://") || lower.starts_with("https://")) || u.len() > 2048 {
+            return Err(ApiError::invalid(format!(
+                "`urls[{i}]`: {u:?} is not an http or https address"
+            )));
+        }
+    }
+    let ingest = IngestRequest {
+        inputs: req.urls.iter().map(|u| u.trim().to_string()).collect(),
+        outlet: req.outlet,
+        format: req.format,
+        encoding: req.encoding,
+        lang: req.lang,
+        published: req.published,
+        title: req.title,
+        map: req.map,
+        ..Default::default()
+    };
+    let view = s
+        .blocking(move |app| app.submit_job(&who, &JobRequest::Ingest(Box::new(ingest))))
+        .await?;
+    s.enqueue(&view.job.id);
+    accepted(&view)
+}
+
+/// A customs file uploaded for the trade store, and what it does not say itself.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TradeUploadParams {
+    name: String,
+    /// `china-customs`, `comtrade` or `csv`.
+    format: entente_app::TradeFormat,
+    #[serde(default)]
+    reporter: Option<String>,
+    #[serde(default)]
+    flow: Option<entente_app::Flow>,
+    #[serde(default)]
+    cumulative: bool,
+}
+
+async fn trade_import_job(
+    State(s): State<S>,
+    Caller(who): Caller,
+    Q(p): Q<TradeUploadParams>,
+    Raw(bytes): Raw,
+) -> Res {
+    let name = p.name.clone();
+    upload_job(&s, who, &name, bytes, move |path| {
+        JobRequest::TradeImport(entente_app::TradeImport {
+            files: vec![path.into()],
+            format: p.format,
+            reporter: p.reporter,
+            flow: p.flow,
+            cumulative: p.cumulative,
+        })
+    })
+    .await
 }
 
 fn accepted(view: &entente_app::JobView) -> Res {

@@ -940,3 +940,112 @@ fn an_uploaded_file_is_ingested_by_a_job_with_its_failed_items() {
     );
     ana.get("/api/v1/jobs/job-0000").problem(404, "not_found");
 }
+
+/// A customs file uploaded as a trade-import job lands in the trade store (its totals answer);
+/// a file the parser refuses is the job's failed item; a viewer imports nothing.
+#[test]
+fn an_uploaded_customs_file_is_imported_by_a_job() {
+    let own = crate::build_server();
+    let s = &own;
+    let ana = Client::login(&s.base, "ana");
+    let mut csv = String::from("reporter,partner,flow,period,hs,value_usd\n");
+    for m in 1..=12 {
+        csv.push_str(&format!("CN,KP,export,2019-{m:02},270112,1000\n"));
+    }
+    let made = ana.send_raw(
+        "POST",
+        "/api/v1/jobs/trade-import?name=cn-kp-2019.csv&format=csv",
+        Some(csv),
+        &[("content-type", "text/csv")],
+    );
+    assert_eq!(made.status, 202, "{}", made.body);
+    assert_eq!(made.json()["kind"], "trade_import");
+    let job = finished(&ana, made.json()["id"].as_str().expect("id"));
+    assert_eq!(job["state"], "done", "{job}");
+    assert_eq!(
+        job["summary"]["reports"].as_array().map(Vec::len),
+        Some(1),
+        "{job}"
+    );
+    let totals = ana.send(
+        "POST",
+        "/api/v1/trade/totals",
+        Some(json!({"scope": {"partner": "KP"}, "by": "year"})),
+        &[],
+    );
+    assert_eq!(totals.status, 200, "{}", totals.body);
+    let rows = totals.json()["rows"].clone();
+    assert_eq!(rows[0]["period"], "2019", "{rows}");
+    assert_eq!(rows[0]["exports_usd"].as_f64(), Some(12_000.0), "{rows}");
+
+    let bad = ana.send_raw(
+        "POST",
+        "/api/v1/jobs/trade-import?name=bad.csv&format=csv",
+        Some("reporter,partner\nCN\n".into()),
+        &[("content-type", "text/csv")],
+    );
+    assert_eq!(bad.status, 202, "{}", bad.body);
+    let job = finished(&ana, bad.json()["id"].as_str().expect("id"));
+    assert_eq!(job["state"], "done", "{job}");
+    let failed = job["failed"].as_array().expect("failed");
+    assert_eq!(failed.len(), 1, "{job}");
+    assert!(
+        failed[0]["item"]
+            .as_str()
+            .unwrap_or("")
+            .ends_with("bad.csv"),
+        "{job}"
+    );
+    ana.send_raw(
+        "POST",
+        "/api/v1/jobs/trade-import?name=x.csv&format=excel",
+        Some("x".into()),
+        &[("content-type", "text/csv")],
+    )
+    .problem(400, "invalid_input");
+    Client::login(&s.base, "vic")
+        .send_raw(
+            "POST",
+            "/api/v1/jobs/trade-import?name=x.csv&format=csv",
+            Some("x".into()),
+            &[("content-type", "text/csv")],
+        )
+        .problem(403, "forbidden");
+}
+
+/// URLs to ingest are http(s) addresses only — a server path is refused before any job — and
+/// they are fetched confined: a loopback address is the job's failed item, not a fetch.
+#[test]
+fn url_ingest_jobs_take_only_public_http_addresses() {
+    let own = crate::build_server();
+    let s = &own;
+    let ana = Client::login(&s.base, "ana");
+    for bad in [
+        json!({"urls": ["/etc/passwd"]}),
+        json!({"urls": ["file:///etc/passwd"]}),
+        json!({"urls": ["-"]}),
+        json!({"urls": []}),
+        json!({"urls": ["https://example.org/"], "inputs": ["/etc/passwd"]}),
+    ] {
+        ana.send("POST", "/api/v1/jobs/ingest-urls", Some(bad.clone()), &[])
+            .problem(400, "invalid_input");
+    }
+    let made = ana.send(
+        "POST",
+        "/api/v1/jobs/ingest-urls",
+        Some(json!({"urls": [format!("{}/api/v1/health", s.base)], "outlet": "Probe"})),
+        &[],
+    );
+    assert_eq!(made.status, 202, "{}", made.body);
+    let job = finished(&ana, made.json()["id"].as_str().expect("id"));
+    assert_eq!(job["summary"]["new"], 0, "{job}");
+    let failed = job["failed"].as_array().expect("failed");
+    assert_eq!(failed.len(), 1, "{job}");
+    assert!(
+        failed[0]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("loopback"),
+        "{job}"
+    );
+}
