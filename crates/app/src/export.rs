@@ -300,3 +300,97 @@ mod tests {
         assert_eq!(cell_text(&Value::Null), "");
     }
 }
+
+/// A download's format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ExportFormat {
+    Csv,
+    Jsonl,
+}
+
+impl ExportFormat {
+    pub fn content_type(self) -> &'static str {
+        match self {
+            ExportFormat::Csv => "text/csv; charset=utf-8",
+            ExportFormat::Jsonl => "application/x-ndjson",
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            ExportFormat::Csv => "csv",
+            ExportFormat::Jsonl => "jsonl",
+        }
+    }
+}
+
+/// Sources read per page of an export.
+const EXPORT_PAGE: usize = 1000;
+
+impl crate::App {
+    /// Every source matching `q` (its `limit`, `offset` and `after` are ignored) as CSV or
+    /// JSON Lines, written to `sink` a page at a time in ingest order — no cap on the count,
+    /// memory for one page. `sink` returns false when the reader has gone; the export then
+    /// stops. Returns the number of sources written.
+    pub fn export_sources(
+        &self,
+        q: &crate::SourceQuery,
+        format: ExportFormat,
+        sink: &mut dyn FnMut(&[u8]) -> bool,
+    ) -> Result<u64> {
+        let mut after = None;
+        let mut written = 0u64;
+        loop {
+            let page = self.sources(&crate::SourceQuery {
+                outlet: q.outlet.clone(),
+                lang: q.lang.clone(),
+                limit: Some(EXPORT_PAGE),
+                offset: 0,
+                after,
+            })?;
+            let Some(last) = page.last() else {
+                if written == 0 && format == ExportFormat::Csv {
+                    // No rows: still the header, so a spreadsheet sees the columns.
+                    sink(SOURCE_COLUMNS.as_bytes());
+                }
+                return Ok(written);
+            };
+            after = Some(last.seq);
+            let chunk = match format {
+                ExportFormat::Jsonl => to_json_lines(&page)?,
+                ExportFormat::Csv => {
+                    let csv = to_csv(&page)?;
+                    if written == 0 {
+                        csv
+                    } else {
+                        // The header once, at the top.
+                        csv.split_once('\n')
+                            .map(|(_, rest)| rest.to_string())
+                            .unwrap_or_default()
+                    }
+                }
+            };
+            written += page.len() as u64;
+            if !sink(chunk.as_bytes()) {
+                return Ok(written);
+            }
+            if page.len() < EXPORT_PAGE {
+                return Ok(written);
+            }
+        }
+    }
+
+    /// The events matching `q` as CSV (participants, citations and other nested values as
+    /// compact JSON in their cells) or JSON Lines: the shapes of `entente events list --json`.
+    pub fn export_events(&self, q: &crate::EventQuery, format: ExportFormat) -> Result<String> {
+        let rows = self.events(q)?;
+        match format {
+            ExportFormat::Csv => to_csv(&rows),
+            ExportFormat::Jsonl => to_json_lines(&rows),
+        }
+    }
+}
+
+/// The header of a sources export with no rows (the fields of `SourceSummary`).
+const SOURCE_COLUMNS: &str = "id,seq,outlet,lang,published,title,url,chars,near_duplicate_of\n";

@@ -253,16 +253,34 @@ impl App {
     }
 
     /// Stops every job this process is running at its next boundary, marking each
-    /// `interrupted` (a server shutting down); returns how many were running.
+    /// `interrupted` (a server shutting down), and lets no other job start; returns how many
+    /// were running. [`App::wait_for_running_jobs`] waits for them to record their state.
     pub fn interrupt_running_jobs(&self) -> usize {
         let Ok(running) = self.running.lock() else {
             return 0;
         };
+        self.stopping.store(true, Ordering::SeqCst);
         for r in running.values() {
             r.shutdown.store(true, Ordering::SeqCst);
             r.cancel.cancel();
         }
         running.len()
+    }
+
+    /// Waits until no job runs in this process (each has written its final state), at most
+    /// `timeout`; whether none is left.
+    pub fn wait_for_running_jobs(&self, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let idle = self.running.lock().map(|r| r.is_empty()).unwrap_or(true);
+            if idle {
+                return true;
+            }
+            if Instant::now() >= deadline {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 
     /// Runs a queued job to its end on this thread, writing progress, failed items and the
@@ -284,6 +302,12 @@ impl App {
                 "job {id} is {}, not queued",
                 job.state
             )));
+        }
+        if self.stopping.load(Ordering::SeqCst) {
+            return Err(AppError::new(
+                crate::ErrorKind::Busy,
+                format!("job {id} stays queued: the server is stopping"),
+            ));
         }
         let req: JobRequest = serde_json::from_value(job.request.clone())
             .map_err(|e| AppError::internal(format!("stored request of job {id}: {e}")))?;

@@ -107,6 +107,8 @@ pub struct App {
     lexicon: OnceLock<entente_compare::Lexicon>,
     /// Jobs this process is running, by id, with what stops each (see `jobs.rs`).
     running: Mutex<std::collections::HashMap<String, jobs::Running>>,
+    /// Set when a server stops: no further job starts.
+    stopping: std::sync::atomic::AtomicBool,
 }
 
 impl App {
@@ -145,6 +147,7 @@ impl App {
             trade: OnceLock::new(),
             lexicon: OnceLock::new(),
             running: Mutex::new(Default::default()),
+            stopping: std::sync::atomic::AtomicBool::new(false),
         })
     }
 

@@ -119,6 +119,11 @@ impl Server {
         &self.app
     }
 
+    /// The application, for work that outlives the handler (a streamed download).
+    pub(crate) fn shared_app(&self) -> Arc<App> {
+        self.app.clone()
+    }
+
     /// Runs `f` on the application in a blocking thread (the app does I/O and CPU work).
     pub async fn blocking<T, F>(&self, f: F) -> Result<T, ApiError>
     where
@@ -196,13 +201,14 @@ async fn bare_errors_as_problems(mut r: axum::response::Response) -> axum::respo
 
 /// Serves `server` on `listener` until `shutdown` resolves; requests in flight finish first.
 /// A job running then is stopped at its next document or source and marked `interrupted`
-/// (a retry resumes it); queued jobs stay for the next start to mark.
+/// (a retry resumes it) before this returns; queued jobs stay for the next start to mark.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     server: Arc<Server>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     server.start_worker();
+    let waiter = server.app.clone();
     let app = server.app.clone();
     let shutdown = async move {
         shutdown.await;
@@ -216,8 +222,22 @@ pub async fn serve(
         router(server).into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
-    .await
+    .await?;
+    // The process may end as soon as this returns: let the stopped job write its state.
+    let settled = tokio::task::spawn_blocking(move || waiter.wait_for_running_jobs(JOB_STOP_WAIT))
+        .await
+        .unwrap_or(false);
+    if !settled {
+        tracing::warn!(
+            "a job did not stop within {} s; it is marked interrupted at the next start",
+            JOB_STOP_WAIT.as_secs()
+        );
+    }
+    Ok(())
 }
+
+/// How long a stopping server waits for its running job to reach a boundary.
+const JOB_STOP_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Resolves on Ctrl-C or SIGTERM: what `entente serve` stops on.
 pub async fn shutdown_signal() {

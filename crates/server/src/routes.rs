@@ -11,6 +11,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
+use entente_app::export::ExportFormat;
 use entente_app::{
     ActorQuery, AuditFilter, BriefSpec, ChronologyQuery, CompareRequest, EventAdd, EventEdit,
     EventQuery, ExchangesQuery, ExtractRequest, GraphQuery, IngestRequest, JobRequest, LadderQuery,
@@ -63,6 +64,8 @@ pub fn api() -> Router<S> {
         .route("/api/v1/trade/series", post(trade_series))
         .route("/api/v1/trade/screen", post(trade_screen))
         .route("/api/v1/trade/reconcile", post(trade_reconcile))
+        .route("/api/v1/exports/sources", get(export_sources))
+        .route("/api/v1/exports/events", get(export_events))
         .route("/api/v1/jobs", get(list_jobs))
         .route("/api/v1/jobs/ingest", post(ingest_job))
         .route("/api/v1/jobs/extract", post(extract_job))
@@ -944,6 +947,95 @@ async fn trade_import_job(
         })
     })
     .await
+}
+
+/// A download: its type and `Content-Disposition: attachment; filename=…`.
+fn download(format: ExportFormat, what: &str, body: axum::body::Body) -> Res {
+    let mut r = Response::new(body);
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(format.content_type()),
+    );
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "attachment; filename=\"entente-{what}.{}\"",
+        format.extension()
+    )) {
+        r.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(r)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SourceExport {
+    format: ExportFormat,
+    #[serde(default)]
+    outlet: Option<String>,
+    #[serde(default)]
+    lang: Option<String>,
+}
+
+/// Every source's metadata as CSV or JSON Lines, streamed a page at a time: no cap on the
+/// count, and the server holds one page. A reader that disconnects stops the export.
+async fn export_sources(State(s): State<S>, Caller(who): Caller, Q(p): Q<SourceExport>) -> Res {
+    allow(&who, Permission::Read)?;
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<axum::body::Bytes, std::io::Error>>(4);
+    let app = s.shared_app();
+    let q = SourceQuery {
+        outlet: p.outlet,
+        lang: p.lang,
+        ..Default::default()
+    };
+    let format = p.format;
+    tokio::task::spawn_blocking(move || {
+        let sent = app.export_sources(&q, format, &mut |chunk| {
+            tx.blocking_send(Ok(axum::body::Bytes::copy_from_slice(chunk)))
+                .is_ok()
+        });
+        if let Err(e) = sent {
+            // Mid-stream the status is sent already: the body ends in an error, so the
+            // download is seen as incomplete rather than short.
+            tracing::warn!("sources export failed: {e}");
+            let _ = tx.blocking_send(Err(std::io::Error::other(e.message)));
+        }
+    });
+    // Fused: the body may be polled again after its end.
+    let stream =
+        futures_util::StreamExt::fuse(futures_util::stream::unfold(rx, |mut rx| async move {
+            rx.recv().await.map(|item| (item, rx))
+        }));
+    download(format, "sources", axum::body::Body::from_stream(stream))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EventExport {
+    format: ExportFormat,
+    #[serde(default)]
+    actors: Vec<String>,
+    #[serde(default)]
+    types: Vec<entente_core::EventType>,
+    #[serde(default)]
+    from: Option<DateValue>,
+    #[serde(default)]
+    to: Option<DateValue>,
+    #[serde(default)]
+    statuses: Vec<Status>,
+}
+
+/// The events matching the filters of `GET events`, as CSV or JSON Lines.
+async fn export_events(State(s): State<S>, Caller(who): Caller, Q(p): Q<EventExport>) -> Res {
+    allow(&who, Permission::Read)?;
+    let q = EventQuery {
+        actors: p.actors,
+        types: p.types,
+        from: p.from,
+        to: p.to,
+        statuses: p.statuses,
+    };
+    let format = p.format;
+    let text = s.blocking(move |app| app.export_events(&q, format)).await?;
+    download(format, "events", axum::body::Body::from(text))
 }
 
 fn accepted(view: &entente_app::JobView) -> Res {

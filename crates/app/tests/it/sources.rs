@@ -213,3 +213,87 @@ fn reads_complete_while_an_ingest_in_the_same_app_runs() {
         assert!(seen.windows(2).all(|w| w[0] <= w[1]), "{seen:?}");
     });
 }
+
+/// A sources export has no cap and holds one page in memory: 2,500 sources (more than two
+/// pages) come out once each, in ingest order, under one header — the same header an empty
+/// export gives; a reader that goes away stops it after the page it was sent.
+#[test]
+fn sources_export_pages_through_everything_under_one_header() {
+    use entente_app::export::ExportFormat;
+    let dir = tempfile::tempdir().expect("tmp");
+    let app = App::open(dir.path().join("data"), Access::ReadWrite).expect("open");
+    let mut empty = Vec::new();
+    app.export_sources(&SourceQuery::default(), ExportFormat::Csv, &mut |b| {
+        empty.extend_from_slice(b);
+        true
+    })
+    .expect("empty export");
+    let empty = String::from_utf8(empty).expect("utf-8");
+    let file = dir.path().join("many.jsonl");
+    let n = 2500;
+    let mut lines = String::new();
+    for i in 0..n {
+        lines.push_str(&format!(
+            "{{\"title\":\"Export {i}\",\"text\":\"Bulletin {i}: {} tonnes of {} crossed at {}.\",\"published\":\"2024-06-01\"}}\n",
+            i * 37 % 1009,
+            ["coal", "rice", "fertiliser", "timber"][i % 4],
+            ["Dandong", "Hunchun", "Khasan", "Namyang"][(i / 4) % 4]
+        ));
+    }
+    std::fs::write(&file, lines).expect("write");
+    app.ingest(
+        &IngestRequest {
+            inputs: vec![file.display().to_string()],
+            ..Default::default()
+        },
+        &mut |_| {},
+    )
+    .expect("ingest");
+    let mut csv = Vec::new();
+    let written = app
+        .export_sources(&SourceQuery::default(), ExportFormat::Csv, &mut |b| {
+            csv.extend_from_slice(b);
+            true
+        })
+        .expect("export");
+    assert_eq!(written, n as u64);
+    let csv = String::from_utf8(csv).expect("utf-8");
+    let mut rows = csv.lines();
+    assert_eq!(
+        Some(empty.trim_end()),
+        rows.next(),
+        "one header, as when empty"
+    );
+    let ids: Vec<&str> = rows.map(|r| r.split(',').next().unwrap_or("")).collect();
+    assert_eq!(ids.len(), n);
+    let unique: std::collections::HashSet<&&str> = ids.iter().collect();
+    assert_eq!(unique.len(), n, "each source once");
+    assert!(!csv.contains("\nid,"), "the header is not repeated");
+    let mut jsonl = Vec::new();
+    app.export_sources(&SourceQuery::default(), ExportFormat::Jsonl, &mut |b| {
+        jsonl.extend_from_slice(b);
+        true
+    })
+    .expect("jsonl");
+    let titles: Vec<String> = String::from_utf8(jsonl)
+        .expect("utf-8")
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).expect("a JSON line")["title"]
+                .as_str()
+                .unwrap_or("")
+                .to_string()
+        })
+        .collect();
+    assert_eq!(titles.len(), n);
+    assert_eq!(titles[0], "Export 0", "ingest order");
+    assert_eq!(titles[n - 1], format!("Export {}", n - 1));
+    let mut pages = 0;
+    let written = app
+        .export_sources(&SourceQuery::default(), ExportFormat::Jsonl, &mut |_| {
+            pages += 1;
+            false
+        })
+        .expect("stopped");
+    assert_eq!((pages, written), (1, 1000), "stops once the reader is gone");
+}

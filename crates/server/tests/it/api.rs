@@ -1049,3 +1049,140 @@ fn url_ingest_jobs_take_only_public_http_addresses() {
         "{job}"
     );
 }
+
+/// Downloads: sources and events as CSV or JSON Lines with a file name; every source (no
+/// cap), the same events `GET events` lists; a reader may download, a stranger may not, and
+/// an unknown format is a 400 naming the field.
+#[test]
+fn sources_and_events_download_as_csv_and_json_lines() {
+    let own = crate::build_server();
+    let s = &own;
+    let vic = Client::login(&s.base, "vic");
+    let listed = vic.get("/api/v1/sources?limit=1000").json();
+    let n = listed.as_array().map(Vec::len).expect("sources");
+    assert!(n >= 3, "{listed}");
+    let csv = vic.get("/api/v1/exports/sources?format=csv");
+    assert_eq!(csv.status, 200, "{}", csv.body);
+    assert_eq!(csv.header("content-type"), Some("text/csv; charset=utf-8"));
+    assert_eq!(
+        csv.header("content-disposition"),
+        Some("attachment; filename=\"entente-sources.csv\"")
+    );
+    let mut lines = csv.body.lines();
+    assert!(
+        lines.next().is_some_and(|h| h.starts_with("id,seq,")),
+        "{}",
+        csv.body
+    );
+    assert_eq!(lines.count(), n, "{}", csv.body);
+    let jsonl = vic.get("/api/v1/exports/sources?format=jsonl&outlet=Test%20Wire");
+    assert_eq!(jsonl.status, 200, "{}", jsonl.body);
+    let rows: Vec<Value> = jsonl
+        .body
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    assert_eq!(rows.len(), n);
+    assert!(rows.iter().all(|r| r["outlet"] == "Test Wire"));
+
+    let events = vic.get("/api/v1/events").json();
+    let e = vic.get("/api/v1/exports/events?format=jsonl");
+    assert_eq!(e.status, 200, "{}", e.body);
+    assert_eq!(
+        e.header("content-disposition"),
+        Some("attachment; filename=\"entente-events.jsonl\"")
+    );
+    let exported: Vec<Value> = e
+        .body
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    assert_eq!(Value::Array(exported), events);
+    let e = vic.get("/api/v1/exports/events?format=csv&types=meeting");
+    assert_eq!(e.status, 200, "{}", e.body);
+    assert!(e.body.starts_with("id,"), "{}", e.body);
+
+    vic.get("/api/v1/exports/sources?format=xlsx")
+        .problem(400, "invalid_input");
+    vic.get("/api/v1/exports/events?format=csv&actors=Nobody%20Atall")
+        .problem(400, "invalid_input");
+    Client::anonymous(&s.base)
+        .get("/api/v1/exports/sources?format=csv")
+        .problem(401, "unauthenticated");
+}
+
+/// A server told to stop while a job runs stops that job at its next document, records it
+/// `interrupted` before `serve` returns (the process may end right after), and starts no
+/// queued job; a retry then resumes the interrupted one.
+#[test]
+fn a_stopping_server_interrupts_its_job_and_records_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = std::sync::Arc::new(
+        entente_app::App::open(dir.path().join("data"), entente_app::Access::ReadWrite)
+            .expect("open"),
+    );
+    let file = dir.path().join("wire.jsonl");
+    let n = 30_000;
+    let mut lines = String::new();
+    for i in 0..n {
+        lines.push_str(&format!(
+            "{{\"title\":\"Wire {i}\",\"text\":\"Wire item {i} on rail freight.\"}}\n"
+        ));
+    }
+    std::fs::write(&file, lines).expect("write");
+    let who = entente_app::Principal::local("test");
+    let req = entente_app::JobRequest::Ingest(Box::new(entente_app::IngestRequest {
+        inputs: vec![file.display().to_string()],
+        ..Default::default()
+    }));
+    let first = app.submit_job(&who, &req).expect("submit").job.id;
+    let second = app.submit_job(&who, &req).expect("submit").job.id;
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let served = {
+        let app = app.clone();
+        let (first, second) = (first.clone(), second.clone());
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .expect("runtime");
+            rt.block_on(async move {
+                let listener = entente_server::bind("127.0.0.1:0".parse().expect("addr"))
+                    .await
+                    .expect("bind");
+                let server =
+                    entente_server::Server::new(app.clone(), entente_server::Config::default());
+                server.enqueue(&first);
+                server.enqueue(&second);
+                entente_server::serve(listener, server, async {
+                    let _ = stop_rx.await;
+                })
+                .await
+                .expect("serve");
+                // What a process that exits now leaves (the CLI's runtime is never dropped,
+                // so nothing else waits for the job).
+                (
+                    app.job(&first).expect("job").job.state,
+                    app.job(&second).expect("job").job.state,
+                )
+            })
+        })
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while app.job(&first).expect("job").job.done == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the job never started"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    stop_tx.send(()).expect("stop");
+    let (first_state, second_state) = served.join().expect("server thread");
+    assert_eq!(
+        (first_state.as_str(), second_state.as_str()),
+        ("interrupted", "queued"),
+        "recorded before serve returned"
+    );
+    assert_eq!(app.interrupt_unfinished_jobs().expect("mark"), 1);
+}
