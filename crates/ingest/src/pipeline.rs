@@ -478,7 +478,6 @@ fn supervise(
             let wait = budget.saturating_sub(last.elapsed()).min(CANCEL_POLL);
             match rx.recv_timeout(wait) {
                 Ok(first) => {
-                    last = Instant::now();
                     take(first, sink, &mut current, &mut read)?;
                     // Whatever else is ready, without waiting, then commit it.
                     for _ in 1..STORE_BATCH {
@@ -488,6 +487,9 @@ fn supervise(
                         }
                     }
                     sink.idle()?;
+                    // The reader's clock starts after the batch is stored: time spent storing
+                    // is not its document's.
+                    last = Instant::now();
                 }
                 Err(RecvTimeoutError::Disconnected) => {
                     sink.idle()?;
