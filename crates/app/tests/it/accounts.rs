@@ -323,9 +323,17 @@ fn jobs_are_cancelled_at_a_boundary_and_an_interrupted_one_resumes() {
         assert_eq!(app.interrupt_running_jobs(), 1);
     });
     assert_eq!(interrupted.job.state, "interrupted");
+    // A stopping app starts nothing more; the retry runs in the next process.
     let again = app
         .retry_job(&who, &interrupted.job.id, false)
         .expect("retry");
+    assert_eq!(
+        app.run_job(&again.job.id).expect_err("stopping").kind,
+        ErrorKind::Busy
+    );
+    assert_eq!(app.job(&again.job.id).expect("job").job.state, "queued");
+    drop(app);
+    let app = App::open(dir.path(), Access::ReadWrite).expect("reopen");
     let done = app.run_job(&again.job.id).expect("run");
     assert_eq!(done.job.state, "done");
     let s = done.job.summary.expect("summary");
