@@ -70,7 +70,7 @@ pub use kb::{
 pub use sources::DoctorReport;
 pub use sources::{
     CONFIG_FILE, DEFAULT_CONFIG, IngestProgress, IngestRequest, IngestSummary, SearchPage,
-    SearchRequest, Sort, SourceDetail, SourceQuery,
+    SearchRequest, Sort, SourceDetail, SourceQuery, is_url_input,
 };
 pub use trade::{
     FailedImport, HS_LANGS, HsLabel, HsLevel, HsRollup, Noted, ReconcileQuery, Screen, ScreenQuery,

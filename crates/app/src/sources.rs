@@ -89,6 +89,12 @@ pub struct IngestRequest {
     pub max_bytes: Option<u64>,
 }
 
+/// Whether ingest reads `input` as a URL to fetch (http or https, any case) — the same
+/// decision the pipeline makes, for a front end that must take URLs and nothing else.
+pub fn is_url_input(input: &str) -> bool {
+    matches!(Input::parse(input), Input::Url(_))
+}
+
 impl IngestRequest {
     /// The pipeline's options for this request (without the data directory's settings);
     /// checks every field, so a front end can refuse a bad request before opening anything.

@@ -25,10 +25,13 @@ pub enum Input {
 }
 
 impl Input {
+    /// `-` is standard input; an address whose scheme is http or https (in any case, as
+    /// RFC 3986 allows: `HTTPS://…` too) is a URL; anything else is a path.
     pub fn parse(s: &str) -> Input {
+        let scheme = |p: &str| s.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p));
         if s == "-" {
             Input::Stdin
-        } else if s.starts_with("http://") || s.starts_with("https://") {
+        } else if scheme("http://") || scheme("https://") {
             Input::Url(s.to_string())
         } else {
             Input::Path(PathBuf::from(s))
@@ -802,6 +805,17 @@ mod tests {
         assert!(cancelled);
         // It stops within the batch it was cancelled in.
         assert!((20..20 + STORE_BATCH).contains(&sink.seen), "{}", sink.seen);
+    }
+
+    #[test]
+    fn url_schemes_are_recognised_in_any_case() {
+        for u in ["http://a.org/x", "HTTPS://a.org/x", "Http://a.org"] {
+            assert_eq!(Input::parse(u), Input::Url(u.to_string()), "{u}");
+        }
+        for p in ["httpx://a", "http:/a", "./http://a", "htt", "ftp://a.org"] {
+            assert_eq!(Input::parse(p), Input::Path(PathBuf::from(p)), "{p}");
+        }
+        assert_eq!(Input::parse("-"), Input::Stdin);
     }
 
     #[test]

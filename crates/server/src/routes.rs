@@ -890,8 +890,8 @@ async fn ingest_urls_job(
         ));
     }
     for (i, u) in req.urls.iter().enumerate() {
-        let lower = u.trim().to_ascii_lowercase();
-        if !(lower.starts_with("http://") || lower.starts_with("https://")) || u.len() > 2048 {
+        // The pipeline's own test of a URL: what passes here is fetched, never read as a path.
+        if !entente_app::is_url_input(u.trim()) || u.len() > 2048 {
             return Err(ApiError::invalid(format!(
                 "`urls[{i}]`: {u:?} is not an http or https address"
             )));
