@@ -109,9 +109,14 @@ pub enum IngestError {
     #[error("{origin}: PDF: {message}")]
     Pdf { origin: String, message: String },
 
-    /// Fetching a URL failed (unreachable, timeout, HTTP status, too large).
+    /// Fetching a URL failed (unreachable, timeout, HTTP status, too large). `transient`
+    /// when trying again later may succeed (a timeout, a refused connection, a 5xx, 429).
     #[error("{url}: {message}")]
-    Fetch { url: String, message: String },
+    Fetch {
+        url: String,
+        message: String,
+        transient: bool,
+    },
 
     /// The document has no text after extraction.
     #[error("{origin}: no text after extraction")]
@@ -194,6 +199,17 @@ impl IngestError {
             IngestError::Store(_) => "store",
             IngestError::Profile(e) => &e.file,
         }
+    }
+
+    /// Whether the same request may succeed later (see [`IngestError::Fetch`]).
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            IngestError::Fetch {
+                transient: true,
+                ..
+            }
+        )
     }
 
     /// The line of the input the error is about, when known.

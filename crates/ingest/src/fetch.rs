@@ -274,6 +274,8 @@ pub struct Fetched {
     pub url: String,
     pub content_type: Option<String>,
     pub bytes: Vec<u8>,
+    /// Validators of this answer, to send back in a conditional request.
+    pub validators: Validators,
 }
 
 impl Fetched {
@@ -285,11 +287,35 @@ impl Fetched {
     }
 }
 
+/// What a server said identifies a version of a resource: sent back as `If-None-Match` and
+/// `If-Modified-Since`, they let it answer 304 Not Modified instead of the same body again.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Validators {
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+}
+
+/// The answer to a conditional request.
+#[derive(Debug, Clone)]
+pub enum Conditional {
+    /// 304: the resource is as it was when the validators were given.
+    NotModified,
+    Fetched(Fetched),
+}
+
 /// The User-Agent sent with requests.
 pub const USER_AGENT: &str = concat!("entente/", env!("CARGO_PKG_VERSION"));
 
+fn fail(url: &str, message: String, transient: bool) -> IngestError {
+    IngestError::Fetch {
+        url: url.into(),
+        message,
+        transient,
+    }
+}
+
 fn describe(url: &str, e: ureq::Error, opts: &FetchOptions) -> IngestError {
-    let message = match e {
+    let (message, transient) = match e {
         ureq::Error::Io(io) => match io.kind() {
             std::io::ErrorKind::ConnectionRefused
             | std::io::ErrorKind::ConnectionReset
@@ -297,23 +323,26 @@ fn describe(url: &str, e: ureq::Error, opts: &FetchOptions) -> IngestError {
             | std::io::ErrorKind::NotConnected
             | std::io::ErrorKind::AddrNotAvailable
             | std::io::ErrorKind::HostUnreachable
-            | std::io::ErrorKind::NetworkUnreachable => format!("could not connect: {io}"),
-            std::io::ErrorKind::TimedOut => {
-                format!("timed out after {} s", opts.timeout.as_secs_f64())
-            }
-            _ => format!("network error: {io}"),
+            | std::io::ErrorKind::NetworkUnreachable => (format!("could not connect: {io}"), true),
+            std::io::ErrorKind::TimedOut => (
+                format!("timed out after {} s", opts.timeout.as_secs_f64()),
+                true,
+            ),
+            _ => (format!("network error: {io}"), true),
         },
-        ureq::Error::Timeout(t) => {
-            format!("timed out after {} s ({t})", opts.timeout.as_secs_f64())
-        }
-        ureq::Error::HostNotFound => "could not resolve the host name".into(),
-        ureq::Error::ConnectionFailed => "could not connect".into(),
-        ureq::Error::TooManyRedirects => {
-            format!("too many redirects (more than {})", opts.max_redirects)
-        }
-        ureq::Error::BadUri(s) => format!("invalid URL: {s}"),
-        ureq::Error::Tls(s) => format!("TLS error: {s}"),
-        ureq::Error::StatusCode(c) => format!("HTTP status {c}"),
+        ureq::Error::Timeout(t) => (
+            format!("timed out after {} s ({t})", opts.timeout.as_secs_f64()),
+            true,
+        ),
+        ureq::Error::HostNotFound => ("could not resolve the host name".into(), true),
+        ureq::Error::ConnectionFailed => ("could not connect".into(), true),
+        ureq::Error::TooManyRedirects => (
+            format!("too many redirects (more than {})", opts.max_redirects),
+            false,
+        ),
+        ureq::Error::BadUri(s) => (format!("invalid URL: {s}"), false),
+        ureq::Error::Tls(s) => (format!("TLS error: {s}"), false),
+        ureq::Error::StatusCode(c) => (format!("HTTP status {c}"), transient_status(c)),
         ureq::Error::BodyExceedsLimit(n) => {
             return IngestError::TooLarge {
                 origin: url.into(),
@@ -321,23 +350,60 @@ fn describe(url: &str, e: ureq::Error, opts: &FetchOptions) -> IngestError {
                 limit: opts.max_bytes,
             };
         }
-        ureq::Error::Other(e) if e.is::<Refused>() => e.to_string(),
-        other => other.to_string(),
+        ureq::Error::Other(e) if e.is::<Refused>() => (e.to_string(), false),
+        other => (other.to_string(), false),
     };
-    IngestError::Fetch {
-        url: url.into(),
-        message,
-    }
+    fail(url, message, transient)
+}
+
+/// Statuses worth asking again later: the server is overloaded, failing or rate-limiting.
+fn transient_status(code: u16) -> bool {
+    code == 408 || code == 429 || (500..600).contains(&code)
 }
 
 /// Fetches `url` (http or https) with a timeout, a size cap and bounded redirects.
 pub fn fetch(url: &str, opts: &FetchOptions) -> Result<Fetched, IngestError> {
+    match request(url, opts, &Validators::default())? {
+        Conditional::Fetched(f) => Ok(f),
+        // Only sent when asked for with validators, which were none.
+        Conditional::NotModified => Err(fail(
+            url,
+            "HTTP 304 Not Modified to an unconditional request".into(),
+            false,
+        )),
+    }
+}
+
+/// [`fetch`] as a conditional request: with the validators of an earlier answer, a server
+/// that has nothing new answers 304 and no body is read.
+pub fn fetch_conditional(
+    url: &str,
+    opts: &FetchOptions,
+    since: &Validators,
+) -> Result<Conditional, IngestError> {
+    request(url, opts, since)
+}
+
+fn header(
+    response: &ureq::http::Response<ureq::Body>,
+    name: ureq::http::HeaderName,
+) -> Option<String> {
+    response
+        .headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+}
+
+fn request(url: &str, opts: &FetchOptions, since: &Validators) -> Result<Conditional, IngestError> {
     let lower = url.trim().to_ascii_lowercase();
     if !(lower.starts_with("http://") || lower.starts_with("https://")) {
-        return Err(IngestError::Fetch {
-            url: url.into(),
-            message: "only http:// and https:// URLs can be fetched".into(),
-        });
+        return Err(fail(
+            url,
+            "only http:// and https:// URLs can be fetched".into(),
+            false,
+        ));
     }
     let config = ureq::Agent::config_builder()
         .timeout_global(Some(opts.timeout))
@@ -354,33 +420,43 @@ pub fn fetch(url: &str, opts: &FetchOptions) -> Result<Fetched, IngestError> {
             policy: Arc::new(opts.policy.clone()),
         },
     );
-    let response = agent
-        .get(url.trim())
-        .call()
-        .map_err(|e| describe(url, e, opts))?;
+    let mut req = agent.get(url.trim());
+    if let Some(e) = &since.etag {
+        req = req.header(ureq::http::header::IF_NONE_MATCH, e);
+    }
+    if let Some(m) = &since.last_modified {
+        req = req.header(ureq::http::header::IF_MODIFIED_SINCE, m);
+    }
+    let response = req.call().map_err(|e| describe(url, e, opts))?;
     let status = response.status();
+    if status == ureq::http::StatusCode::NOT_MODIFIED
+        && (since.etag.is_some() || since.last_modified.is_some())
+    {
+        return Ok(Conditional::NotModified);
+    }
     if status.is_redirection() {
-        return Err(IngestError::Fetch {
-            url: url.into(),
-            message: format!(
+        return Err(fail(
+            url,
+            format!(
                 "HTTP {status}: redirect not followed (limit {})",
                 opts.max_redirects
             ),
-        });
+            false,
+        ));
     }
     if !status.is_success() {
-        return Err(IngestError::Fetch {
-            url: url.into(),
-            message: format!("HTTP {status}"),
-        });
+        return Err(fail(
+            url,
+            format!("HTTP {status}"),
+            transient_status(status.as_u16()),
+        ));
     }
     let final_url = response.get_uri().to_string();
-    let content_type = response
-        .headers()
-        .get(ureq::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty());
+    let content_type = header(&response, ureq::http::header::CONTENT_TYPE);
+    let validators = Validators {
+        etag: header(&response, ureq::http::header::ETAG),
+        last_modified: header(&response, ureq::http::header::LAST_MODIFIED),
+    };
     let body = response.into_body();
     if let Some(len) = body.content_length()
         && len > opts.max_bytes
@@ -395,10 +471,7 @@ pub fn fetch(url: &str, opts: &FetchOptions) -> Result<Fetched, IngestError> {
     body.into_reader()
         .take(opts.max_bytes.saturating_add(1))
         .read_to_end(&mut bytes)
-        .map_err(|e| IngestError::Fetch {
-            url: url.into(),
-            message: format!("error reading the response: {e}"),
-        })?;
+        .map_err(|e| fail(url, format!("error reading the response: {e}"), true))?;
     if bytes.len() as u64 > opts.max_bytes {
         return Err(IngestError::TooLarge {
             origin: url.into(),
@@ -406,9 +479,10 @@ pub fn fetch(url: &str, opts: &FetchOptions) -> Result<Fetched, IngestError> {
             limit: opts.max_bytes,
         });
     }
-    Ok(Fetched {
+    Ok(Conditional::Fetched(Fetched {
         url: final_url,
         content_type,
         bytes,
-    })
+        validators,
+    }))
 }

@@ -11,6 +11,10 @@ pub mod error;
 pub mod fetch;
 pub mod pipeline;
 pub mod readers;
+pub mod robots;
+#[cfg(feature = "testing")]
+pub mod testing;
+pub mod watch;
 
 pub use error::IngestError;
 pub use readers::{FieldMap, Format, RawDoc, ReadOptions};

@@ -22,6 +22,20 @@ pub enum Input {
     Path(PathBuf),
     Url(String),
     Stdin,
+    /// A page fetched already (by a watch, with its own politeness and retries), with what
+    /// the feed that linked to it said of it.
+    Fetched(Arc<FetchedPage>),
+}
+
+/// A fetched page given to the pipeline as an input; its `published` and `title` are used
+/// when the page itself says none (a feed's `pubDate` for an article page without a date).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FetchedPage {
+    pub url: String,
+    pub content_type: Option<String>,
+    pub bytes: Vec<u8>,
+    pub published: Option<DateValue>,
+    pub title: Option<String>,
 }
 
 impl Input {
@@ -43,6 +57,7 @@ impl Input {
             Input::Path(p) => p.display().to_string(),
             Input::Url(u) => u.clone(),
             Input::Stdin => "-".into(),
+            Input::Fetched(p) => p.url.clone(),
         }
     }
 }
@@ -267,6 +282,17 @@ fn load(
             }
             Ok((buf, None, origin))
         }
+        Input::Fetched(p) => {
+            let size = p.bytes.len() as u64;
+            if size > opts.max_bytes {
+                return Err(IngestError::TooLarge {
+                    origin,
+                    size,
+                    limit: opts.max_bytes,
+                });
+            }
+            Ok((p.bytes.clone(), p.content_type.clone(), origin))
+        }
         Input::Url(u) => {
             let mut fo = opts.fetch.clone();
             fo.max_bytes = fo.max_bytes.min(opts.max_bytes);
@@ -395,7 +421,11 @@ fn read_inputs(
             }
         };
         let size = bytes.len() as u64;
-        let fetched = matches!(input, Ok(Input::Url(_)));
+        let fetched = matches!(input, Ok(Input::Url(_) | Input::Fetched(_)));
+        let page = match input {
+            Ok(Input::Fetched(p)) => Some(p.clone()),
+            _ => None,
+        };
         for doc in readers::read_iter(&origin, &bytes, content_type.as_deref(), &opts.read) {
             // A fetched page is at the address it was fetched from, unless it names its own
             // (canonical link); items of a fetched feed or dump keep theirs.
@@ -408,6 +438,12 @@ fn read_inputs(
                     )
                 {
                     d.url = Some(origin.clone());
+                }
+                if let Some(p) = &page {
+                    d.published = d.published.or(p.published);
+                    if d.title.is_none() {
+                        d.title = p.title.clone();
+                    }
                 }
                 d
             });

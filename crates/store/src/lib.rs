@@ -29,6 +29,8 @@ mod repo;
 mod sqlite;
 mod sqlite_accounts;
 mod sqlite_jobs;
+mod sqlite_watches;
+pub mod watches;
 
 pub use error::{Failure, StoreError};
 pub use index::{Hit, MonthCount, SearchIndex, SearchQuery, SortOrder};
@@ -96,7 +98,9 @@ pub struct Queued {
 /// The knowledge base's sources and the index outbox. Every write is one transaction: it
 /// happens whole or not at all. Implementations are shared between threads (`&self`,
 /// `Send + Sync`); writes are serialised by the backend.
-pub trait Store: KnowledgeBase + accounts::Accounts + jobs::Jobs + Send + Sync {
+pub trait Store:
+    KnowledgeBase + accounts::Accounts + jobs::Jobs + watches::Watches + Send + Sync
+{
     /// Stores a source unless its id is already present, and queues it for the index in the
     /// same transaction. Near-duplicates of stored sources are linked to their first copy
     /// ([`policy::first_near_duplicate`] over the candidates sharing an LSH band).

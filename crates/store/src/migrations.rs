@@ -17,6 +17,7 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (6, include_str!("../migrations/0006_accounts_audit.sql")),
     (7, include_str!("../migrations/0007_jobs.sql")),
     (8, include_str!("../migrations/0008_job_cancel.sql")),
+    (9, include_str!("../migrations/0009_watches.sql")),
 ];
 
 pub fn latest() -> i64 {

@@ -23,23 +23,19 @@ use super::{Format, RawDoc, html_to_text, tidy_paragraphs};
 use crate::IngestError;
 use crate::decode::Decoded;
 
-/// Reads a feed: one result per item.
-pub(crate) fn read_feed(
-    origin: &str,
-    decoded: Decoded,
-    format: Format,
-) -> Vec<Result<RawDoc, IngestError>> {
+/// Parses a decoded feed with the date handling above; errors name `origin`.
+fn parse_feed(origin: &str, decoded: &Decoded) -> Result<feed_rs::model::Feed, IngestError> {
     let xml = utf8_declaration(&decoded.text);
     // An XML declaration anywhere but at the start is not well-formed XML, and makes the
     // feed parser panic (quick-xml's set_encoding; found by fuzz/read_documents).
     let first = xml.len() - xml.trim_start().len();
     if let Some((at, _)) = xml.match_indices("<?xml").find(|(i, _)| *i != first) {
-        return vec![Err(IngestError::Feed {
+        return Err(IngestError::Feed {
             origin: origin.into(),
             message: format!(
                 "an XML declaration at byte {at}, not at the start: not a well-formed feed"
             ),
-        })];
+        });
     }
     let parser = feed_rs::parser::Builder::new()
         .timestamp_parser(|s| {
@@ -51,20 +47,66 @@ pub(crate) fn read_feed(
     let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         parser.parse(xml.as_bytes())
     }));
-    let feed = match parsed {
-        Ok(Ok(f)) => f,
-        Err(_) => {
-            return vec![Err(IngestError::Feed {
-                origin: origin.into(),
-                message: "the feed parser failed on malformed XML".into(),
-            })];
-        }
-        Ok(Err(e)) => {
-            return vec![Err(IngestError::Feed {
-                origin: origin.into(),
-                message: e.to_string(),
-            })];
-        }
+    match parsed {
+        Ok(Ok(f)) => Ok(f),
+        Err(_) => Err(IngestError::Feed {
+            origin: origin.into(),
+            message: "the feed parser failed on malformed XML".into(),
+        }),
+        Ok(Err(e)) => Err(IngestError::Feed {
+            origin: origin.into(),
+            message: e.to_string(),
+        }),
+    }
+}
+
+/// The link of an entry: its first `alternate` link, else its first.
+fn entry_link(entry: &Entry) -> Option<String> {
+    entry
+        .links
+        .iter()
+        .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
+        .or_else(|| entry.links.first())
+        .map(|l| l.href.trim().to_string())
+        .filter(|h| !h.is_empty())
+}
+
+/// One item a feed links to, for a watch: where it is, its title and date as the feed says.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeedLink {
+    pub url: String,
+    pub title: Option<String>,
+    pub published: Option<DateValue>,
+}
+
+/// The items of a feed by their links, in feed order; items without a link are left out.
+pub(crate) fn feed_links(origin: &str, decoded: &Decoded) -> Result<Vec<FeedLink>, IngestError> {
+    let feed = parse_feed(origin, decoded)?;
+    Ok(feed
+        .entries
+        .iter()
+        .filter_map(|e| {
+            Some(FeedLink {
+                url: entry_link(e)?,
+                title: e.title.as_ref().map(text_of).filter(|t| !t.is_empty()),
+                published: e
+                    .published
+                    .or(e.updated)
+                    .map(|dt| DateValue::from_naive(dt.date_naive())),
+            })
+        })
+        .collect())
+}
+
+/// Reads a feed: one result per item.
+pub(crate) fn read_feed(
+    origin: &str,
+    decoded: Decoded,
+    format: Format,
+) -> Vec<Result<RawDoc, IngestError>> {
+    let feed = match parse_feed(origin, &decoded) {
+        Ok(f) => f,
+        Err(e) => return vec![Err(e)],
     };
     let outlet = feed.title.as_ref().map(text_of).filter(|t| !t.is_empty());
     let lang = feed.language.as_deref().and_then(|l| {
@@ -95,13 +137,7 @@ pub(crate) fn read_feed(
                 .published
                 .or(entry.updated)
                 .map(|dt| DateValue::from_naive(dt.date_naive()));
-            d.url = entry
-                .links
-                .iter()
-                .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
-                .or_else(|| entry.links.first())
-                .map(|l| l.href.trim().to_string())
-                .filter(|h| !h.is_empty());
+            d.url = entry_link(entry);
             d.outlet = outlet.clone();
             d.lang = lang.clone();
             Ok(d)
