@@ -30,6 +30,15 @@ pub enum JobRequest {
     Extract(ExtractRequest),
     /// Customs files into the trade store (a server's are uploads it keeps).
     TradeImport(TradeImport),
+    /// One poll of a watched source.
+    Watch(WatchJob),
+}
+
+/// The watch a `watch` job polls.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WatchJob {
+    pub watch: String,
 }
 
 impl JobRequest {
@@ -38,6 +47,7 @@ impl JobRequest {
             JobRequest::Ingest(_) => "ingest",
             JobRequest::Extract(_) => "extract",
             JobRequest::TradeImport(_) => "trade_import",
+            JobRequest::Watch(_) => "watch",
         }
     }
 }
@@ -100,7 +110,7 @@ fn new_id() -> Result<String> {
 }
 
 impl App {
-    fn job_store(&self) -> Result<&dyn entente_store::jobs::Jobs> {
+    pub(crate) fn job_store(&self) -> Result<&dyn entente_store::jobs::Jobs> {
         let store: &dyn entente_store::Store = self.repo()?.store();
         Ok(store)
     }
@@ -116,13 +126,24 @@ impl App {
             JobRequest::TradeImport(t) if t.files.is_empty() => {
                 return Err(AppError::invalid("`files`: name at least one file"));
             }
+            JobRequest::Watch(w) => {
+                by.require(Permission::Admin)?;
+                if self.watch_store()?.watch(&w.watch)?.is_none() {
+                    return Err(AppError::not_found(format!("no watch {}", w.watch)));
+                }
+            }
             _ => {}
         }
+        self.queue_job(&by.user, req)
+    }
+
+    /// Stores a checked request as a queued job created by `by`.
+    pub(crate) fn queue_job(&self, by: &str, req: &JobRequest) -> Result<JobView> {
         let row = JobRow {
             id: new_id()?,
             kind: req.kind().into(),
             state: "queued".into(),
-            created_by: by.user.clone(),
+            created_by: by.to_string(),
             created: now(),
             started: None,
             finished: None,
@@ -197,7 +218,9 @@ impl App {
             for f in &old.failed {
                 let item = match req {
                     JobRequest::Ingest(_) => input_of(&f.item),
-                    JobRequest::Extract(_) | JobRequest::TradeImport(_) => f.item.as_str(),
+                    JobRequest::Extract(_) | JobRequest::TradeImport(_) | JobRequest::Watch(_) => {
+                        f.item.as_str()
+                    }
                 };
                 if !items.iter().any(|i| i == item) {
                     items.push(item.to_string());
@@ -210,6 +233,8 @@ impl App {
                     r.sources = items;
                 }
                 JobRequest::TradeImport(t) => t.files = items.into_iter().map(Into::into).collect(),
+                // A poll takes up again every item it has not taken in: the failed ones.
+                JobRequest::Watch(_) => {}
             }
         }
         self.submit_job(by, &req)
@@ -408,6 +433,18 @@ impl App {
                     )
                 })
             }
+            JobRequest::Watch(w) => self
+                .poll(&w.watch, &stop.cancel, &mut |done, total| {
+                    progress(&mut job, done, total)
+                })
+                .map(|sum| {
+                    cancelled = sum.cancelled;
+                    let failed = sum.failures.clone();
+                    (
+                        serde_json::to_value(&sum).unwrap_or(serde_json::Value::Null),
+                        failed,
+                    )
+                }),
         };
         job.finished = Some(now());
         match outcome {

@@ -39,6 +39,7 @@ mod jobs;
 mod kb;
 mod sources;
 mod trade;
+mod watch;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, OnceLock};
@@ -56,14 +57,16 @@ pub use compare::{CompareRequest, LadderQuery, TrendQuery};
 pub use entente_brief::{BriefSpec, Document, Graph};
 pub use entente_compare::Comparison;
 pub use entente_compare::trend::{Bucket, LadderTrend, Trend};
+pub use entente_core::Cancel;
 pub use entente_extract::analysis::{
     ActorRef, CitationView, EventView, ExchangeRow, ParticipantView,
 };
 pub use entente_extract::run::{FailedSource, RunSummary};
 pub use entente_store::jobs::{JobItem, JobRow};
+pub use entente_store::watches::WatchRow;
 pub use entente_store::{AuditEntry, AuditFilter, SearchResult, SourceSummary};
 pub use error::{AppError, ErrorKind};
-pub use jobs::{JobRequest, JobView};
+pub use jobs::{JobRequest, JobView, WatchJob};
 pub use kb::{
     ChronologyQuery, EventAdd, EventEdit, EventQuery, ExchangesQuery, ExtractRequest, Period,
 };
@@ -77,6 +80,7 @@ pub use trade::{
     SeriesQuery, TopQuery, TotalsQuery, TradeFile, TradeImport, TradeImportProgress,
     TradeImportSummary, TradeScope, YtdQuery, hs_concordance,
 };
+pub use watch::{PollSummary, WatchAdd, WatchSettings, parse_every};
 
 /// The trade store's import formats and flows, as job requests name them.
 pub use entente_trade::{Flow, Format as TradeFormat};
@@ -109,6 +113,8 @@ pub struct App {
     running: Mutex<std::collections::HashMap<String, jobs::Running>>,
     /// Set when a server stops: no further job starts.
     stopping: std::sync::atomic::AtomicBool,
+    /// When each site was last asked for something by a watch (see `watch.rs`).
+    politeness: OnceLock<entente_ingest::watch::Politeness>,
 }
 
 impl App {
@@ -148,6 +154,7 @@ impl App {
             lexicon: OnceLock::new(),
             running: Mutex::new(Default::default()),
             stopping: std::sync::atomic::AtomicBool::new(false),
+            politeness: OnceLock::new(),
         })
     }
 

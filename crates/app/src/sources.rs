@@ -31,6 +31,18 @@ time_budget_secs = 120
 # here may be fetched although they are loopback, private or link-local, e.g.
 # allow = [\"wiki.intranet.example\", \"10.20.0.0/16\"]
 allow = []
+
+[watch]
+# Watched sources (`entente watch`): seconds between two requests to one site (longer when
+# its robots.txt asks for a Crawl-delay), items fetched per poll at most (the rest wait for
+# the next poll), tries again after a failed request and the wait before the first of them
+# (doubled each time), the size cap of one page and the time one request may take.
+delay_secs = 1.0
+max_items = 30
+retries = 2
+retry_secs = 2.0
+max_bytes = 10485760
+timeout_secs = 30.0
 ";
 
 #[derive(Deserialize, Default)]
@@ -40,14 +52,29 @@ struct Config {
     ingest: IngestConfig,
     #[serde(default)]
     fetch: FetchConfig,
+    #[serde(default)]
+    watch: WatchConfig,
+}
+
+/// `[watch]`: how watched sources are polled.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct WatchConfig {
+    delay_secs: Option<f64>,
+    max_items: Option<usize>,
+    retries: Option<u32>,
+    retry_secs: Option<f64>,
+    max_bytes: Option<u64>,
+    timeout_secs: Option<f64>,
 }
 
 /// `config.toml` as the app uses it: read, parsed and checked.
 #[derive(Default)]
-struct Settings {
+pub(crate) struct Settings {
     max_bytes: Option<u64>,
-    time_budget: Option<std::time::Duration>,
-    fetch: FetchPolicy,
+    pub(crate) time_budget: Option<std::time::Duration>,
+    pub(crate) fetch: FetchPolicy,
+    pub(crate) watch: crate::watch::WatchSettings,
 }
 
 #[derive(Deserialize, Default)]
@@ -223,7 +250,7 @@ pub struct SearchPage {
 impl App {
     /// The data directory's `config.toml`, read and checked once (defaults when there is
     /// none); errors name the file and the field.
-    fn settings(&self) -> Result<Settings> {
+    pub(crate) fn settings(&self) -> Result<Settings> {
         let path = self.dir.join(CONFIG_FILE);
         let Ok(text) = std::fs::read_to_string(&path) else {
             return Ok(Settings::default());
@@ -249,10 +276,58 @@ impl App {
                 )));
             }
         };
+        let secs = |field: &str, v: Option<f64>, min: f64, max: f64, default: f64| match v {
+            None => Ok(std::time::Duration::from_secs_f64(default)),
+            Some(s) if s.is_finite() && s >= min && s <= max => {
+                Ok(std::time::Duration::from_secs_f64(s))
+            }
+            Some(s) => Err(AppError::invalid(format!(
+                "reading {}: [watch] {field} = {s}: expected a number of seconds from {min} to {max}",
+                path.display()
+            ))),
+        };
+        let d = crate::watch::WatchSettings::default();
+        let w = &config.watch;
+        let watch = crate::watch::WatchSettings {
+            delay: secs(
+                "delay_secs",
+                w.delay_secs,
+                0.0,
+                3600.0,
+                d.delay.as_secs_f64(),
+            )?,
+            max_items: match w.max_items {
+                Some(0) => {
+                    return Err(AppError::invalid(format!(
+                        "reading {}: [watch] max_items = 0: expected at least 1",
+                        path.display()
+                    )));
+                }
+                Some(n) => n,
+                None => d.max_items,
+            },
+            retries: w.retries.unwrap_or(d.retries).min(10),
+            retry_wait: secs(
+                "retry_secs",
+                w.retry_secs,
+                0.0,
+                3600.0,
+                d.retry_wait.as_secs_f64(),
+            )?,
+            max_bytes: w.max_bytes.unwrap_or(d.max_bytes),
+            timeout: secs(
+                "timeout_secs",
+                w.timeout_secs,
+                0.1,
+                3600.0,
+                d.timeout.as_secs_f64(),
+            )?,
+        };
         Ok(Settings {
             max_bytes: config.ingest.max_bytes,
             time_budget,
             fetch,
+            watch,
         })
     }
 

@@ -83,6 +83,9 @@ enum Command {
     /// Accounts of the server: add, list, disable, enable, reset.
     #[command(subcommand)]
     Users(commands::users::Command),
+    /// Watched sources: feeds and index pages polled for new items (add, list, run, remove).
+    #[command(subcommand)]
+    Watch(commands::watch::Command),
 }
 
 fn main() -> ExitCode {
@@ -126,6 +129,7 @@ fn main() -> ExitCode {
         Command::Hs(c) => commands::hs::run(&ctx, c),
         Command::Serve(a) => commands::serve::run(&ctx, a),
         Command::Users(c) => commands::users::run(&ctx, c),
+        Command::Watch(c) => commands::watch::run(&ctx, c),
     };
     match result {
         Ok(code) => code,

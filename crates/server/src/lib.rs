@@ -38,6 +38,9 @@ pub struct Config {
     /// Failed sign-ins per user name or client address before 429, and the window they count in.
     pub login_failures: u32,
     pub login_window: Duration,
+    /// How often the server looks for watched sources due for a poll (none on a read-only
+    /// data directory).
+    pub watch_tick: Duration,
 }
 
 impl Default for Config {
@@ -48,6 +51,7 @@ impl Default for Config {
             secure_cookie: false,
             login_failures: 10,
             login_window: Duration::from_secs(300),
+            watch_tick: Duration::from_secs(30),
         }
     }
 }
@@ -110,6 +114,33 @@ impl Server {
                     Ok(Ok(v)) => tracing::info!("job {id}: {}", v.job.state),
                     Ok(Err(e)) => tracing::warn!("job {id} not run: {e}"),
                     Err(e) => tracing::error!("job {id}: its worker failed: {e}"),
+                }
+            }
+        });
+    }
+
+    /// Queues a poll of every due watched source, now and every `watch_tick`, for as long as
+    /// the server runs.
+    fn start_scheduler(self: &Arc<Server>) {
+        if self.app.access() == entente_app::Access::ReadOnly {
+            return;
+        }
+        let server = self.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(server.config.watch_tick);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                let app = server.app.clone();
+                match tokio::task::spawn_blocking(move || app.queue_due_watches()).await {
+                    Ok(Ok(jobs)) => {
+                        for id in &jobs {
+                            tracing::info!("watch poll queued as job {id}");
+                            server.enqueue(id);
+                        }
+                    }
+                    Ok(Err(e)) => tracing::warn!("watched sources not polled: {e}"),
+                    Err(e) => tracing::error!("the watch scheduler failed: {e}"),
                 }
             }
         });
@@ -208,6 +239,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     server.start_worker();
+    server.start_scheduler();
     let waiter = server.app.clone();
     let app = server.app.clone();
     let shutdown = async move {

@@ -16,7 +16,8 @@ use entente_app::{
     ActorQuery, AuditFilter, BriefSpec, ChronologyQuery, CompareRequest, EventAdd, EventEdit,
     EventQuery, ExchangesQuery, ExtractRequest, GraphQuery, IngestRequest, JobRequest, LadderQuery,
     Login, Permission, Principal, ReconcileQuery, ScreenQuery, SearchRequest, SeriesQuery,
-    SourceQuery, TokenCreate, TopQuery, TotalsQuery, TrendQuery, UserAdd, YtdQuery,
+    SourceQuery, TokenCreate, TopQuery, TotalsQuery, TrendQuery, UserAdd, WatchAdd, WatchJob,
+    YtdQuery,
 };
 use entente_core::{DateValue, Lang, Status};
 use serde::de::DeserializeOwned;
@@ -75,6 +76,9 @@ pub fn api() -> Router<S> {
         .route("/api/v1/jobs/{id}/retry", post(retry_job))
         .route("/api/v1/jobs/{id}/cancel", post(cancel_job))
         .route("/api/v1/jobs/{id}/events", get(job_events))
+        .route("/api/v1/watches", get(list_watches).post(add_watch))
+        .route("/api/v1/watches/{id}", get(show_watch).delete(remove_watch))
+        .route("/api/v1/watches/{id}/run", post(run_watch))
 }
 
 /// Any other path: a problem document, not an empty 404.
@@ -1107,6 +1111,35 @@ async fn retry_job(
 async fn cancel_job(State(s): State<S>, Caller(who): Caller, Seg(id): Seg) -> Res {
     allow(&who, Permission::Write)?;
     let view = s.blocking(move |app| app.cancel_job(&who, &id)).await?;
+    accepted(&view)
+}
+
+async fn list_watches(State(s): State<S>, Caller(who): Caller) -> Res {
+    let rows = s.blocking(move |app| app.watches(&who)).await?;
+    json(StatusCode::OK, &rows)
+}
+
+async fn add_watch(State(s): State<S>, Caller(who): Caller, Body(req): Body<WatchAdd>) -> Res {
+    let w = s.blocking(move |app| app.add_watch(&who, &req)).await?;
+    json(StatusCode::CREATED, &w)
+}
+
+async fn show_watch(State(s): State<S>, Caller(who): Caller, Seg(id): Seg) -> Res {
+    let w = s.blocking(move |app| app.watch(&who, &id)).await?;
+    json(StatusCode::OK, &w)
+}
+
+async fn remove_watch(State(s): State<S>, Caller(who): Caller, Seg(id): Seg) -> Res {
+    s.blocking(move |app| app.remove_watch(&who, &id)).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// Polls a watch now, as a job (202 with the job; follow it at `/api/v1/jobs/{id}`).
+async fn run_watch(State(s): State<S>, Caller(who): Caller, Seg(id): Seg) -> Res {
+    let view = s
+        .blocking(move |app| app.submit_job(&who, &JobRequest::Watch(WatchJob { watch: id })))
+        .await?;
+    s.enqueue(&view.job.id);
     accepted(&view)
 }
 

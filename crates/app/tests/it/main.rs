@@ -7,6 +7,7 @@ mod brief;
 mod kb;
 mod sources;
 mod trade;
+mod watch;
 
 use std::path::Path;
 

@@ -14,6 +14,7 @@ pub mod serve;
 pub mod sources;
 pub mod trade;
 pub mod users;
+pub mod watch;
 
 use std::path::PathBuf;
 

@@ -13,6 +13,7 @@ mod serve;
 mod trade;
 mod trade_cli;
 mod trade_crash;
+mod watch;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -1187,3 +1187,125 @@ fn a_stopping_server_interrupts_its_job_and_records_it() {
     );
     assert_eq!(app.interrupt_unfinished_jobs().expect("mark"), 1);
 }
+
+#[test]
+fn watched_feeds_are_managed_by_admins_and_polled_on_schedule() {
+    use entente_ingest::testing::TestSite;
+    let site = TestSite::start();
+    site.put(
+        "/feed.xml",
+        "application/rss+xml",
+        &format!(
+            "<rss version=\"2.0\"><channel><title>Wire</title><item><title>Talks</title>\
+             <link>{}</link><pubDate>Wed, 19 Jun 2024 09:00:00 +0900</pubDate></item></channel></rss>",
+            site.url("/a/1.html")
+        ),
+        Some("\"v1\""),
+    );
+    site.put(
+        "/a/1.html",
+        "text/html",
+        "<html><body><article><p>Choe Son Hui met Sergei Lavrov in Wonsan on July 12, 2025.</p></article></body></html>",
+        None,
+    );
+    // A server of its own that looks for due watches often; it may fetch from loopback.
+    let own = crate::build_server_with(entente_server::Config {
+        watch_tick: std::time::Duration::from_millis(200),
+        ..Default::default()
+    });
+    std::fs::write(
+        own.app.data_dir().join("config.toml"),
+        "[fetch]\nallow = [\"127.0.0.1\"]\n[watch]\ndelay_secs = 0\nretry_secs = 0.05\n",
+    )
+    .expect("config");
+    let admin = Client::login(&own.base, "admin");
+    let ana = Client::login(&own.base, "ana");
+    let vic = Client::login(&own.base, "vic");
+    let req = json!({"url": site.url("/feed.xml"), "outlet": "Watched Wire", "every": "1h"});
+
+    let a = ana.send("POST", "/api/v1/watches", Some(req.clone()), &[]);
+    assert_eq!(a.status, 403, "analysts do not manage sources: {}", a.body);
+    let a = admin.send(
+        "POST",
+        "/api/v1/watches",
+        Some(json!({"url": "ftp://x.example/"})),
+        &[],
+    );
+    assert_eq!(a.status, 400, "{}", a.body);
+    assert!(a.body.contains("`url`"), "{}", a.body);
+    let a = admin.send(
+        "POST",
+        "/api/v1/watches",
+        Some(json!({"url": "https://x.example/", "every": "5s"})),
+        &[],
+    );
+    assert_eq!(a.status, 400, "{}", a.body);
+    let a = admin.send("POST", "/api/v1/watches", Some(req.clone()), &[]);
+    assert_eq!(a.status, 201, "{}", a.body);
+    let id = a.json()["id"].as_str().expect("id").to_string();
+    assert_eq!(
+        admin.send("POST", "/api/v1/watches", Some(req), &[]).status,
+        409
+    );
+
+    // The scheduler finds it due and polls it as a job.
+    let mut polled = Value::Null;
+    for _ in 0..150 {
+        let w = vic.get(&format!("/api/v1/watches/{id}")).json();
+        if w["last_status"].is_string() {
+            polled = w;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert_eq!(polled["last_status"], "new", "{polled}");
+    let job = polled["last_job"]
+        .as_str()
+        .expect("the poll's job")
+        .to_string();
+    let j = finished(&vic, &job);
+    assert_eq!(j["kind"], "watch");
+    assert_eq!(j["state"], "done", "{j}");
+    assert_eq!(j["summary"]["new"], 1, "{j}");
+    assert_eq!(site.hits("/a/1.html"), 1);
+    let listed = vic.get("/api/v1/sources?outlet=Watched").json();
+    assert_eq!(listed.as_array().map(Vec::len), Some(1), "{listed}");
+    // Not due again for an hour: the scheduler leaves it alone.
+    std::thread::sleep(std::time::Duration::from_millis(600));
+    assert_eq!(site.hits("/feed.xml"), 1);
+
+    // Polled on demand: 304, nothing fetched again.
+    assert_eq!(
+        vic.send("POST", &format!("/api/v1/watches/{id}/run"), None, &[])
+            .status,
+        403
+    );
+    let a = admin.send("POST", &format!("/api/v1/watches/{id}/run"), None, &[]);
+    assert_eq!(a.status, 202, "{}", a.body);
+    let j = finished(&admin, a.json()["id"].as_str().expect("job"));
+    assert_eq!(j["summary"]["status"], "not_modified", "{j}");
+    assert_eq!(site.not_modified("/feed.xml"), 1);
+
+    assert_eq!(
+        vic.get("/api/v1/watches").json().as_array().map(Vec::len),
+        Some(1)
+    );
+    assert_eq!(
+        ana.send("DELETE", &format!("/api/v1/watches/{id}"), None, &[])
+            .status,
+        403
+    );
+    assert_eq!(
+        admin
+            .send("DELETE", &format!("/api/v1/watches/{id}"), None, &[])
+            .status,
+        204
+    );
+    assert_eq!(admin.get(&format!("/api/v1/watches/{id}")).status, 404);
+    assert_eq!(
+        admin
+            .send("POST", &format!("/api/v1/watches/{id}/run"), None, &[])
+            .status,
+        404
+    );
+}

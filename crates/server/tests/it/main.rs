@@ -62,6 +62,14 @@ pub fn server() -> &'static TestServer {
 /// A server of its own, as [`server`] builds it: for tests that add sources or events, so
 /// that the shared server's listings stay still for the others.
 pub fn build_server() -> TestServer {
+    build_server_with(Config {
+        max_body_bytes: 256 * 1024,
+        ..Config::default()
+    })
+}
+
+/// [`build_server`] with its own server settings.
+pub fn build_server_with(config: Config) -> TestServer {
     {
         let dir = tempfile::tempdir().expect("tempdir");
         let data = dir.path().join("data");
@@ -104,10 +112,6 @@ pub fn build_server() -> TestServer {
             )
             .expect("user");
         }
-        let config = Config {
-            max_body_bytes: 256 * 1024,
-            ..Config::default()
-        };
         let base = spawn(app.clone(), config);
         TestServer {
             base,
