@@ -15,7 +15,19 @@ use crate::{App, AppError, ErrorKind};
 type Result<T> = std::result::Result<T, AppError>;
 
 /// What a user may do. Each role may do what the roles before it may.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Reads everything.
@@ -70,7 +82,7 @@ pub enum Permission {
 }
 
 /// How a caller proved who they are.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Credential {
     /// A browser session (cookie); unsafe requests must also carry its CSRF token.
@@ -87,7 +99,7 @@ pub enum Credential {
 }
 
 /// An authenticated caller.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Principal {
     pub user: String,
     /// The role in force: the user's, or a token's narrower one.
@@ -138,7 +150,7 @@ impl Principal {
 }
 
 /// A user as shown (no password hash).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct UserView {
     pub name: String,
     pub role: Role,
@@ -148,7 +160,7 @@ pub struct UserView {
 }
 
 /// A new user.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UserAdd {
     pub name: String,
@@ -157,7 +169,7 @@ pub struct UserAdd {
 }
 
 /// Name and password, to open a session.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Login {
     pub name: String,
@@ -166,7 +178,7 @@ pub struct Login {
 
 /// An open session: the token goes into a cookie, the CSRF token into every unsafe request.
 /// Both are shown once and never stored.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SessionOpened {
     pub user: UserView,
     pub token: String,
@@ -175,7 +187,7 @@ pub struct SessionOpened {
 }
 
 /// A new API token for a script.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TokenCreate {
     /// What the token is for (shown in lists).
@@ -189,7 +201,7 @@ pub struct TokenCreate {
 }
 
 /// An API token as listed (the secret itself is shown only when it is created).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TokenView {
     pub id: String,
     pub user: String,
@@ -202,7 +214,7 @@ pub struct TokenView {
 }
 
 /// A token just created: `token` is the secret, shown this once.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TokenCreated {
     pub token: String,
     #[serde(flatten)]
@@ -382,6 +394,13 @@ impl App {
     ) -> Result<UserView> {
         by.require(Permission::Admin)?;
         self.check_writable()?;
+        if disabled && by.user == name {
+            // An admin who disabled themselves would lock the team out of user management.
+            return Err(AppError::new(
+                ErrorKind::WrongState,
+                format!("{name} cannot disable their own account; another admin can"),
+            ));
+        }
         let mut u = self.stored_user(name)?;
         u.disabled = disabled;
         u.updated = stamp(now());

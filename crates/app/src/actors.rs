@@ -24,7 +24,7 @@ use crate::{Access, App, AppError, Permission, Principal};
 const USER: &str = "user";
 
 /// Which actors to list. Empty or absent fields mean "any".
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct ActorQuery {
     pub kinds: Vec<ActorKind>,
@@ -82,7 +82,7 @@ impl ActorQuery {
 
 /// An actor as stored, with its origin and (when shown alone) how many events it takes part
 /// in: the JSON of `actors list` and `actors show`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ActorRecord {
     #[serde(flatten)]
     pub actor: Actor,
@@ -93,7 +93,7 @@ pub struct ActorRecord {
 
 /// One actor with what a reader needs beside the record: its positions with the post's and
 /// organisation's names, and how many of its events an analyst confirmed.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ActorDetail {
     /// The record; with `on`, only the positions held that day.
     pub record: ActorRecord,
@@ -102,7 +102,7 @@ pub struct ActorDetail {
 }
 
 /// A position with display names.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PositionView {
     #[serde(flatten)]
     pub position: Position,
@@ -113,7 +113,7 @@ pub struct PositionView {
 }
 
 /// A new actor, added by hand.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ActorAdd {
     /// A Wikidata QID, an ISO alpha-2 code for a state, or a slug (`choe-son-hui`).
@@ -137,7 +137,7 @@ pub struct ActorAdd {
 }
 
 /// Another name (or alias) for an actor.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ActorAlias {
     /// Id or any name of the actor.
@@ -153,7 +153,7 @@ pub struct ActorAlias {
 }
 
 /// What [`App::alias_actor`] did.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AliasOutcome {
     pub id: String,
     pub name_en: String,
@@ -163,7 +163,7 @@ pub struct AliasOutcome {
 }
 
 /// The format of an actor file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ActorFormat {
     /// The `data/actors` schema.
@@ -174,7 +174,7 @@ pub enum ActorFormat {
 }
 
 /// An import of actors from a file.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ActorImport {
     pub file: PathBuf,
@@ -194,7 +194,7 @@ fn dprk() -> String {
 }
 
 /// What an import did (or would do, in a dry run).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ImportSummary {
     pub file: String,
     pub origin: String,

@@ -12,7 +12,7 @@ use crate::{App, AppError};
 
 /// What to compare: two or more sources, or every report of an event (grouped by outlet,
 /// optionally one per named outlet: the longest).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct CompareRequest {
     /// Source ids or unique prefixes.
@@ -26,7 +26,7 @@ pub struct CompareRequest {
 }
 
 /// How often a phrase or a concept's terms are used per period (and outlet).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TrendQuery {
     /// A word or phrase (quoted; AND / OR expressions pass through). One of `phrase` and
@@ -52,7 +52,7 @@ pub struct TrendQuery {
 }
 
 /// The strongest wording of each exchange between two states, per period, on a ladder.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LadderQuery {
     /// A ladder id from `data/concepts/ladders.toml`.

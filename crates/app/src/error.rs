@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Who must act on an error.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorKind {
     /// The request is wrong: a bad field, an unknown or ambiguous name, a malformed file. The
@@ -46,7 +46,9 @@ impl ErrorKind {
 }
 
 /// An error of the application layer: a kind and a message for a person.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[error("{message}")]
 pub struct AppError {
     pub kind: ErrorKind,

@@ -143,7 +143,7 @@ pub fn screen_to_csv(rows: &[ScreenRow]) -> Result<String> {
 }
 
 /// One (line, measure) pair of the screen, flat, for CSV.
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct ScreenCsvRow<'a> {
     first_period: &'a str,
     last_period: &'a str,
@@ -246,7 +246,7 @@ fn csv_cell(v: &Value) -> String {
 mod tests {
     use super::*;
 
-    #[derive(Serialize)]
+    #[derive(Serialize, schemars::JsonSchema)]
     struct Row {
         zeta: &'static str,
         alpha: Option<f64>,
@@ -302,7 +302,9 @@ mod tests {
 }
 
 /// A download's format.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum ExportFormat {
     Csv,

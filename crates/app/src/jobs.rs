@@ -23,7 +23,7 @@ use crate::{App, AppError, ExtractRequest, IngestRequest, Permission, Principal,
 type Result<T> = std::result::Result<T, AppError>;
 
 /// What a job does.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", content = "request", rename_all = "snake_case")]
 pub enum JobRequest {
     Ingest(Box<IngestRequest>),
@@ -35,7 +35,7 @@ pub enum JobRequest {
 }
 
 /// The watch a `watch` job polls.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WatchJob {
     pub watch: String,
@@ -56,7 +56,7 @@ impl JobRequest {
 /// `interrupted`), progress
 /// (`done` of `total` units: documents for an ingest, sources for an extraction), the items
 /// that failed, and the result once finished.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct JobView {
     #[serde(flatten)]
     pub job: JobRow,

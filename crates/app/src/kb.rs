@@ -10,7 +10,7 @@ use crate::{App, AppError, Permission, Principal};
 
 /// Which events to list. Actors are names or ids (`Putin`, `vladimir-putin`, `RU`); every
 /// actor given must take part. Empty lists mean "any".
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct EventQuery {
     pub actors: Vec<String>,
@@ -22,7 +22,7 @@ pub struct EventQuery {
 
 /// The summit table: events in which all the given actors take part; meetings, visits and
 /// calls unless `types` says otherwise; rejected events left out.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct ChronologyQuery {
     pub actors: Vec<String>,
@@ -32,7 +32,9 @@ pub struct ChronologyQuery {
 }
 
 /// Counting periods of [`ExchangesQuery`].
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Period {
     #[default]
@@ -42,7 +44,7 @@ pub enum Period {
 
 /// High-level exchanges between two states (ISO 3166-1 alpha-2 codes), per period, with the
 /// share of one leader when `with` names one.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct ExchangesQuery {
     pub between: Vec<String>,
@@ -56,7 +58,7 @@ pub struct ExchangesQuery {
 /// [`EventView::version`]); when the event has changed since, the edit is a conflict and
 /// nothing is written. Fields left out stay as they are. After an edit, re-extraction never
 /// changes the event again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct EventEdit {
     pub version: u64,
@@ -87,7 +89,7 @@ fn participant(store: &dyn entente_store::Store, spec: &str) -> Result<Participa
 
 /// Which sources to extract: `sources` (ids or unique prefixes), or every source not yet
 /// extracted by this version of the gazetteer and lexicons, or with `all` every source.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct ExtractRequest {
     pub all: bool,
@@ -97,7 +99,7 @@ pub struct ExtractRequest {
 /// An event added by hand, citing the words of a source that report it. The quote must occur
 /// in the source's text (after the same normalisation as ingest); the citation is its first
 /// occurrence. The event is confirmed and protected from re-extraction.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EventAdd {
     #[serde(rename = "type")]

@@ -84,6 +84,8 @@ pub use watch::{PollSummary, WatchAdd, WatchSettings, parse_every};
 
 /// The trade store's import formats and flows, as job requests name them.
 pub use entente_trade::{Flow, Format as TradeFormat};
+/// The trade store's answers, as the API documents them.
+pub use entente_trade::{ReconcileRow, SeriesRow, TopTable, TotalsRow, YtdRow};
 
 use entente_store::{OpenMode, Repo};
 

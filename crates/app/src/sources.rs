@@ -45,7 +45,7 @@ max_bytes = 10485760
 timeout_secs = 30.0
 ";
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct Config {
     #[serde(default)]
@@ -57,7 +57,7 @@ struct Config {
 }
 
 /// `[watch]`: how watched sources are polled.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct WatchConfig {
     delay_secs: Option<f64>,
@@ -77,14 +77,14 @@ pub(crate) struct Settings {
     pub(crate) watch: crate::watch::WatchSettings,
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct FetchConfig {
     #[serde(default)]
     allow: Vec<String>,
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct IngestConfig {
     max_bytes: Option<u64>,
@@ -92,7 +92,7 @@ struct IngestConfig {
 }
 
 /// What to ingest and how to read it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct IngestRequest {
     /// Files, directories (recursive), http(s) URLs, or `-` for standard input.
@@ -170,7 +170,7 @@ fn format(s: &str) -> Result<Format> {
 }
 
 /// Which sources to list, in the order they were ingested.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct SourceQuery {
     /// Outlets whose name contains this (case-insensitive).
@@ -184,7 +184,7 @@ pub struct SourceQuery {
 }
 
 /// One source with where it was seen and its near-duplicates.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SourceDetail {
     #[serde(flatten)]
     pub source: Source,
@@ -193,7 +193,9 @@ pub struct SourceDetail {
 }
 
 /// The order of search results.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Sort {
     #[default]
@@ -205,7 +207,7 @@ pub enum Sort {
 }
 
 /// A full-text search: the query language of `entente search` and its filters.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct SearchRequest {
     /// Words, "exact phrases", AND / OR / NOT, -word, (groups), title:word.
@@ -238,7 +240,7 @@ impl Default for SearchRequest {
 }
 
 /// One page of search results.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SearchPage {
     pub results: Vec<SearchResult>,
     /// All matches, when counted.
@@ -473,7 +475,7 @@ impl App {
 
 /// What `doctor` found: the knowledge base and its index, and the trade store (when the
 /// data directory has one). The knowledge base's fields come first, flattened, as before.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
 pub struct DoctorReport {
     #[serde(flatten)]
     pub store: entente_store::DoctorReport,

@@ -52,7 +52,7 @@ fn limit_10() -> usize {
 /// one dataset, a period range (`YYYY` or `YYYY-MM`, both ends included) and the data as
 /// released on a date (`YYYY-MM-DD`) or right after a release (a sha256 prefix from
 /// [`App::trade_files`]): later imports left out, the figures they replaced back.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TradeScope {
     #[serde(default = "cn")]
@@ -164,7 +164,7 @@ fn years(field: &str, s: &str) -> Result<(i32, i32)> {
 }
 
 /// Customs files to import, and what the files do not say themselves.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TradeImport {
     pub files: Vec<PathBuf>,
@@ -198,14 +198,14 @@ pub enum TradeImportProgress<'a> {
 }
 
 /// A file the import refused, whole.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FailedImport {
     pub file: String,
     pub error: AppError,
 }
 
 /// What a trade import did: one report per imported file, and the files refused.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TradeImportSummary {
     pub reports: Vec<ImportReport>,
     pub failed: Vec<FailedImport>,
@@ -215,14 +215,14 @@ pub struct TradeImportSummary {
 }
 
 /// Query results with notes for the reader: which dataset and release were read, caveats.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Noted<T> {
     pub rows: T,
     pub notes: Vec<String>,
 }
 
 /// Exports, imports, total and balance per year or month.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TotalsQuery {
     pub scope: TradeScope,
@@ -231,7 +231,7 @@ pub struct TotalsQuery {
 }
 
 /// Each dataset's figures side by side per period and flow.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReconcileQuery {
     pub scope: TradeScope,
@@ -246,7 +246,7 @@ pub struct ReconcileQuery {
 
 /// January to month `through` of several years side by side. The scope's `from` and `to`
 /// must be empty: `years` and `through` make the window.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct YtdQuery {
     pub scope: TradeScope,
@@ -260,7 +260,7 @@ pub struct YtdQuery {
 }
 
 /// The largest HS codes for one flow and period range; the lines add up to the flow's total.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TopQuery {
     pub scope: TradeScope,
@@ -282,7 +282,7 @@ pub struct TopQuery {
 }
 
 /// Values of one HS code or prefix over time.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SeriesQuery {
     pub scope: TradeScope,
@@ -296,7 +296,7 @@ pub struct SeriesQuery {
 
 /// HS lines of one flow screened against UN Security Council measures. The scope's `as_of`
 /// dates the trade data; `measures_as_of` the measures in force.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScreenQuery {
     pub scope: TradeScope,
@@ -315,7 +315,7 @@ pub struct ScreenQuery {
 }
 
 /// The screen's lines and what they were screened against.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Screen {
     pub lines: Vec<ScreenRow>,
     /// The date the measures were taken in force on.
@@ -326,7 +326,7 @@ pub struct Screen {
 }
 
 /// One imported file of the manifest.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TradeFile {
     pub sha256: String,
     pub file: String,
@@ -340,7 +340,7 @@ pub struct TradeFile {
 }
 
 /// One level of an HS code's rollup (`hs8`, `hs6`, `hs4`, `hs2`, `section`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct HsLevel {
     pub level: String,
     pub code: String,
@@ -348,14 +348,14 @@ pub struct HsLevel {
 }
 
 /// A code's rollup with labels; `labelled` is false when no nomenclature was imported.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct HsRollup {
     pub levels: Vec<HsLevel>,
     pub labelled: bool,
 }
 
 /// An HS code and its label.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct HsLabel {
     pub code: String,
     pub label: Option<String>,

@@ -72,7 +72,7 @@ const MIN_EVERY: u64 = 60;
 const MAX_BACKOFF: u64 = 8;
 
 /// A source to watch.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WatchAdd {
     /// The feed (RSS, Atom) or HTML index page to poll.
@@ -92,7 +92,7 @@ pub struct WatchAdd {
 }
 
 /// What one poll did.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PollSummary {
     pub watch: String,
     pub url: String,

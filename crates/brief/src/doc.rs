@@ -19,7 +19,7 @@ use crate::labels::LabelLang;
 use crate::spec::BriefSpec;
 
 /// An inclusive date range.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Period {
     /// First date covered.
     pub from: DateValue,
@@ -96,6 +96,20 @@ impl FromStr for YearMonth {
     }
 }
 
+impl schemars::JsonSchema for YearMonth {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "YearMonth".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "description": "A calendar month: YYYY-MM.",
+            "pattern": "^[0-9]{4}-[0-9]{2}$"
+        })
+    }
+}
+
 impl Serialize for YearMonth {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
@@ -110,7 +124,9 @@ impl<'de> Deserialize<'de> for YearMonth {
 }
 
 /// Where a claim comes from.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Source {
     /// A news article or other document in the knowledge base.
@@ -142,12 +158,24 @@ pub enum Source {
 }
 
 /// A reference to a source in a document's [`Footnotes`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(transparent)]
 pub struct FootnoteId(pub u32);
 
 /// The footnote registry: each distinct source once, in order of registration.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(from = "Vec<Source>", into = "Vec<Source>")]
 pub struct Footnotes {
     sources: Vec<Source>,
@@ -207,7 +235,7 @@ impl Footnotes {
 }
 
 /// A table cell: text, alignment, emphasis and the sources it rests on.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Cell {
     /// The text shown.
     pub text: String,
@@ -260,7 +288,7 @@ impl Cell {
 }
 
 /// A table: a header row and rows of cells.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Table {
     /// The header row.
     pub header: Vec<Cell>,
@@ -269,7 +297,7 @@ pub struct Table {
 }
 
 /// One source's column in a comparison.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ComparedSource {
     /// Column heading, usually the outlet ("KCNA", "新华社").
     pub label: String,
@@ -278,7 +306,7 @@ pub struct ComparedSource {
 }
 
 /// One aligned row of a comparison: what each source says about one point.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ComparisonRow {
     /// The point compared ("Date", "Participants", "Ukraine").
     pub topic: String,
@@ -289,7 +317,7 @@ pub struct ComparisonRow {
 }
 
 /// Statements only one source makes.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct OnlyIn {
     /// Index into [`Comparison::sources`].
     pub source: usize,
@@ -298,7 +326,7 @@ pub struct OnlyIn {
 }
 
 /// Whether each source mentions a concept.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ConceptPresence {
     /// The concept's label.
     pub concept: String,
@@ -307,7 +335,7 @@ pub struct ConceptPresence {
 }
 
 /// A concept a source used to mention and this time does not.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Absence {
     /// The concept's label.
     pub concept: String,
@@ -321,7 +349,7 @@ pub struct Absence {
 }
 
 /// The side-by-side comparison of two or more reports of one event.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Comparison {
     /// The compared sources, one column each.
     pub sources: Vec<ComparedSource>,
@@ -336,7 +364,7 @@ pub struct Comparison {
 }
 
 /// What a section shows.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "type", content = "data", rename_all = "snake_case")]
 pub enum Body {
     /// Text in the Markdown subset the renderers understand (paragraphs, `#` headings, `-`/`1.`
@@ -353,7 +381,7 @@ pub enum Body {
 }
 
 /// One section: a heading, an optional note, sources for the whole section and one body.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Section {
     /// The heading.
     pub heading: String,
@@ -391,7 +419,7 @@ impl Section {
 }
 
 /// A briefing document, ready to render.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Document {
     /// The title.
     pub title: String,

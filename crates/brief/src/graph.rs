@@ -14,7 +14,19 @@ use crate::labels::{Labels, labels};
 use crate::svg::{Anchor, INK, MUTED, Svg, escape_xml, fit, num, text_width};
 
 /// What a node stands for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum NodeKind {
     /// A state.
@@ -37,7 +49,19 @@ impl NodeKind {
 }
 
 /// What an edge stands for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum EdgeKind {
     /// Meetings, visits, calls.
@@ -95,7 +119,7 @@ impl EdgeKind {
 }
 
 /// A node: a state, a leader or an organisation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Node {
     /// Stable id (`KP`, `Q56226`, a slug).
     pub id: String,
@@ -108,7 +132,7 @@ pub struct Node {
 }
 
 /// An undirected edge between two nodes.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Edge {
     /// One end (a node id).
     pub a: String,
@@ -126,7 +150,7 @@ pub struct Edge {
 }
 
 /// A relationship map.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Graph {
     /// The title.
     pub title: String,
@@ -137,7 +161,7 @@ pub struct Graph {
 }
 
 /// A position in the SVG's coordinates.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Point {
     /// Horizontal.
     pub x: f64,

@@ -15,7 +15,18 @@ const LABELS_TOML: &str = include_str!("../../../data/brief/labels.toml");
 
 /// The language of a briefing's fixed labels.
 #[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum LabelLang {
@@ -56,7 +67,7 @@ impl FromStr for LabelLang {
 }
 
 /// One unit step of money on chart axes: values are divided by `scale` and put in `template`.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MoneyScale {
     /// The divisor (1e9 for "bn", 1e8 for 億).
@@ -66,7 +77,7 @@ pub struct MoneyScale {
 }
 
 /// Names of edge kinds in link charts.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[allow(missing_docs)]
 pub struct EdgeKindLabels {
@@ -78,7 +89,7 @@ pub struct EdgeKindLabels {
 }
 
 /// Names of node kinds in link charts.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[allow(missing_docs)]
 pub struct NodeKindLabels {
@@ -88,7 +99,7 @@ pub struct NodeKindLabels {
 }
 
 /// The fixed words of one label language; see `data/brief/labels.toml` for their meaning.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[allow(missing_docs)]
 pub struct Labels {
@@ -136,7 +147,7 @@ pub struct Labels {
     pub thousands_separator: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct LabelFile {
     en: Labels,

@@ -63,7 +63,7 @@ pub struct Block {
 }
 
 /// Which direction of trade a block shows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum FlowFilter {
     /// Exports and imports.
@@ -75,7 +75,7 @@ pub enum FlowFilter {
 }
 
 /// The time bucket of a trend.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Granularity {
     /// Calendar years.

@@ -29,7 +29,7 @@ pub struct Document {
 }
 
 /// A source as listed in a comparison.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct SourceInfo {
     pub id: String,
     pub outlet: Option<String>,
@@ -42,7 +42,7 @@ pub struct SourceInfo {
 }
 
 /// One side of a matched pair.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct Side {
     pub source_id: String,
     pub start: usize,
@@ -53,7 +53,7 @@ pub struct Side {
 }
 
 /// What differs inside a matched pair.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default, schemars::JsonSchema)]
 pub struct Differences {
     pub concepts_only_a: Vec<String>,
     pub concepts_only_b: Vec<String>,
@@ -62,7 +62,7 @@ pub struct Differences {
 }
 
 /// Two statements that report the same thing.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct Pair {
     pub a: Side,
     pub b: Side,
@@ -73,7 +73,7 @@ pub struct Pair {
 }
 
 /// A statement only one source makes.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct Only {
     pub start: usize,
     pub end: usize,
@@ -84,7 +84,7 @@ pub struct Only {
 }
 
 /// Where a concept was last used in an earlier comparable event.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct LastSeen {
     pub event_id: String,
     pub date: Option<String>,
@@ -92,7 +92,7 @@ pub struct LastSeen {
 }
 
 /// A concept present in earlier comparable events but absent from every compared source.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct Absence {
     pub concept: String,
     pub last_seen: LastSeen,
@@ -101,7 +101,7 @@ pub struct Absence {
 }
 
 /// The result of a comparison (the JSON of `entente compare`).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default, schemars::JsonSchema)]
 pub struct Comparison {
     pub sources: Vec<SourceInfo>,
     pub pairs: Vec<Pair>,

@@ -20,7 +20,7 @@ include!(concat!(env!("OUT_DIR"), "/bundled.rs"));
 pub const LANG_KEYS: [&str; 7] = ["en", "ja", "zh", "zh_hant", "ko", "ko_kp", "ru"];
 
 /// Terms of one concept or ladder level, per language key.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct Terms {
     #[serde(default)]
     pub en: Vec<String>,
@@ -59,7 +59,7 @@ impl Terms {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct Concept {
     pub id: String,
     #[serde(default)]
@@ -77,7 +77,7 @@ pub struct Concept {
     pub terms: Terms,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct Level {
     pub rank: u32,
     pub id: String,
@@ -87,7 +87,7 @@ pub struct Level {
     pub terms: Terms,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Ladder {
     pub id: String,
@@ -100,7 +100,7 @@ pub struct Ladder {
 }
 
 /// Cue words that say a concept was not used ("did not mention", 触れず, 未提及).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct Negation {
     #[serde(default)]
     pub note: Option<String>,
@@ -108,7 +108,7 @@ pub struct Negation {
     pub terms: Terms,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct File {
     #[serde(default)]

@@ -7,7 +7,7 @@ use entente_core::StatementDraft;
 use serde::Serialize;
 
 /// One statement-sized piece of a text. Offsets are bytes into the normalised text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct Segment {
     pub start: usize,
     pub end: usize,

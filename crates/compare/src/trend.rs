@@ -13,7 +13,7 @@ use crate::CompareError;
 use crate::lexicon::{Concept, Lexicon};
 
 /// The width of a trend's periods.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Bucket {
     Month,
@@ -64,7 +64,7 @@ impl Bucket {
 }
 
 /// One period (and outlet) of a trend.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct TrendRow {
     pub period: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -78,7 +78,7 @@ pub struct TrendRow {
 }
 
 /// A phrase or concept trend.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct Trend {
     /// What was searched (the concept's terms joined by OR).
     pub query: String,
@@ -218,7 +218,7 @@ pub fn trend(
 type LadderAcc = (usize, Vec<usize>, Vec<u32>, Vec<LadderExample>);
 
 /// One period of a ladder trend.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct LadderRow {
     pub period: String,
     /// Exchanges between the two states in the period.
@@ -233,7 +233,7 @@ pub struct LadderRow {
     pub examples: Vec<LadderExample>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct LadderExample {
     pub level: String,
     pub event_id: String,
@@ -242,7 +242,7 @@ pub struct LadderExample {
 }
 
 /// A ladder trend between two states.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct LadderTrend {
     pub ladder: String,
     pub actors: (String, String),

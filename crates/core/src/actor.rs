@@ -9,7 +9,19 @@ use serde::{Deserialize, Serialize};
 use crate::{CoreError, DateValue};
 
 /// What kind of actor.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ActorKind {
     State,
@@ -71,7 +83,7 @@ impl FromStr for ActorKind {
 
 /// A post held by a person in an organisation or state over a period.
 /// `from`/`to` have the precision the record gives; `to = None` means still in post.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Position {
     /// Post id from `data/actors/posts.toml` (e.g. `foreign_minister`, `head_of_state`).
     pub post: String,
@@ -99,7 +111,7 @@ impl Position {
 /// An actor with its names. `id` is a Wikidata QID (`Q56226`), an ISO 3166-1 alpha-2 code for
 /// states (`KP`), a UN reference number for designated persons and entities (`KPi.066`), or a
 /// stable slug (`wpk`, `vostochny-cosmodrome`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Actor {
     pub id: String,
     pub kind: ActorKind,

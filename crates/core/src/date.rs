@@ -158,7 +158,10 @@ impl FromStr for DateValue {
     }
 }
 
-crate::serde_as_string!(DateValue);
+crate::serde_as_string!(
+    DateValue,
+    "A calendar date with its precision: YYYY, YYYY-MM or YYYY-MM-DD."
+);
 
 #[cfg(test)]
 mod tests {

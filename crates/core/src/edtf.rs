@@ -108,7 +108,10 @@ impl FromStr for Edtf {
     }
 }
 
-crate::serde_as_string!(Edtf);
+crate::serde_as_string!(
+    Edtf,
+    "A date as EDTF (ISO 8601-2): 2023, 2023-03, 2023-03-21, a span 2023-03-20/2023-03-22, with ? for uncertain or ~ for approximate."
+);
 
 #[cfg(test)]
 mod tests {

@@ -8,7 +8,19 @@ use serde::{Deserialize, Serialize};
 use crate::{CoreError, Edtf, SourceId};
 
 /// Event types: our own small set, mapped to PLOVER/CAMEO in `data/triggers/types.toml`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum EventType {
     Meeting,
@@ -87,7 +99,19 @@ impl FromStr for EventType {
 }
 
 /// A participant's role in an event.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Host,
@@ -137,7 +161,7 @@ impl FromStr for Role {
 }
 
 /// Review status of an event.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Extracted,
@@ -174,7 +198,7 @@ impl FromStr for Status {
 }
 
 /// Where a fact was read: a span of a source's normalised text and the quoted text.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Citation {
     pub source_id: SourceId,
     /// Byte offsets into the source's normalised text.
@@ -184,14 +208,16 @@ pub struct Citation {
     pub quote: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
 pub struct Participant {
     pub actor_id: String,
     pub role: Role,
 }
 
 /// A quantity with a range and a unit ("約1万5,000人" → 15000..15000 persons, approximate).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Quantity {
     pub low: f64,
     pub high: f64,
@@ -201,7 +227,7 @@ pub struct Quantity {
 }
 
 /// An event: who, what, when, where, in which framework, with its evidence.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Event {
     pub id: String,
     #[serde(rename = "type")]
@@ -241,7 +267,7 @@ impl Event {
 }
 
 /// What a speaker said in a source, with the event it belongs to.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Statement {
     pub id: String,
     pub event_id: Option<String>,
@@ -254,7 +280,7 @@ pub struct Statement {
 
 /// An event as extraction proposes it from one passage: merged into a stored event when
 /// the same happening is already known, stored as a new event otherwise.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct EventDraft {
     pub kind: EventType,
     pub date: Option<Edtf>,
@@ -268,7 +294,7 @@ pub struct EventDraft {
 }
 
 /// A statement as extraction proposes it; `event` indexes the draft it belongs to.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct StatementDraft {
     pub event: Option<usize>,
     pub speaker: Option<String>,

@@ -65,7 +65,11 @@ pub fn validate_prefix(s: &str) -> Result<String, CoreError> {
     }
 }
 
-crate::serde_as_string!(SourceId);
+crate::serde_as_string!(
+    SourceId,
+    "A source's id: 32 hexadecimal digits (the BLAKE3 hash of its normalised text).",
+    Some("^[0-9a-f]{32}$")
+);
 
 #[cfg(test)]
 mod tests {

@@ -92,7 +92,10 @@ impl FromStr for Lang {
     }
 }
 
-crate::serde_as_string!(Lang);
+crate::serde_as_string!(
+    Lang,
+    "A language as a BCP 47 tag: en, ja, ko, ru, zh-Hans, zh-Hant…"
+);
 
 #[cfg(test)]
 mod tests {

@@ -8,7 +8,24 @@
 /// Implements `Serialize` / `Deserialize` through `Display` / `FromStr`, for the model's
 /// value types that travel as strings (ids, languages, dates).
 macro_rules! serde_as_string {
-    ($t:ty) => {
+    ($t:ty, $doc:expr) => {
+        crate::serde_as_string!($t, $doc, None::<&str>);
+    };
+    ($t:ty, $doc:expr, $pattern:expr) => {
+        impl schemars::JsonSchema for $t {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($t).into()
+            }
+
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                let mut s = schemars::json_schema!({ "type": "string", "description": $doc });
+                if let Some(p) = $pattern {
+                    s.insert("pattern".into(), p.into());
+                }
+                s
+            }
+        }
+
         impl serde::Serialize for $t {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.collect_str(self)

@@ -7,7 +7,7 @@ use crate::{DateValue, Lang, SourceId};
 
 /// The language of one stretch (usually a paragraph) of a mixed-language document.
 /// `start..end` are byte offsets into the normalised text.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct LangSpan {
     pub start: usize,
     pub end: usize,
@@ -21,7 +21,7 @@ impl LangSpan {
 }
 
 /// A document ready to be stored: everything but the store-assigned fields.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct NewSource {
     /// Hash of `text` (see [`SourceId::of_text`]).
     pub id: SourceId,
@@ -48,7 +48,7 @@ pub struct NewSource {
 }
 
 /// A stored document.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Source {
     #[serde(flatten)]
     pub new: NewSource,

@@ -9,20 +9,20 @@ use serde::{Deserialize, Serialize};
 
 use crate::ExtractError;
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct ActorRef {
     pub id: String,
     pub name_en: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct ParticipantView {
     pub id: String,
     pub name_en: String,
     pub role: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct CitationView {
     pub source_id: SourceId,
     pub outlet: Option<String>,
@@ -35,7 +35,7 @@ pub struct CitationView {
 }
 
 /// An event as the CLI, the API and briefings show it.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct EventView {
     pub id: String,
     #[serde(rename = "type")]
@@ -202,7 +202,7 @@ pub fn chronology(store: &dyn Store, filter: &EventFilter) -> Result<Vec<EventVi
 }
 
 /// One row of the exchange counts.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct ExchangeRow {
     pub period: String,
     pub exchanges: usize,

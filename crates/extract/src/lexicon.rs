@@ -60,7 +60,7 @@ const ANAPHORA: (&str, &str) = (
     include_str!("../../../data/triggers/anaphora.toml"),
 );
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct ReferenceFile {
     before: Vec<String>,
@@ -69,7 +69,7 @@ struct ReferenceFile {
 
 /// Words that, near a trigger, make it report no event (`modality.toml`,
 /// `commemoration.toml`).
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct WindowFile {
     window_before: u16,
@@ -94,14 +94,14 @@ struct WindowFile {
 }
 
 /// Words that make an attended summit the setting of talks (`setting.toml`).
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct SettingFile {
     terms: Vec<String>,
 }
 
 /// Words that mark who sent a message and who received it (`direction.toml`).
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct DirectionFile {
     sender_before: Vec<String>,
@@ -113,7 +113,7 @@ struct DirectionFile {
     head_after: Vec<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct AnaphoraFile {
     terms: Vec<String>,
@@ -126,13 +126,13 @@ struct AnaphoraFile {
     accompany: Vec<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct EventsFile {
     trigger: Vec<TriggerEntry>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct TriggerEntry {
     #[serde(rename = "type")]
@@ -150,20 +150,20 @@ struct TriggerEntry {
     en: Vec<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct FrameworksFile {
     framework: Vec<FrameworkEntry>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct FrameworkEntry {
     id: String,
     terms: Vec<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct SpeechFile {
     ja: Vec<String>,

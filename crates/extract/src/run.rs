@@ -11,7 +11,7 @@ use crate::{ExtractError, Extractor, Input, same_event};
 pub const BUNDLED: &str = "bundled";
 
 /// Counts of one extraction run.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RunSummary {
     /// Sources extracted and stored.
     pub sources: usize,
@@ -28,7 +28,7 @@ pub struct RunSummary {
 }
 
 /// A source that one run could not extract, and why.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct FailedSource {
     /// The source's id (hex).
     pub id: String,

@@ -115,7 +115,7 @@ impl Default for IngestOptions {
 }
 
 /// What happened to one document.
-#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     New,
@@ -125,7 +125,7 @@ pub enum Status {
 }
 
 /// The outcome for one document (or one input that failed as a whole).
-#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct ItemReport {
     pub origin: String,
     pub status: Status,
@@ -140,7 +140,7 @@ pub struct ItemReport {
 }
 
 /// Counts and the per-item reports of one run.
-#[derive(Debug, Clone, Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, Default, schemars::JsonSchema)]
 pub struct Summary {
     pub new: usize,
     pub unchanged: usize,

@@ -16,8 +16,9 @@ pub struct ApiError {
 }
 
 /// The body of an error answer.
-#[derive(Serialize)]
-struct Problem<'a> {
+/// An error answer's body (`application/problem+json`, RFC 9457).
+#[derive(Serialize, schemars::JsonSchema)]
+pub(crate) struct Problem<'a> {
     #[serde(rename = "type")]
     kind_uri: String,
     title: &'a str,

@@ -14,6 +14,7 @@
 
 mod auth;
 mod error;
+pub mod openapi;
 mod routes;
 
 use std::future::Future;

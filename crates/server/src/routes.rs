@@ -9,7 +9,7 @@ use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
+
 use axum::{Json, Router};
 use entente_app::export::ExportFormat;
 use entente_app::{
@@ -30,55 +30,9 @@ type S = Arc<Server>;
 type Res = Result<Response, ApiError>;
 
 pub fn api() -> Router<S> {
-    Router::new()
-        .route("/api/v1/health", get(health))
-        .route("/api/v1/session", post(login).delete(logout))
-        .route("/api/v1/me", get(me))
-        .route("/api/v1/tokens", get(list_tokens).post(create_token))
-        .route("/api/v1/tokens/{id}", axum::routing::delete(revoke_token))
-        .route("/api/v1/users", get(list_users).post(add_user))
-        .route("/api/v1/users/{name}/disable", post(disable_user))
-        .route("/api/v1/users/{name}/enable", post(enable_user))
-        .route("/api/v1/users/{name}/password", put(reset_password))
-        .route("/api/v1/sources", get(list_sources))
-        .route("/api/v1/sources/{id}", get(show_source))
-        .route("/api/v1/search", get(search))
-        .route("/api/v1/events", get(list_events).post(add_event))
-        .route("/api/v1/events/{id}", get(show_event).patch(edit_event))
-        .route("/api/v1/events/{id}/confirm", post(confirm_event))
-        .route("/api/v1/events/{id}/reject", post(reject_event))
-        .route("/api/v1/events/{id}/audit", get(event_audit))
-        .route("/api/v1/audit", get(audit))
-        .route("/api/v1/actors", get(list_actors))
-        .route("/api/v1/actors/{id}", get(show_actor))
-        .route("/api/v1/chronology", get(chronology))
-        .route("/api/v1/exchanges", get(exchanges))
-        .route("/api/v1/compare", get(compare))
-        .route("/api/v1/trends/phrase", get(trend))
-        .route("/api/v1/trends/ladder", get(ladder))
-        .route("/api/v1/graph", get(graph))
-        .route("/api/v1/briefings", post(briefing))
-        .route("/api/v1/trade/files", get(trade_files))
-        .route("/api/v1/trade/totals", post(trade_totals))
-        .route("/api/v1/trade/ytd", post(trade_ytd))
-        .route("/api/v1/trade/top", post(trade_top))
-        .route("/api/v1/trade/series", post(trade_series))
-        .route("/api/v1/trade/screen", post(trade_screen))
-        .route("/api/v1/trade/reconcile", post(trade_reconcile))
-        .route("/api/v1/exports/sources", get(export_sources))
-        .route("/api/v1/exports/events", get(export_events))
-        .route("/api/v1/jobs", get(list_jobs))
-        .route("/api/v1/jobs/ingest", post(ingest_job))
-        .route("/api/v1/jobs/extract", post(extract_job))
-        .route("/api/v1/jobs/ingest-urls", post(ingest_urls_job))
-        .route("/api/v1/jobs/trade-import", post(trade_import_job))
-        .route("/api/v1/jobs/{id}", get(show_job))
-        .route("/api/v1/jobs/{id}/retry", post(retry_job))
-        .route("/api/v1/jobs/{id}/cancel", post(cancel_job))
-        .route("/api/v1/jobs/{id}/events", get(job_events))
-        .route("/api/v1/watches", get(list_watches).post(add_watch))
-        .route("/api/v1/watches/{id}", get(show_watch).delete(remove_watch))
-        .route("/api/v1/watches/{id}/run", post(run_watch))
+    crate::openapi::ops()
+        .into_iter()
+        .fold(Router::new(), |r, op| r.route(op.path, (op.handler)()))
 }
 
 /// Any other path: a problem document, not an empty 404.
@@ -99,8 +53,15 @@ impl<T: DeserializeOwned, St: Send + Sync> FromRequest<St> for Body<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &St) -> Result<Body<T>, ApiError> {
-        match Json::<T>::from_request(req, state).await {
-            Ok(Json(v)) => Ok(Body(v)),
+        match Json::<serde_json::Value>::from_request(req, state).await {
+            // Every body is an object: serde would also read a struct from an array of its
+            // fields in order, which no caller means.
+            Ok(Json(v)) if !v.is_object() => Err(ApiError::invalid(
+                "request body: a JSON object, `{…}`, not an array or a single value",
+            )),
+            Ok(Json(v)) => serde_json::from_value(v)
+                .map(Body)
+                .map_err(|e| ApiError::invalid(format!("request body: {e}"))),
             Err(rej) => Err(match rej.status() {
                 StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
                     StatusCode::PAYLOAD_TOO_LARGE,
@@ -118,17 +79,23 @@ impl<T: DeserializeOwned, St: Send + Sync> FromRequest<St> for Body<T> {
     }
 }
 
-/// Query parameters (repeat a name for a list: `actors=KP&actors=RU`).
+/// Query parameters (repeat a name for a list: `actors=KP&actors=RU`). A parameter with an
+/// empty value (`from=`, as an HTML form sends an empty field) is the same as one left out.
 pub struct Q<T>(pub T);
 
 impl<T: DeserializeOwned, St: Send + Sync> FromRequestParts<St> for Q<T> {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &St) -> Result<Q<T>, ApiError> {
-        axum_extra::extract::Query::<T>::from_request_parts(parts, state)
-            .await
-            .map(|q| Q(q.0))
-            .map_err(|rej| ApiError::invalid(format!("query parameters: {}", rej.body_text())))
+    async fn from_request_parts(parts: &mut Parts, _state: &St) -> Result<Q<T>, ApiError> {
+        let query = parts.uri.query().unwrap_or("");
+        let given: String = query
+            .split('&')
+            .filter(|pair| pair.split_once('=').is_some_and(|(_, v)| !v.is_empty()))
+            .collect::<Vec<_>>()
+            .join("&");
+        serde_html_form::from_str::<T>(&given)
+            .map(Q)
+            .map_err(|e| ApiError::invalid(format!("query parameters: {e}")))
     }
 }
 
@@ -156,13 +123,21 @@ fn allow(caller: &Principal, act: Permission) -> Result<(), ApiError> {
 
 // ---- health, sessions, tokens, users ----
 
-#[derive(Serialize)]
-struct Health {
+#[derive(Serialize, schemars::JsonSchema)]
+pub(crate) struct Health {
     status: &'static str,
     version: &'static str,
 }
 
-async fn health() -> Res {
+/// The OpenAPI document, built once.
+pub(crate) async fn openapi_json(Caller(who): Caller) -> Res {
+    allow(&who, Permission::Read)?;
+    static DOC: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let doc = DOC.get_or_init(|| crate::openapi::document().to_string());
+    text("application/json", doc.clone())
+}
+
+pub(crate) async fn health() -> Res {
     json(
         StatusCode::OK,
         &Health {
@@ -173,8 +148,8 @@ async fn health() -> Res {
 }
 
 /// What a sign-in answers: the session's token itself only travels in the cookie.
-#[derive(Serialize)]
-struct SessionView {
+#[derive(Serialize, schemars::JsonSchema)]
+pub(crate) struct SessionView {
     user: entente_app::UserView,
     /// Send it as `X-CSRF-Token` with every request that changes something.
     csrf: String,
@@ -193,7 +168,7 @@ fn cookie(server: &Server, value: &str, max_age: i64) -> Result<HeaderValue, Api
     .map_err(|e| ApiError::internal(format!("session cookie: {e}")))
 }
 
-async fn login(
+pub(crate) async fn login(
     State(s): State<S>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     Body(req): Body<Login>,
@@ -230,7 +205,7 @@ async fn login(
     }
 }
 
-async fn logout(State(s): State<S>, Caller(_who): Caller, headers: HeaderMap) -> Res {
+pub(crate) async fn logout(State(s): State<S>, Caller(_who): Caller, headers: HeaderMap) -> Res {
     if let Some(token) = session_cookie(&headers) {
         s.blocking(move |app| app.logout(&token)).await?;
     }
@@ -240,16 +215,16 @@ async fn logout(State(s): State<S>, Caller(_who): Caller, headers: HeaderMap) ->
     Ok(r)
 }
 
-async fn me(Caller(who): Caller) -> Res {
+pub(crate) async fn me(Caller(who): Caller) -> Res {
     json(StatusCode::OK, &who)
 }
 
-async fn list_tokens(State(s): State<S>, Caller(who): Caller) -> Res {
+pub(crate) async fn list_tokens(State(s): State<S>, Caller(who): Caller) -> Res {
     let rows = s.blocking(move |app| app.tokens(&who)).await?;
     json(StatusCode::OK, &rows)
 }
 
-async fn create_token(
+pub(crate) async fn create_token(
     State(s): State<S>,
     Caller(who): Caller,
     Body(req): Body<TokenCreate>,
@@ -258,42 +233,46 @@ async fn create_token(
     json(StatusCode::CREATED, &made)
 }
 
-async fn revoke_token(State(s): State<S>, Caller(who): Caller, Seg(id): Seg) -> Res {
+pub(crate) async fn revoke_token(State(s): State<S>, Caller(who): Caller, Seg(id): Seg) -> Res {
     let t = s.blocking(move |app| app.revoke_token(&who, &id)).await?;
     json(StatusCode::OK, &t)
 }
 
-async fn list_users(State(s): State<S>, Caller(who): Caller) -> Res {
+pub(crate) async fn list_users(State(s): State<S>, Caller(who): Caller) -> Res {
     let rows = s.blocking(move |app| app.users(&who)).await?;
     json(StatusCode::OK, &rows)
 }
 
-async fn add_user(State(s): State<S>, Caller(who): Caller, Body(req): Body<UserAdd>) -> Res {
+pub(crate) async fn add_user(
+    State(s): State<S>,
+    Caller(who): Caller,
+    Body(req): Body<UserAdd>,
+) -> Res {
     let u = s.blocking(move |app| app.add_user(&who, &req)).await?;
     json(StatusCode::CREATED, &u)
 }
 
-async fn disable_user(State(s): State<S>, Caller(who): Caller, Seg(name): Seg) -> Res {
+pub(crate) async fn disable_user(State(s): State<S>, Caller(who): Caller, Seg(name): Seg) -> Res {
     let u = s
         .blocking(move |app| app.set_user_disabled(&who, &name, true))
         .await?;
     json(StatusCode::OK, &u)
 }
 
-async fn enable_user(State(s): State<S>, Caller(who): Caller, Seg(name): Seg) -> Res {
+pub(crate) async fn enable_user(State(s): State<S>, Caller(who): Caller, Seg(name): Seg) -> Res {
     let u = s
         .blocking(move |app| app.set_user_disabled(&who, &name, false))
         .await?;
     json(StatusCode::OK, &u)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct NewPassword {
+pub(crate) struct NewPassword {
     password: String,
 }
 
-async fn reset_password(
+pub(crate) async fn reset_password(
     State(s): State<S>,
     Caller(who): Caller,
     Seg(name): Seg,
@@ -320,8 +299,8 @@ fn page_limit(limit: Option<usize>, default: usize) -> Result<usize, ApiError> {
     }
 }
 
-#[derive(Serialize)]
-struct NextPage<'a> {
+#[derive(Serialize, schemars::JsonSchema)]
+pub(crate) struct NextPage<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     outlet: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -330,7 +309,11 @@ struct NextPage<'a> {
     after: i64,
 }
 
-async fn list_sources(State(s): State<S>, Caller(who): Caller, Q(mut q): Q<SourceQuery>) -> Res {
+pub(crate) async fn list_sources(
+    State(s): State<S>,
+    Caller(who): Caller,
+    Q(mut q): Q<SourceQuery>,
+) -> Res {
     allow(&who, Permission::Read)?;
     let limit = page_limit(q.limit, 100)?;
     q.limit = Some(limit);
@@ -352,13 +335,17 @@ async fn list_sources(State(s): State<S>, Caller(who): Caller, Q(mut q): Q<Sourc
     Ok(r)
 }
 
-async fn show_source(State(s): State<S>, Caller(who): Caller, Seg(id): Seg) -> Res {
+pub(crate) async fn show_source(State(s): State<S>, Caller(who): Caller, Seg(id): Seg) -> Res {
     allow(&who, Permission::Read)?;
     let d = s.blocking(move |app| app.source(&id)).await?;
     json(StatusCode::OK, &d)
 }
 
-async fn search(State(s): State<S>, Caller(who): Caller, Q(mut q): Q<SearchRequest>) -> Res {
+pub(crate) async fn search(
+    State(s): State<S>,
+    Caller(who): Caller,
+    Q(mut q): Q<SearchRequest>,
+) -> Res {
     allow(&who, Permission::Read)?;
     q.limit = page_limit(Some(q.limit), 10)?;
     let page = s.blocking(move |app| app.search(&q)).await?;
@@ -401,19 +388,29 @@ fn with_etag(status: StatusCode, e: &entente_app::EventView) -> Res {
     Ok(r)
 }
 
-async fn list_events(State(s): State<S>, Caller(who): Caller, Q(q): Q<EventQuery>) -> Res {
+pub(crate) async fn list_events(
+    State(s): State<S>,
+    Caller(who): Caller,
+    Q(q): Q<EventQuery>,
+) -> Res {
     allow(&who, Permission::Read)?;
     let rows = s.blocking(move |app| app.events(&q)).await?;
     json(StatusCode::OK, &rows)
 }
 
-async fn show_event(State(s): State<S>, Caller(who): Caller, Seg(id): Seg) -> Res {
+pub(crate) async fn show_event(State(s): State<S>, Caller(who): Caller, Seg(id): Seg) -> Res {
     allow(&who, Permission::Read)?;
     let e = s.blocking(move |app| app.event(&id)).await?;
     with_etag(StatusCode::OK, &e)
 }
 
-async fn review(s: S, who: Principal, id: String, headers: HeaderMap, status: Status) -> Res {
+pub(crate) async fn review(
+    s: S,
+    who: Principal,
+    id: String,
+    headers: HeaderMap,
+    status: Status,
+) -> Res {
     allow(&who, Permission::Write)?;
     let expected = if_match(&headers)?;
     let e = s
@@ -422,15 +419,25 @@ async fn review(s: S, who: Principal, id: String, headers: HeaderMap, status: St
     with_etag(StatusCode::OK, &e)
 }
 
-async fn confirm_event(State(s): State<S>, Caller(who): Caller, Seg(id): Seg, h: HeaderMap) -> Res {
+pub(crate) async fn confirm_event(
+    State(s): State<S>,
+    Caller(who): Caller,
+    Seg(id): Seg,
+    h: HeaderMap,
+) -> Res {
     review(s, who, id, h, Status::Confirmed).await
 }
 
-async fn reject_event(State(s): State<S>, Caller(who): Caller, Seg(id): Seg, h: HeaderMap) -> Res {
+pub(crate) async fn reject_event(
+    State(s): State<S>,
+    Caller(who): Caller,
+    Seg(id): Seg,
+    h: HeaderMap,
+) -> Res {
     review(s, who, id, h, Status::Rejected).await
 }
 
-async fn edit_event(
+pub(crate) async fn edit_event(
     State(s): State<S>,
     Caller(who): Caller,
     Seg(id): Seg,
@@ -461,7 +468,11 @@ async fn edit_event(
     with_etag(StatusCode::OK, &e)
 }
 
-async fn add_event(State(s): State<S>, Caller(who): Caller, Body(req): Body<EventAdd>) -> Res {
+pub(crate) async fn add_event(
+    State(s): State<S>,
+    Caller(who): Caller,
+    Body(req): Body<EventAdd>,
+) -> Res {
     allow(&who, Permission::Write)?;
     let e = s.blocking(move |app| app.add_event(&who, &req)).await?;
     let mut r = with_etag(StatusCode::CREATED, &e)?;
@@ -471,14 +482,14 @@ async fn add_event(State(s): State<S>, Caller(who): Caller, Body(req): Body<Even
     Ok(r)
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
-struct AuditPage {
+pub(crate) struct AuditPage {
     after: Option<i64>,
     limit: Option<usize>,
 }
 
-async fn event_audit(
+pub(crate) async fn event_audit(
     State(s): State<S>,
     Caller(who): Caller,
     Seg(id): Seg,
@@ -501,7 +512,11 @@ async fn event_audit(
     json(StatusCode::OK, &rows)
 }
 
-async fn audit(State(s): State<S>, Caller(who): Caller, Q(mut f): Q<AuditFilter>) -> Res {
+pub(crate) async fn audit(
+    State(s): State<S>,
+    Caller(who): Caller,
+    Q(mut f): Q<AuditFilter>,
+) -> Res {
     allow(&who, Permission::Read)?;
     f.limit = page_limit(Some(f.limit).filter(|n| *n > 0), 100)?;
     let rows = s.blocking(move |app| app.audit_log(&f)).await?;
@@ -510,66 +525,87 @@ async fn audit(State(s): State<S>, Caller(who): Caller, Q(mut f): Q<AuditFilter>
 
 // ---- actors and analyses ----
 
-async fn list_actors(State(s): State<S>, Caller(who): Caller, Q(q): Q<ActorQuery>) -> Res {
+pub(crate) async fn list_actors(
+    State(s): State<S>,
+    Caller(who): Caller,
+    Q(q): Q<ActorQuery>,
+) -> Res {
     allow(&who, Permission::Read)?;
     let rows = s.blocking(move |app| app.actors(&q)).await?;
     json(StatusCode::OK, &rows)
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
-struct OnDay {
+pub(crate) struct OnDay {
     on: Option<DateValue>,
 }
 
-async fn show_actor(State(s): State<S>, Caller(who): Caller, Seg(id): Seg, Q(d): Q<OnDay>) -> Res {
+pub(crate) async fn show_actor(
+    State(s): State<S>,
+    Caller(who): Caller,
+    Seg(id): Seg,
+    Q(d): Q<OnDay>,
+) -> Res {
     allow(&who, Permission::Read)?;
     let a = s.blocking(move |app| app.actor(&id, d.on)).await?;
     json(StatusCode::OK, &a)
 }
 
-async fn chronology(State(s): State<S>, Caller(who): Caller, Q(q): Q<ChronologyQuery>) -> Res {
+pub(crate) async fn chronology(
+    State(s): State<S>,
+    Caller(who): Caller,
+    Q(q): Q<ChronologyQuery>,
+) -> Res {
     allow(&who, Permission::Read)?;
     let rows = s.blocking(move |app| app.chronology(&q)).await?;
     json(StatusCode::OK, &rows)
 }
 
-async fn exchanges(State(s): State<S>, Caller(who): Caller, Q(q): Q<ExchangesQuery>) -> Res {
+pub(crate) async fn exchanges(
+    State(s): State<S>,
+    Caller(who): Caller,
+    Q(q): Q<ExchangesQuery>,
+) -> Res {
     allow(&who, Permission::Read)?;
     let rows = s.blocking(move |app| app.exchanges(&q)).await?;
     json(StatusCode::OK, &rows)
 }
 
-async fn compare(State(s): State<S>, Caller(who): Caller, Q(q): Q<CompareRequest>) -> Res {
+pub(crate) async fn compare(
+    State(s): State<S>,
+    Caller(who): Caller,
+    Q(q): Q<CompareRequest>,
+) -> Res {
     allow(&who, Permission::Read)?;
     let c = s.blocking(move |app| app.compare(&q)).await?;
     json(StatusCode::OK, &c)
 }
 
-async fn trend(State(s): State<S>, Caller(who): Caller, Q(q): Q<TrendQuery>) -> Res {
+pub(crate) async fn trend(State(s): State<S>, Caller(who): Caller, Q(q): Q<TrendQuery>) -> Res {
     allow(&who, Permission::Read)?;
     let t = s.blocking(move |app| app.trend(&q)).await?;
     json(StatusCode::OK, &t)
 }
 
-async fn ladder(State(s): State<S>, Caller(who): Caller, Q(q): Q<LadderQuery>) -> Res {
+pub(crate) async fn ladder(State(s): State<S>, Caller(who): Caller, Q(q): Q<LadderQuery>) -> Res {
     allow(&who, Permission::Read)?;
     let t = s.blocking(move |app| app.ladder_trend(&q)).await?;
     json(StatusCode::OK, &t)
 }
 
-#[derive(Deserialize, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Deserialize, Default, Clone, Copy, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
-enum GraphFormat {
+pub(crate) enum GraphFormat {
     #[default]
     Json,
     Graphml,
     Gexf,
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
-struct GraphParams {
+pub(crate) struct GraphParams {
     actors: Vec<String>,
     from: Option<DateValue>,
     to: Option<DateValue>,
@@ -585,7 +621,7 @@ fn text(content_type: &'static str, body: String) -> Res {
         .into_response())
 }
 
-async fn graph(State(s): State<S>, Caller(who): Caller, Q(p): Q<GraphParams>) -> Res {
+pub(crate) async fn graph(State(s): State<S>, Caller(who): Caller, Q(p): Q<GraphParams>) -> Res {
     allow(&who, Permission::Read)?;
     let q = GraphQuery {
         actors: p.actors,
@@ -600,37 +636,43 @@ async fn graph(State(s): State<S>, Caller(who): Caller, Q(p): Q<GraphParams>) ->
     }
 }
 
-#[derive(Deserialize, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Deserialize, Default, Clone, Copy, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
-enum BriefFormat {
+pub(crate) enum BriefFormat {
     #[default]
     Html,
     Md,
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
-struct BriefParams {
+pub(crate) struct BriefParams {
     format: BriefFormat,
 }
 
 /// A Markdown briefing with the SVG charts it links to (`NAME-svgs/…`).
-#[derive(Serialize)]
-struct MarkdownBriefing {
+#[derive(Serialize, schemars::JsonSchema)]
+pub(crate) struct MarkdownBriefing {
     markdown: String,
     svgs: std::collections::BTreeMap<String, String>,
 }
 
 /// A briefing from a spec sent as JSON (`application/json`) or TOML (`application/toml`),
 /// rendered as one HTML page or as Markdown with its SVG charts.
-async fn briefing(
+pub(crate) async fn briefing(
     State(s): State<S>,
     Caller(who): Caller,
     Q(p): Q<BriefParams>,
     headers: HeaderMap,
-    body: String,
+    Raw(bytes): Raw,
 ) -> Res {
     allow(&who, Permission::Read)?;
+    let body = String::from_utf8(bytes.to_vec()).map_err(|e| {
+        ApiError::invalid(format!(
+            "request body: a spec is UTF-8 text; invalid byte at {}",
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
     let kind = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -681,37 +723,57 @@ async fn briefing(
     }
 }
 
-async fn trade_files(State(s): State<S>, Caller(who): Caller) -> Res {
+pub(crate) async fn trade_files(State(s): State<S>, Caller(who): Caller) -> Res {
     allow(&who, Permission::Read)?;
     let rows = s.blocking(move |app| app.trade_files()).await?;
     json(StatusCode::OK, &rows)
 }
 
-async fn trade_totals(State(s): State<S>, Caller(who): Caller, Body(q): Body<TotalsQuery>) -> Res {
+pub(crate) async fn trade_totals(
+    State(s): State<S>,
+    Caller(who): Caller,
+    Body(q): Body<TotalsQuery>,
+) -> Res {
     allow(&who, Permission::Read)?;
     let r = s.blocking(move |app| app.trade_totals(&q)).await?;
     json(StatusCode::OK, &r)
 }
 
-async fn trade_ytd(State(s): State<S>, Caller(who): Caller, Body(q): Body<YtdQuery>) -> Res {
+pub(crate) async fn trade_ytd(
+    State(s): State<S>,
+    Caller(who): Caller,
+    Body(q): Body<YtdQuery>,
+) -> Res {
     allow(&who, Permission::Read)?;
     let r = s.blocking(move |app| app.trade_ytd(&q)).await?;
     json(StatusCode::OK, &r)
 }
 
-async fn trade_top(State(s): State<S>, Caller(who): Caller, Body(q): Body<TopQuery>) -> Res {
+pub(crate) async fn trade_top(
+    State(s): State<S>,
+    Caller(who): Caller,
+    Body(q): Body<TopQuery>,
+) -> Res {
     allow(&who, Permission::Read)?;
     let r = s.blocking(move |app| app.trade_top(&q)).await?;
     json(StatusCode::OK, &r)
 }
 
-async fn trade_series(State(s): State<S>, Caller(who): Caller, Body(q): Body<SeriesQuery>) -> Res {
+pub(crate) async fn trade_series(
+    State(s): State<S>,
+    Caller(who): Caller,
+    Body(q): Body<SeriesQuery>,
+) -> Res {
     allow(&who, Permission::Read)?;
     let r = s.blocking(move |app| app.trade_series(&q)).await?;
     json(StatusCode::OK, &r)
 }
 
-async fn trade_screen(State(s): State<S>, Caller(who): Caller, Body(q): Body<ScreenQuery>) -> Res {
+pub(crate) async fn trade_screen(
+    State(s): State<S>,
+    Caller(who): Caller,
+    Body(q): Body<ScreenQuery>,
+) -> Res {
     allow(&who, Permission::Read)?;
     if q.measures.is_some() {
         // A path on the server's disk is not the caller's to name.
@@ -723,7 +785,7 @@ async fn trade_screen(State(s): State<S>, Caller(who): Caller, Body(q): Body<Scr
     json(StatusCode::OK, &r)
 }
 
-async fn trade_reconcile(
+pub(crate) async fn trade_reconcile(
     State(s): State<S>,
     Caller(who): Caller,
     Body(q): Body<ReconcileQuery>,
@@ -757,9 +819,9 @@ impl<St: Send + Sync> FromRequest<St> for Raw {
 }
 
 /// How to read an uploaded file: the ingest options a user gives `entente ingest`.
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct UploadParams {
+pub(crate) struct UploadParams {
     /// The file's name (its extension picks the reader unless `format` says).
     name: String,
     #[serde(default)]
@@ -799,7 +861,7 @@ fn upload_name(name: &str) -> Result<&str, ApiError> {
 
 /// Keeps an upload under `DATA_DIR/uploads/`, in a directory of its own, and submits the job
 /// `make` builds from its path; the directory is removed again if the job is refused.
-async fn upload_job(
+pub(crate) async fn upload_job(
     s: &S,
     who: entente_app::Principal,
     name: &str,
@@ -836,7 +898,7 @@ async fn upload_job(
     accepted(&view)
 }
 
-async fn ingest_job(
+pub(crate) async fn ingest_job(
     State(s): State<S>,
     Caller(who): Caller,
     Q(p): Q<UploadParams>,
@@ -862,9 +924,9 @@ async fn ingest_job(
 
 /// Pages and feeds to fetch and ingest: http(s) addresses only (a server path or standard
 /// input is never taken from a caller), fetched confined like the CLI's.
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct UrlIngest {
+pub(crate) struct UrlIngest {
     urls: Vec<String>,
     #[serde(default)]
     outlet: Option<String>,
@@ -882,7 +944,7 @@ struct UrlIngest {
     map: Option<String>,
 }
 
-async fn ingest_urls_job(
+pub(crate) async fn ingest_urls_job(
     State(s): State<S>,
     Caller(who): Caller,
     Body(req): Body<UrlIngest>,
@@ -920,9 +982,9 @@ async fn ingest_urls_job(
 }
 
 /// A customs file uploaded for the trade store, and what it does not say itself.
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct TradeUploadParams {
+pub(crate) struct TradeUploadParams {
     name: String,
     /// `china-customs`, `comtrade` or `csv`.
     format: entente_app::TradeFormat,
@@ -934,7 +996,7 @@ struct TradeUploadParams {
     cumulative: bool,
 }
 
-async fn trade_import_job(
+pub(crate) async fn trade_import_job(
     State(s): State<S>,
     Caller(who): Caller,
     Q(p): Q<TradeUploadParams>,
@@ -969,9 +1031,9 @@ fn download(format: ExportFormat, what: &str, body: axum::body::Body) -> Res {
     Ok(r)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct SourceExport {
+pub(crate) struct SourceExport {
     format: ExportFormat,
     #[serde(default)]
     outlet: Option<String>,
@@ -981,7 +1043,11 @@ struct SourceExport {
 
 /// Every source's metadata as CSV or JSON Lines, streamed a page at a time: no cap on the
 /// count, and the server holds one page. A reader that disconnects stops the export.
-async fn export_sources(State(s): State<S>, Caller(who): Caller, Q(p): Q<SourceExport>) -> Res {
+pub(crate) async fn export_sources(
+    State(s): State<S>,
+    Caller(who): Caller,
+    Q(p): Q<SourceExport>,
+) -> Res {
     allow(&who, Permission::Read)?;
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<axum::body::Bytes, std::io::Error>>(4);
     let app = s.shared_app();
@@ -1011,9 +1077,9 @@ async fn export_sources(State(s): State<S>, Caller(who): Caller, Q(p): Q<SourceE
     download(format, "sources", axum::body::Body::from_stream(stream))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct EventExport {
+pub(crate) struct EventExport {
     format: ExportFormat,
     #[serde(default)]
     actors: Vec<String>,
@@ -1028,7 +1094,11 @@ struct EventExport {
 }
 
 /// The events matching the filters of `GET events`, as CSV or JSON Lines.
-async fn export_events(State(s): State<S>, Caller(who): Caller, Q(p): Q<EventExport>) -> Res {
+pub(crate) async fn export_events(
+    State(s): State<S>,
+    Caller(who): Caller,
+    Q(p): Q<EventExport>,
+) -> Res {
     allow(&who, Permission::Read)?;
     let q = EventQuery {
         actors: p.actors,
@@ -1050,7 +1120,7 @@ fn accepted(view: &entente_app::JobView) -> Res {
     Ok(r)
 }
 
-async fn extract_job(
+pub(crate) async fn extract_job(
     State(s): State<S>,
     Caller(who): Caller,
     Body(req): Body<ExtractRequest>,
@@ -1063,14 +1133,14 @@ async fn extract_job(
     accepted(&view)
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
-struct JobPage {
+pub(crate) struct JobPage {
     before: Option<String>,
     limit: Option<usize>,
 }
 
-async fn list_jobs(State(s): State<S>, Caller(who): Caller, Q(p): Q<JobPage>) -> Res {
+pub(crate) async fn list_jobs(State(s): State<S>, Caller(who): Caller, Q(p): Q<JobPage>) -> Res {
     allow(&who, Permission::Read)?;
     let limit = page_limit(p.limit, 100)?;
     let rows = s
@@ -1079,20 +1149,20 @@ async fn list_jobs(State(s): State<S>, Caller(who): Caller, Q(p): Q<JobPage>) ->
     json(StatusCode::OK, &rows)
 }
 
-async fn show_job(State(s): State<S>, Caller(who): Caller, Seg(id): Seg) -> Res {
+pub(crate) async fn show_job(State(s): State<S>, Caller(who): Caller, Seg(id): Seg) -> Res {
     allow(&who, Permission::Read)?;
     let j = s.blocking(move |app| app.job(&id)).await?;
     json(StatusCode::OK, &j)
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
-struct RetryParams {
+pub(crate) struct RetryParams {
     /// Only the inputs (ingest) or sources (extraction) whose items failed.
     failed: bool,
 }
 
-async fn retry_job(
+pub(crate) async fn retry_job(
     State(s): State<S>,
     Caller(who): Caller,
     Seg(id): Seg,
@@ -1108,34 +1178,38 @@ async fn retry_job(
 
 /// Cancels a queued job at once, a running one at its next document or source (202: the
 /// job shown is still running; its progress stream ends with it `cancelled`).
-async fn cancel_job(State(s): State<S>, Caller(who): Caller, Seg(id): Seg) -> Res {
+pub(crate) async fn cancel_job(State(s): State<S>, Caller(who): Caller, Seg(id): Seg) -> Res {
     allow(&who, Permission::Write)?;
     let view = s.blocking(move |app| app.cancel_job(&who, &id)).await?;
     accepted(&view)
 }
 
-async fn list_watches(State(s): State<S>, Caller(who): Caller) -> Res {
+pub(crate) async fn list_watches(State(s): State<S>, Caller(who): Caller) -> Res {
     let rows = s.blocking(move |app| app.watches(&who)).await?;
     json(StatusCode::OK, &rows)
 }
 
-async fn add_watch(State(s): State<S>, Caller(who): Caller, Body(req): Body<WatchAdd>) -> Res {
+pub(crate) async fn add_watch(
+    State(s): State<S>,
+    Caller(who): Caller,
+    Body(req): Body<WatchAdd>,
+) -> Res {
     let w = s.blocking(move |app| app.add_watch(&who, &req)).await?;
     json(StatusCode::CREATED, &w)
 }
 
-async fn show_watch(State(s): State<S>, Caller(who): Caller, Seg(id): Seg) -> Res {
+pub(crate) async fn show_watch(State(s): State<S>, Caller(who): Caller, Seg(id): Seg) -> Res {
     let w = s.blocking(move |app| app.watch(&who, &id)).await?;
     json(StatusCode::OK, &w)
 }
 
-async fn remove_watch(State(s): State<S>, Caller(who): Caller, Seg(id): Seg) -> Res {
+pub(crate) async fn remove_watch(State(s): State<S>, Caller(who): Caller, Seg(id): Seg) -> Res {
     s.blocking(move |app| app.remove_watch(&who, &id)).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 /// Polls a watch now, as a job (202 with the job; follow it at `/api/v1/jobs/{id}`).
-async fn run_watch(State(s): State<S>, Caller(who): Caller, Seg(id): Seg) -> Res {
+pub(crate) async fn run_watch(State(s): State<S>, Caller(who): Caller, Seg(id): Seg) -> Res {
     let view = s
         .blocking(move |app| app.submit_job(&who, &JobRequest::Watch(WatchJob { watch: id })))
         .await?;
@@ -1148,7 +1222,7 @@ const JOB_POLL: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// A job's progress as server-sent events: `progress` each time it moves, then one
 /// `finished` (or `error`) and the end of the stream. Each event's data is the job as JSON.
-async fn job_events(State(s): State<S>, Caller(who): Caller, Seg(id): Seg) -> Res {
+pub(crate) async fn job_events(State(s): State<S>, Caller(who): Caller, Seg(id): Seg) -> Res {
     use axum::response::sse::{Event, KeepAlive, Sse};
     allow(&who, Permission::Read)?;
     let first = {

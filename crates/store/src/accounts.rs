@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::StoreError;
 
 /// A user.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct UserRow {
     pub name: String,
     /// `viewer`, `analyst` or `admin`.
@@ -20,7 +20,7 @@ pub struct UserRow {
 }
 
 /// A browser session.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SessionRow {
     /// BLAKE3 (hex) of the session token.
     pub token_hash: String,
@@ -33,7 +33,7 @@ pub struct SessionRow {
 }
 
 /// An API token.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TokenRow {
     /// A short public id (for lists and revocation).
     pub id: String,

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::StoreError;
 
 /// One job.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct JobRow {
     pub id: String,
     /// `ingest`, `extract`.
@@ -29,7 +29,7 @@ pub struct JobRow {
 }
 
 /// One item of a job that failed (a file, a record, a source) and why.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct JobItem {
     pub item: String,
     pub message: String,

@@ -27,7 +27,7 @@ pub struct EventFilter {
 }
 
 /// What applying one source's extraction did.
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct ExtractionOutcome {
     pub new_events: usize,
     pub merged: usize,
@@ -55,7 +55,7 @@ fn fold_name(name: &str) -> String {
 
 /// One analyst decision in the append-only audit log: who did what to which record, when,
 /// and the record before and after (JSON; `None` for a record that did not exist before).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AuditEntry {
     /// Position in the log (increasing; 0 in an entry not yet written).
     pub seq: i64,
@@ -73,7 +73,7 @@ pub struct AuditEntry {
 }
 
 /// Which audit entries to read.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct AuditFilter {
     /// `event`, `actor`.

@@ -45,7 +45,7 @@ use entente_core::{NewSource, Source, SourceId};
 use serde::Serialize;
 
 /// What happened when a document was put into the store.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum PutOutcome {
     /// Stored for the first time.
@@ -62,7 +62,7 @@ pub enum PutOutcome {
 }
 
 /// One row of a source listing.
-#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct SourceSummary {
     pub id: SourceId,
     pub seq: i64,

@@ -41,7 +41,7 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 /// One search result with what a listing shows.
-#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct SearchResult {
     pub source_id: SourceId,
     pub title: Option<String>,
@@ -55,7 +55,7 @@ pub struct SearchResult {
 }
 
 /// What `doctor` found (and did).
-#[derive(Debug, Clone, Serialize, serde::Deserialize, Default)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, Default, schemars::JsonSchema)]
 pub struct DoctorReport {
     pub sources_in_store: u64,
     pub documents_in_index: u64,

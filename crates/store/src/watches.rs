@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::StoreError;
 
 /// One watched source.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct WatchRow {
     pub id: String,
     /// The feed (RSS, Atom) or index page polled.

@@ -17,7 +17,7 @@ pub struct ProfileError {
 const PROFILES: &str = include_str!("../../../data/outlets/profiles.toml");
 
 /// What an outlet's headline is to the item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Headline {
     /// A title kept beside the text (the default).
@@ -27,7 +27,7 @@ pub enum Headline {
 }
 
 /// Which day an event the item reports without a date of its own is on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Undated {
     /// No day: the event stays undated (the default).
@@ -38,7 +38,7 @@ pub enum Undated {
 }
 
 /// One outlet's reading rules.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Profile {
     /// The outlet names it applies to (compared case-insensitively).
@@ -53,7 +53,7 @@ fn default_headline() -> Headline {
     Headline::Title
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct File {
     outlet: Vec<Profile>,

@@ -84,7 +84,7 @@ fn inconsistent(root: &std::path::Path, missing: &[String], unlisted: &[String])
 }
 
 /// One problem at one place in an input file.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct RowError {
     /// 1-based physical line where the record starts.
     pub line: u64,

@@ -43,7 +43,7 @@ pub fn section(code: &str) -> Option<&'static str> {
 }
 
 /// The rollup chain of a code: itself, then HS6, HS4, HS2 (shorter prefixes), then the section.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct Rollup {
     pub hs8: Option<String>,
     pub hs6: Option<String>,
@@ -64,7 +64,7 @@ pub fn rollup(code: &str) -> Rollup {
 }
 
 /// One label row as stored in `trade/hs/labels.csv`.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct LabelRow {
     pub code: String,
     pub lang: String,
@@ -74,7 +74,7 @@ pub struct LabelRow {
 }
 
 /// What `hs import` did.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct HsImportReport {
     pub file: String,
     pub kind: String,
@@ -313,7 +313,7 @@ impl Nomenclature {
 pub const CONCORDANCE: &str = include_str!("../../../data/hs/concordance.csv");
 
 /// One concordance line: `code` of `edition` belongs to comparison group `group`.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct ConcordanceRow {
     pub group: String,
     pub edition: String,

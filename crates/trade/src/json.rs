@@ -70,7 +70,7 @@ pub fn num<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
 mod tests {
     use serde::Serialize;
 
-    #[derive(Serialize)]
+    #[derive(Serialize, schemars::JsonSchema)]
     struct Row {
         #[serde(serialize_with = "super::usd")]
         a: f64,

@@ -3,7 +3,19 @@
 use serde::{Deserialize, Serialize};
 
 /// Direction of a trade flow, from the reporter's point of view.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Flow {
     Export,
@@ -39,7 +51,19 @@ impl std::fmt::Display for Flow {
 }
 
 /// A statistical period: a month, or a whole year (`month == None`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 pub struct Period {
     pub year: i32,
     pub month: Option<u8>,
@@ -154,7 +178,7 @@ pub fn valid_country(s: &str) -> bool {
 }
 
 /// One trade record as imported, with its provenance.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Record {
     pub reporter: String,
     pub partner: String,

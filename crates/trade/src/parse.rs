@@ -9,7 +9,9 @@ use crate::model::{Flow, Period, Record, normalize_hs, valid_country};
 use crate::partners;
 
 /// The import formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Format {
     /// The CSV exported by China Customs' online statistics platform.

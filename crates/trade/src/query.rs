@@ -81,7 +81,7 @@ impl Scope {
 }
 
 /// Grouping of time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum By {
     Year,
@@ -110,7 +110,7 @@ impl By {
 
 /// One period of `totals`. A flow without any row in the period is `None` (no data, shown
 /// as "—"), never 0; so are the total and balance then.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct TotalsRow {
     pub period: String,
     #[serde(serialize_with = "crate::json::usd_opt")]
@@ -222,7 +222,7 @@ pub fn months_label(ranges: &str) -> String {
 
 /// One year of `ytd`. A flow without monthly figures for the window is `None` (no data, shown
 /// as "—"), never 0; so are the total and balance then.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct YtdRow {
     pub year: i32,
     /// The months the figures cover: `01-10`, or `01-08` when later months have no data;
@@ -258,7 +258,7 @@ impl YtdRow {
 }
 
 /// One line of `top`.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct TopRow {
     pub rank: usize,
     pub hs: String,
@@ -279,7 +279,7 @@ pub struct TopRow {
 }
 
 /// Which kind of line of a top-N table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum LineKind {
     /// One HS code, ranked.
@@ -293,7 +293,7 @@ pub enum LineKind {
 
 /// A line of the whole top-N table, in output order: ranked codes, others, unallocated.
 /// The lines' values add up to the flow's total for the period.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct TopLine {
     /// The period, as an EDTF interval (`2025-01/2025-10`) or a single period.
     pub period: String,
@@ -317,7 +317,7 @@ pub struct TopLine {
 }
 
 /// `top` with everything needed to reconcile it with `totals`.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct TopTable {
     pub level: usize,
     pub rows: Vec<TopRow>,
@@ -362,7 +362,7 @@ impl TopTable {
 }
 
 /// One period and flow of `reconcile`: each dataset's figure side by side.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct ReconcileRow {
     pub period: String,
     pub flow: Flow,
@@ -387,7 +387,7 @@ pub struct ReconcileRow {
 }
 
 /// One point of `series`.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct SeriesRow {
     pub period: String,
     pub flow: Flow,
@@ -401,7 +401,7 @@ pub struct SeriesRow {
 }
 
 /// The customs file lines behind some figures: see [`TradeStore::provenance`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Provenance {
     /// `china-customs`, `comtrade` or `csv`.
     pub dataset: String,
@@ -417,7 +417,7 @@ pub struct Provenance {
 }
 
 /// The result of `sql`: column names and rows of JSON values.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SqlResult {
     pub columns: Vec<String>,
     pub rows: Vec<Vec<serde_json::Value>>,

@@ -23,7 +23,7 @@ use crate::store::{Grouped, TradeStore, f64_col, opt_f64, opt_str, string_col};
 pub const UNSC_DPRK: &str = include_str!("../../../data/sanctions/unsc-dprk.toml");
 
 /// Which way goods move relative to the sanctioned state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Direction {
     /// Supply, sale or transfer to the target.
@@ -44,14 +44,14 @@ impl Direction {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     Ban,
     Cap,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Cap {
     pub amount: f64,
@@ -63,7 +63,7 @@ pub struct Cap {
 }
 
 /// One provision.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Measure {
     pub id: String,
@@ -100,7 +100,7 @@ impl Measure {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct MeasureFile {
     #[serde(default)]
@@ -206,7 +206,7 @@ impl Measures {
 }
 
 /// One measure as it applies to one screened line.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct AppliedMeasure {
     pub id: String,
     pub resolution: u32,
@@ -233,7 +233,7 @@ pub struct AppliedMeasure {
 /// everything before adoption. Caps are per year: the share is that of the calendar year
 /// with the largest counted quantity (a "twelve months" cap is read per calendar year too).
 /// `note` says what was left out.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct CapUse {
     #[serde(serialize_with = "crate::json::num")]
     pub cap_amount: f64,
@@ -260,7 +260,7 @@ pub struct CapUse {
 }
 
 /// One line of the screen.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct ScreenRow {
     pub hs: String,
     pub label: Option<String>,

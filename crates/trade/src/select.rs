@@ -61,7 +61,7 @@ impl std::str::FromStr for AsOf {
 }
 
 /// Where two or more datasets hold the same flow and year, the one read.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct DatasetChoice {
     pub flow: Flow,
     pub year: i32,
@@ -70,7 +70,7 @@ pub struct DatasetChoice {
 }
 
 /// The release an [`AsOf`] resolved to.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct Release {
     /// The last import included (`None`: nothing had been imported by then).
     pub sha256: Option<String>,

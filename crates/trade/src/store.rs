@@ -52,7 +52,7 @@ pub fn file_schema() -> SchemaRef {
 }
 
 /// One imported file, as recorded in `manifest.json`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ManifestEntry {
     pub sha256: String,
     pub file: String,
@@ -80,7 +80,9 @@ impl ManifestEntry {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema,
+)]
 pub struct Group {
     pub dataset: String,
     pub reporter: String,
@@ -92,20 +94,20 @@ pub struct Group {
     pub period: Period,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Superseded {
     pub group: Group,
     pub by_sha256: String,
     pub at: String,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Manifest {
     pub imports: Vec<ManifestEntry>,
 }
 
 /// What an import did.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ImportReport {
     pub file: String,
     pub sha256: String,

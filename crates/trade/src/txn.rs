@@ -39,7 +39,7 @@ pub(crate) const STAGING: &str = "staging";
 pub(crate) const LOST: &str = "lost+found";
 
 /// The decided outcome of one write, applied after it is durable.
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Debug, Default, Serialize, Deserialize, schemars::JsonSchema)]
 pub(crate) struct Journal {
     /// `(staged, final)` paths relative to the store root.
     pub renames: Vec<(String, String)>,
@@ -60,7 +60,7 @@ pub(crate) struct ReadGuard {
 }
 
 /// What [`TradeStore::check`] found (and, after [`TradeStore::repair`], what it did).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TradeCheck {
     /// Imports in the manifest.
     pub imports: usize,

@@ -15,7 +15,7 @@ use crate::error::{Context as _, Result};
 use resolver::Resolver;
 
 /// Which relationship map to draw: states (their leaders are added) and an optional period.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct GraphQuery {
     /// States (ISO codes), leaders or other actors, by name or id.

@@ -400,3 +400,33 @@ fn retry_of_failed_items_takes_only_their_inputs() {
         ErrorKind::InvalidInput
     );
 }
+
+#[test]
+fn an_admin_cannot_disable_their_own_account() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let app = app_with_users(dir.path());
+    app.add_user(
+        &crate::who(),
+        &UserAdd {
+            name: "lee".into(),
+            role: Role::Admin,
+            password: PASSWORD.into(),
+        },
+    )
+    .expect("add");
+    let lee = app
+        .authenticate(&login(&app, "lee", PASSWORD).expect("login").token)
+        .expect("session");
+    let e = app.set_user_disabled(&lee, "lee", true).expect_err("self");
+    assert_eq!(e.kind, ErrorKind::WrongState, "{e}");
+    assert!(e.message.contains("another admin"), "{e}");
+    let users = app.users(&crate::who()).expect("users");
+    assert!(
+        users.iter().any(|u| u.name == "lee" && !u.disabled),
+        "nothing changed"
+    );
+    // Another admin can; and lee may still disable somebody else.
+    app.set_user_disabled(&lee, "ana", true).expect("other");
+    app.set_user_disabled(&crate::who(), "lee", true)
+        .expect("by another admin");
+}

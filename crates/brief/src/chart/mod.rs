@@ -18,7 +18,9 @@ use crate::svg::{Anchor, INK, MUTED, Svg, colour, fit, text_width};
 pub use axis::format_value;
 
 /// What the values of a chart measure; decides axis and value formatting.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Unit {
     /// US dollars: "US$1.2 bn", "12億ドル".
@@ -31,7 +33,7 @@ pub enum Unit {
 }
 
 /// A named series of values, one per category or month; `None` is a gap.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Series {
     /// Shown in the legend.
     pub name: String,
@@ -60,7 +62,7 @@ impl Series {
 }
 
 /// Categories along the x axis of a bar chart, with one series per bar colour.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct BarData {
     /// Category labels ("2016" … "2025", or HS headings).
     pub categories: Vec<String>,
@@ -69,7 +71,7 @@ pub struct BarData {
 }
 
 /// The x axis of a line chart.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "type", content = "values", rename_all = "snake_case")]
 pub enum XAxis {
     /// Consecutive months; labelled by month and year.
@@ -88,7 +90,7 @@ impl XAxis {
 }
 
 /// One event on a timeline.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TimelineEvent {
     /// When; an interval is drawn as a bar.
     pub date: Edtf,
@@ -102,7 +104,7 @@ pub struct TimelineEvent {
 }
 
 /// The kind of chart and its data.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "type", content = "data", rename_all = "snake_case")]
 pub enum ChartKind {
     /// Bars side by side per category; negative values go below the zero line.
@@ -128,7 +130,7 @@ pub enum ChartKind {
 }
 
 /// A chart: title, description, unit and data.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Chart {
     /// The title (SVG `<title>`, and drawn unless the HTML caption shows it).
     pub title: String,

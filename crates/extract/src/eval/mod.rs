@@ -11,13 +11,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::analysis::EventView;
 
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct GoldParticipant {
     pub name: String,
     pub role: String,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct GoldEvent {
     #[serde(rename = "type")]
     pub kind: String,
@@ -28,7 +28,7 @@ pub struct GoldEvent {
     pub framework: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 struct GoldFile {
     events: Vec<GoldEvent>,
 }
@@ -49,7 +49,7 @@ pub fn read_gold(md: &Path) -> Result<Vec<GoldEvent>, String> {
 }
 
 /// Precision, recall, F1 with the counts behind them.
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct Prf {
     pub tp: usize,
     pub predicted: usize,
@@ -88,7 +88,7 @@ impl Prf {
     }
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct Report {
     pub documents: usize,
     pub events: Prf,
@@ -104,7 +104,7 @@ pub struct Report {
 }
 
 /// How one document's predictions line up with its gold events.
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct DocDetail {
     pub file: String,
     /// (gold index, prediction index) of matched pairs.

@@ -35,7 +35,19 @@ pub const IN_SCOPE: [&str; 7] = [
 ];
 
 /// The half of the set a document belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Deserialize,
+    Serialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Split {
     /// Rules are tuned on these.
@@ -75,7 +87,7 @@ impl fmt::Display for Split {
 }
 
 /// A participant of a gold event.
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RealParticipant {
     /// Common English name; `?name` when the annotator could not identify the person.
@@ -97,7 +109,7 @@ impl RealParticipant {
 }
 
 /// One annotated event.
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RealEvent {
     #[serde(rename = "type")]
@@ -118,7 +130,19 @@ pub struct RealEvent {
 }
 
 /// Why a negative is a trap.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Deserialize,
+    Serialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum NegativeClass {
     LookBack,
@@ -147,7 +171,7 @@ impl NegativeClass {
 
 /// Something that must not be extracted: a prediction of `kind` whose participants include
 /// all of `participants` (and, when `date` is given, on that date) violates it.
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Negative {
     pub class: NegativeClass,
@@ -161,7 +185,7 @@ pub struct Negative {
 }
 
 /// One annotated document: where it is, what it reports, what it must not yield.
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RealDoc {
     /// The folder under `../shared/data`.
@@ -355,7 +379,7 @@ impl Resolver for StoreResolver<'_> {
 }
 
 /// Counts behind one row of the report.
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct Counts {
     pub documents: usize,
     /// In-scope predictions.
@@ -402,7 +426,9 @@ impl Counts {
 }
 
 /// What went wrong with one event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum ErrorClass {
     /// A gold event no prediction reports.
@@ -442,7 +468,7 @@ impl ErrorClass {
 }
 
 /// One error, for `--details`.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct ErrorItem {
     pub class: ErrorClass,
     /// Index into the document's gold events.
@@ -455,7 +481,7 @@ pub struct ErrorItem {
 }
 
 /// One document's outcome.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct DocOutcome {
     pub key: String,
     pub corpus: String,
@@ -467,7 +493,7 @@ pub struct DocOutcome {
 }
 
 /// The whole report.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, schemars::JsonSchema)]
 pub struct Report {
     pub total: Counts,
     /// Per language.

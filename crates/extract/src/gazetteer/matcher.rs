@@ -56,7 +56,17 @@ use super::inflect::russian_variants;
 use super::schema::is_cjk_ideograph;
 
 /// How a mention was found.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum MatchKind {
     /// One of the actor's names.
@@ -72,7 +82,9 @@ pub enum MatchKind {
 
 /// One actor found in a text. `start..end` are byte offsets into the text given to
 /// [`Matcher::find`]; `surface == text[start..end]`.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 pub struct Mention {
     pub start: usize,
     pub end: usize,
