@@ -373,15 +373,11 @@ impl App {
             url: w.url.clone(),
             ..Default::default()
         };
-        // After a poll whose items partly failed, the page is read again in full (not
-        // conditionally), so the failed items are tried again even if it has not changed.
-        let since = if w.last_status.as_deref() == Some("partial") {
-            Validators::default()
-        } else {
-            Validators {
-                etag: w.etag.clone(),
-                last_modified: w.last_modified.clone(),
-            }
+        // Validators are kept only by a poll that settled every item (see the end): after
+        // one that left items for later, the page is read again in full even if unchanged.
+        let since = Validators {
+            etag: w.etag.clone(),
+            last_modified: w.last_modified.clone(),
         };
         let started = now();
         w.last_polled = Some(stamp(started));
@@ -443,6 +439,8 @@ impl App {
         let mut pages = Vec::new();
         // Items taken in for good, whatever their ingest says: they are not fetched again.
         let mut settled: Vec<String> = Vec::new();
+        // Items left to a later poll: deferred, or failed for now.
+        let mut unsettled = summary.deferred;
         for (n, item) in todo.iter().enumerate() {
             if cancel.is_cancelled() {
                 summary.cancelled = true;
@@ -471,7 +469,9 @@ impl App {
                 Ok(Conditional::NotModified) => settled.push(item.url.clone()),
                 Err(e) => {
                     summary.failed += 1;
-                    if !e.is_transient() {
+                    if e.is_transient() {
+                        unsettled += 1;
+                    } else {
                         settled.push(item.url.clone());
                     }
                     summary.failures.push(JobItem {
@@ -546,8 +546,15 @@ impl App {
             "nothing_new"
         }
         .into();
-        w.etag = validators.etag;
-        w.last_modified = validators.last_modified;
+        // A 304 next time would hide the items left for later: keep the validators only
+        // when nothing was (a cancelled poll leaves the rest of its items too).
+        if unsettled == 0 && !summary.cancelled {
+            w.etag = validators.etag;
+            w.last_modified = validators.last_modified;
+        } else {
+            w.etag = None;
+            w.last_modified = None;
+        }
         w.failures = 0;
         w.last_error = summary
             .failures
