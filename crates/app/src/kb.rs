@@ -18,6 +18,13 @@ pub struct EventQuery {
     pub from: Option<DateValue>,
     pub to: Option<DateValue>,
     pub statuses: Vec<Status>,
+    /// Only events after this one in the list's order (undated last, then by first day, then
+    /// by id): keyset paging, so no page repeats or skips an event while others are added.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
+    /// At most this many events (all when absent).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<usize>,
 }
 
 /// The summit table: events in which all the given actors take part; meetings, visits and
@@ -195,7 +202,16 @@ impl App {
             to: q.to.map(|d| d.end()),
             statuses: q.statuses.clone(),
             source: None,
+            after: q.after.clone(),
+            limit: q.limit,
         };
+        if let Some(a) = &q.after
+            && store.event(a)?.is_none()
+        {
+            return Err(AppError::invalid(format!(
+                "`after`: no event {a} (page on from an event of the previous page)"
+            )));
+        }
         let mut names = Names::new(store);
         store
             .events(&filter)?

@@ -238,9 +238,14 @@ pub(crate) fn ops() -> Vec<Op> {
         )
         .query(js::<SearchRequest>)
         .ok(200, js::<SearchPage>),
-        op("get", "/api/v1/events", || get(list_events), "Events")
-            .query(js::<EventQuery>)
-            .ok(200, js::<Vec<EventView>>),
+        op(
+            "get",
+            "/api/v1/events",
+            || get(list_events),
+            "Events, by pages (`limit` ≤ 1000, default 100; `Link: rel=next`)",
+        )
+        .query(js::<EventQuery>)
+        .ok(200, js::<Vec<EventView>>),
         op(
             "post",
             "/api/v1/events",

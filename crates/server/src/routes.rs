@@ -391,11 +391,23 @@ fn with_etag(status: StatusCode, e: &entente_app::EventView) -> Res {
 pub(crate) async fn list_events(
     State(s): State<S>,
     Caller(who): Caller,
-    Q(q): Q<EventQuery>,
+    Q(mut q): Q<EventQuery>,
 ) -> Res {
     allow(&who, Permission::Read)?;
-    let rows = s.blocking(move |app| app.events(&q)).await?;
-    json(StatusCode::OK, &rows)
+    let limit = page_limit(q.limit, 100)?;
+    q.limit = Some(limit);
+    let query = q.clone();
+    let rows = s.blocking(move |app| app.events(&query)).await?;
+    let mut r = (StatusCode::OK, Json(&rows)).into_response();
+    if let Some(last) = rows.last().filter(|_| rows.len() == limit) {
+        q.after = Some(last.id.clone());
+        let next = serde_html_form::to_string(&q)
+            .map_err(|e| ApiError::internal(format!("next-page link: {e}")))?;
+        if let Ok(v) = HeaderValue::from_str(&format!("</api/v1/events?{next}>; rel=\"next\"")) {
+            r.headers_mut().insert(header::LINK, v);
+        }
+    }
+    Ok(r)
 }
 
 pub(crate) async fn show_event(State(s): State<S>, Caller(who): Caller, Seg(id): Seg) -> Res {
@@ -1106,6 +1118,7 @@ pub(crate) async fn export_events(
         from: p.from,
         to: p.to,
         statuses: p.statuses,
+        ..Default::default()
     };
     let format = p.format;
     let text = s.blocking(move |app| app.export_events(&q, format)).await?;

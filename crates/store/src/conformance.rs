@@ -53,7 +53,7 @@ macro_rules! store_conformance {
             concurrent_edits_give_one_conflict, readers_run_beside_a_writer,
             two_handles_merge_one_happening, ids_are_the_same_on_every_run,
             errors_name_the_record, decisions_are_audited, accounts_keep_users_sessions_and_tokens,
-            jobs_keep_state_progress_and_failed_items);
+            jobs_keep_state_progress_and_failed_items, events_page_by_key);
     };
     (@tests $make:expr; $($name:ident),* $(,)?) => {
         $(
@@ -844,4 +844,58 @@ pub fn jobs_keep_state_progress_and_failed_items(o: &Opener) {
         store.update_job(&ghost),
         Err(StoreError::NotFound { .. })
     ));
+}
+
+/// Events page by key in the list's order (undated last, then first day, then id): pages of
+/// any size give every event once, and a cursor that names no event is an error.
+pub fn events_page_by_key(o: &Opener) {
+    let store = o.open();
+    let dates = [
+        "2019-04-25",
+        "2018-03",
+        "2018-03-26",
+        "2024-06-19",
+        "2018-03-26",
+        "",
+    ];
+    for (i, d) in dates.iter().enumerate() {
+        let src = stored(&*store, 60 + i as u32);
+        let actor = format!("actor-{i}");
+        let mut m = meeting(&src, "2000", &[actor.as_str()], None);
+        m.date = (!d.is_empty()).then(|| d.parse::<Edtf>().expect("test date"));
+        extract(&*store, &src, &[m]);
+    }
+    let all: Vec<String> = all_events(&*store).into_iter().map(|e| e.id).collect();
+    assert_eq!(all.len(), dates.len(), "one event per actor");
+    let undated = all_events(&*store)
+        .into_iter()
+        .position(|e| e.date.is_none())
+        .expect("an undated event");
+    assert_eq!(undated, all.len() - 1, "undated events come last");
+    for size in [1, 2, 4, 10] {
+        let mut seen = Vec::new();
+        let mut after: Option<String> = None;
+        loop {
+            let page = store
+                .events(&EventFilter {
+                    after: after.clone(),
+                    limit: Some(size),
+                    ..Default::default()
+                })
+                .expect("page");
+            seen.extend(page.iter().map(|e| e.id.clone()));
+            match page.last() {
+                Some(last) if page.len() == size => after = Some(last.id.clone()),
+                _ => break,
+            }
+        }
+        assert_eq!(seen, all, "pages of {size}");
+    }
+    let e = store
+        .events(&EventFilter {
+            after: Some("ev-nothing".into()),
+            ..Default::default()
+        })
+        .expect_err("unknown cursor");
+    assert!(matches!(e, StoreError::NotFound { .. }), "{e}");
 }

@@ -24,6 +24,11 @@ pub struct EventFilter {
     pub statuses: Vec<Status>,
     /// Only events cited by this source.
     pub source: Option<SourceId>,
+    /// Keyset paging: only events after this one in the listing order (undated last, then by
+    /// first day, then by id); [`StoreError::NotFound`] when there is no such event.
+    pub after: Option<String>,
+    /// At most this many events.
+    pub limit: Option<usize>,
 }
 
 /// What applying one source's extraction did.
@@ -439,10 +444,39 @@ impl KnowledgeBase for SqliteStore {
                 args.len()
             ));
         }
-        sql.push_str(" ORDER BY e.first_day IS NULL, e.first_day, e.id");
         // One read transaction: the list and each event's details come from one snapshot.
         self.read(|c| {
             let tx = c.unchecked_transaction()?;
+            let mut sql = sql;
+            let mut args = args;
+            if let Some(after) = &f.after {
+                let key: Option<(i64, i64)> = tx
+                    .prepare_cached(
+                        "SELECT first_day IS NULL, coalesce(first_day, 0) FROM events WHERE id = ?1",
+                    )?
+                    .query_row([after], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()?;
+                let Some((undated, day)) = key else {
+                    return Err(StoreError::NotFound {
+                        what: "event",
+                        id: after.clone(),
+                    });
+                };
+                args.push(undated.into());
+                args.push(day.into());
+                args.push(after.clone().into());
+                let n = args.len();
+                sql.push_str(&format!(
+                    " AND (e.first_day IS NULL, coalesce(e.first_day, 0), e.id) > (?{}, ?{}, ?{n})",
+                    n - 2,
+                    n - 1
+                ));
+            }
+            sql.push_str(" ORDER BY e.first_day IS NULL, coalesce(e.first_day, 0), e.id");
+            if let Some(limit) = f.limit {
+                args.push((limit.min(i64::MAX as usize) as i64).into());
+                sql.push_str(&format!(" LIMIT ?{}", args.len()));
+            }
             let ids: Vec<String> = {
                 let mut stmt = tx.prepare(&sql)?;
                 stmt.query_map(rusqlite::params_from_iter(args), |r| r.get(0))?

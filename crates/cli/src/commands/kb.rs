@@ -95,6 +95,7 @@ impl FilterArgs {
             from: self.from,
             to: self.to,
             statuses: self.status.clone(),
+            ..Default::default()
         }
     }
 }
@@ -105,6 +106,12 @@ pub enum EventsCommand {
     List {
         #[command(flatten)]
         filter: FilterArgs,
+        /// At most this many events.
+        #[arg(long)]
+        limit: Option<usize>,
+        /// Only events after this one in the list's order (the last id of the previous page).
+        #[arg(long)]
+        after: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -223,8 +230,18 @@ fn print_events(views: &[EventView], json: bool, quiet: bool) -> anyhow::Result<
 
 pub fn events(ctx: &Ctx, c: EventsCommand) -> anyhow::Result<ExitCode> {
     match c {
-        EventsCommand::List { filter, json } => {
-            let views = ctx.app(Access::ReadOnly)?.events(&filter.query())?;
+        EventsCommand::List {
+            filter,
+            limit,
+            after,
+            json,
+        } => {
+            let q = EventQuery {
+                limit,
+                after,
+                ..filter.query()
+            };
+            let views = ctx.app(Access::ReadOnly)?.events(&q)?;
             print_events(&views, json, ctx.quiet)?;
         }
         EventsCommand::Show { id, json } => {

@@ -606,6 +606,54 @@ fn bad_requests_are_problems_naming_the_field_never_500() {
 }
 
 #[test]
+fn events_page_by_key_and_keep_their_filters() {
+    let s = server();
+    let vic = Client::login(&s.base, "vic");
+    let ids = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .expect("list")
+            .iter()
+            .filter_map(|x| x["id"].as_str().map(String::from))
+            .collect()
+    };
+    let all = ids(&vic.get("/api/v1/events?actors=Vladimir%20Putin").json());
+    assert!(all.len() >= 3, "{all:?}");
+    let mut seen = Vec::new();
+    let mut pages = 0;
+    let mut next = Some("/api/v1/events?actors=Vladimir%20Putin&limit=1".to_string());
+    while let Some(path) = next.take() {
+        let page = vic.get(&path);
+        assert_eq!(page.status, 200, "{}", page.body);
+        seen.extend(ids(&page.json()));
+        pages += 1;
+        next = page.header("link").map(|l| {
+            let target = l
+                .split(['<', '>'])
+                .nth(1)
+                .expect("a link target")
+                .to_string();
+            assert!(
+                target.contains("actors=Vladimir"),
+                "the filter goes on: {target}"
+            );
+            target
+        });
+    }
+    assert_eq!(seen, all, "every event once, in the list's order");
+    assert!(pages >= all.len());
+    // The default page is 100, at most 1000; an unknown cursor is named.
+    vic.get("/api/v1/events?limit=1001")
+        .problem(400, "invalid_input");
+    let p = vic
+        .get("/api/v1/events?after=ev-000000000000")
+        .problem(400, "invalid_input");
+    assert!(
+        p["detail"].as_str().unwrap_or("").contains("`after`"),
+        "{p}"
+    );
+}
+
+#[test]
 fn sources_page_by_key_with_no_cap() {
     let s = server();
     let vic = Client::login(&s.base, "vic");
