@@ -375,3 +375,71 @@ pub const OUTLETS: &[&str] = &[
     "RIA Novosti",
     "CCTV",
 ];
+
+/// Writes `n` articles into `dir` as JSON Lines files of 10,000 records; returns the files.
+#[allow(dead_code)] // not every benchmark binary that includes this module generates
+pub fn generate(dir: &std::path::Path, n: usize) -> anyhow::Result<Vec<std::path::PathBuf>> {
+    generate_with(dir, n, 0x5eed_1234_abcd_ef01, "corpus")
+}
+
+/// [`generate`] with another seed and file name prefix: a corpus of other articles.
+#[allow(dead_code)]
+pub fn generate_with(
+    dir: &std::path::Path,
+    n: usize,
+    seed: u64,
+    prefix: &str,
+) -> anyhow::Result<Vec<std::path::PathBuf>> {
+    use std::io::Write;
+    let mut rng = Rng(seed);
+    let mut files = Vec::new();
+    let mut out: Option<std::io::BufWriter<std::fs::File>> = None;
+    for i in 0..n {
+        if i % 10_000 == 0 {
+            let path = dir.join(format!("{prefix}-{:03}.jsonl", i / 10_000));
+            out = Some(std::io::BufWriter::new(std::fs::File::create(&path)?));
+            files.push(path);
+        }
+        let v = &VOCABS[(rng.below(VOCABS.len() as u64)) as usize];
+        let mut text = String::with_capacity(2300);
+        let mut para = 0;
+        while text.len() < 2000 {
+            text.push_str(&(v.sentence)(&mut rng, v));
+            para += 1;
+            if para % 4 == 0 {
+                text.push_str("\n\n");
+            } else if v.lang == "ru" || v.lang == "en" || v.lang == "ko" {
+                text.push(' ');
+            }
+        }
+        // A serial number keeps every article distinct (no accidental duplicates).
+        // (The default corpus keeps the text it always had, so figures stay comparable.)
+        let serial = if prefix == "corpus" {
+            format!("[{i}]")
+        } else {
+            format!("[{prefix} {i}]")
+        };
+        text.push_str(&format!("\n\n{serial}"));
+        let title = (v.sentence)(&mut rng, v);
+        let rec = serde_json::json!({
+            "title": title,
+            "text": text,
+            "outlet": OUTLETS[rng.below(OUTLETS.len() as u64) as usize],
+            "lang": v.lang,
+            "published": format!("{}-{:02}-{:02}", 2010 + rng.below(16), 1 + rng.below(12), 1 + rng.below(28)),
+            "url": if prefix == "corpus" {
+                format!("https://example.org/bench/{i}")
+            } else {
+                format!("https://example.org/bench/{prefix}/{i}")
+            },
+        });
+        if let Some(w) = out.as_mut() {
+            serde_json::to_writer(&mut *w, &rec)?;
+            w.write_all(b"\n")?;
+        }
+    }
+    if let Some(mut w) = out {
+        w.flush()?;
+    }
+    Ok(files)
+}

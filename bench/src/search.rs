@@ -13,7 +13,7 @@
 //! Usage: cargo run --release -p entente-bench --bin bench-search -- [N] [--keep DIR]
 //! (`--generate-only` writes the corpus to DIR/corpus and stops: bench/brief.sh uses it)
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -24,53 +24,7 @@ use entente_store::{OpenMode, Repo, SearchQuery};
 #[path = "corpus.rs"]
 mod corpus;
 
-use corpus::{OUTLETS, Rng, VOCABS};
-
-/// Writes `n` articles into `dir` as JSON Lines files of 10,000 records; returns the files.
-fn generate(dir: &Path, n: usize) -> anyhow::Result<Vec<PathBuf>> {
-    use std::io::Write;
-    let mut rng = Rng(0x5eed_1234_abcd_ef01);
-    let mut files = Vec::new();
-    let mut out: Option<std::io::BufWriter<std::fs::File>> = None;
-    for i in 0..n {
-        if i % 10_000 == 0 {
-            let path = dir.join(format!("corpus-{:03}.jsonl", i / 10_000));
-            out = Some(std::io::BufWriter::new(std::fs::File::create(&path)?));
-            files.push(path);
-        }
-        let v = &VOCABS[(rng.below(VOCABS.len() as u64)) as usize];
-        let mut text = String::with_capacity(2300);
-        let mut para = 0;
-        while text.len() < 2000 {
-            text.push_str(&(v.sentence)(&mut rng, v));
-            para += 1;
-            if para % 4 == 0 {
-                text.push_str("\n\n");
-            } else if v.lang == "ru" || v.lang == "en" || v.lang == "ko" {
-                text.push(' ');
-            }
-        }
-        // A serial number keeps every article distinct (no accidental duplicates).
-        text.push_str(&format!("\n\n[{i}]"));
-        let title = (v.sentence)(&mut rng, v);
-        let rec = serde_json::json!({
-            "title": title,
-            "text": text,
-            "outlet": OUTLETS[rng.below(OUTLETS.len() as u64) as usize],
-            "lang": v.lang,
-            "published": format!("{}-{:02}-{:02}", 2010 + rng.below(16), 1 + rng.below(12), 1 + rng.below(28)),
-            "url": format!("https://example.org/bench/{i}"),
-        });
-        if let Some(w) = out.as_mut() {
-            serde_json::to_writer(&mut *w, &rec)?;
-            w.write_all(b"\n")?;
-        }
-    }
-    if let Some(mut w) = out {
-        w.flush()?;
-    }
-    Ok(files)
-}
+use corpus::generate;
 
 /// One benchmark query: entente syntax, FTS5 MATCH syntax, a literal for grep, filters.
 struct Q {
